@@ -1,0 +1,26 @@
+package io.tessera.event;
+
+import java.util.List;
+
+/**
+ * Consumes the event log. The profile engine is the one implementation; the log adapters call it.
+ *
+ * <p>Exactly-once effect: the handler stores, in the same transaction as the state it derives,
+ * the last offset it applied per partition, and tells the log where to resume. After a crash the
+ * log redelivers from there; events at or below the stored offset are never applied twice.
+ */
+public interface EventBatchHandler {
+
+    /** The offset after which delivery resumes for a partition; -1 means from the beginning. */
+    long resumeAfter(int partition);
+
+    /**
+     * Applies a batch of events of one partition, in offset order. When this returns, the effects
+     * and the new resume position are durable. A thrown exception stops delivery of that
+     * partition (an outage, not bad data: bad data was quarantined before the log).
+     */
+    void onBatch(int partition, List<LoggedEvent> batch);
+
+    /** The partitions this node owns changed (Kafka rebalance); drop in-memory state of lost ones. */
+    default void onPartitionsRevoked(List<Integer> partitions) {}
+}

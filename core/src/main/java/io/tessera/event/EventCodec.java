@@ -1,0 +1,88 @@
+package io.tessera.event;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The stored form of an {@link Event}: a JSON object in the tracking API's own field names
+ * (so a stored event reads like what the client sent, plus {@code receivedAt} and {@code source}).
+ * Thread-safe; one shared instance is enough.
+ */
+public final class EventCodec {
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+    private final JsonMapper json;
+
+    public EventCodec() {
+        this(JsonMapper.builder().build());
+    }
+
+    public EventCodec(JsonMapper json) {
+        this.json = json;
+    }
+
+    public byte[] encode(Event e) {
+        return json.writeValueAsBytes(toMap(e));
+    }
+
+    public Event decode(byte[] bytes) {
+        return fromMap(json.readValue(bytes, MAP));
+    }
+
+    public Event decode(String text) {
+        return fromMap(json.readValue(text, MAP));
+    }
+
+    /** The event as a JSON object in the tracking API's field names. */
+    public static Map<String, Object> toMap(Event e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("messageId", e.messageId());
+        m.put("type", e.type().wireName());
+        e.userId().ifPresent(v -> m.put("userId", v));
+        e.anonymousId().ifPresent(v -> m.put("anonymousId", v));
+        if (!e.name().isEmpty()) {
+            m.put(e.type() == EventType.TRACK ? "event" : "name", e.name());
+        }
+        if (!e.properties().isEmpty()) m.put("properties", e.properties());
+        if (!e.traits().isEmpty()) m.put("traits", e.traits());
+        if (!e.context().isEmpty()) m.put("context", e.context());
+        if (!e.integrations().isEmpty()) m.put("integrations", e.integrations());
+        e.previousId().ifPresent(v -> m.put("previousId", v));
+        e.groupId().ifPresent(v -> m.put("groupId", v));
+        m.put("timestamp", e.timestamp().toString());
+        m.put("receivedAt", e.receivedAt().toString());
+        e.sentAt().ifPresent(v -> m.put("sentAt", v.toString()));
+        m.put("source", e.source());
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Event fromMap(Map<String, Object> m) {
+        EventType type = EventType.fromWire((String) m.get("type"))
+                .orElseThrow(() -> new IllegalArgumentException("stored event has unknown type " + m.get("type")));
+        String name = (String) (type == EventType.TRACK ? m.getOrDefault("event", "") : m.getOrDefault("name", ""));
+        return new Event(
+                (String) m.get("messageId"),
+                type,
+                optString(m, "userId"),
+                optString(m, "anonymousId"),
+                name,
+                (Map<String, Object>) m.getOrDefault("properties", Map.of()),
+                (Map<String, Object>) m.getOrDefault("traits", Map.of()),
+                (Map<String, Object>) m.getOrDefault("context", Map.of()),
+                (Map<String, Object>) m.getOrDefault("integrations", Map.of()),
+                optString(m, "previousId"),
+                optString(m, "groupId"),
+                Instant.parse((String) m.get("timestamp")),
+                Instant.parse((String) m.get("receivedAt")),
+                optString(m, "sentAt").map(Instant::parse),
+                (String) m.getOrDefault("source", "api"));
+    }
+
+    private static Optional<String> optString(Map<String, Object> m, String key) {
+        return Optional.ofNullable((String) m.get(key));
+    }
+}

@@ -1,0 +1,46 @@
+package io.tessera.profile;
+
+import io.tessera.event.Event;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An immutable snapshot of one customer's unified profile: identities, traits, per-event
+ * aggregates and the most recent events. Memberships and scores belong to their own stages and
+ * are joined in by the read API.
+ *
+ * @param id          stable profile id ({@code p_…}); survives merges on the surviving side
+ * @param identities  identifiers by kind, in the order first seen
+ * @param traits      trait name → value with the event time that set it
+ * @param events      event name → aggregate
+ * @param timeline    the most recent events, oldest first (bounded; the store keeps the full history)
+ * @param lastOffset  the log offset of the last event applied (for idempotency checks and tests)
+ */
+public record Profile(
+        String id,
+        Map<IdentityKind, List<String>> identities,
+        Map<String, TraitValue> traits,
+        Map<String, EventAggregate> events,
+        List<Event> timeline,
+        long lastOffset) {
+
+    public Profile {
+        identities = Map.copyOf(identities);
+        traits = Map.copyOf(traits);
+        events = Map.copyOf(events);
+        timeline = List.copyOf(timeline);
+    }
+
+    /** Trait values without their times, as templates and conditions see them. */
+    public Map<String, Object> traitValues() {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        traits.forEach((k, v) -> out.put(k, v.value()));
+        return out;
+    }
+
+    public Optional<String> firstIdentity(IdentityKind kind) {
+        List<String> values = identities.getOrDefault(kind, List.of());
+        return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+}
