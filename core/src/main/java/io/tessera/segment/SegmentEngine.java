@@ -229,8 +229,20 @@ public final class SegmentEngine {
         return w;
     }
 
-    private void evaluate(ProfileWindows w, Set<String> dirty, Instant now, String cause) {
+    private void evaluate(ProfileWindows w, Set<String> dirtyIn, Instant now, String cause) {
         List<MembershipChange> changes = new ArrayList<>();
+        Set<String> dirty = dirtyIn;
+        if (w.scheduledTimer.isPresent() && !w.scheduledTimer.get().isAfter(now)) {
+            // The profile's timer is overdue: a window has expired that the timer runner has not
+            // caught up with yet. Evaluate the time-dependent segments now, since rescheduling
+            // below would otherwise move the timer past the expiry.
+            dirty = new HashSet<>(dirtyIn);
+            for (CompiledSegment s : catalog.ordered()) {
+                if (s.timeDependent()) {
+                    dirty.add(s.key());
+                }
+            }
+        }
         if (!dirty.isEmpty()) {
             SegmentInput input = w.input(now, scores);
             var functions = ConditionFunctions.resolver(input);
