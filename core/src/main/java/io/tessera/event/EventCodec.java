@@ -59,8 +59,9 @@ public final class EventCodec {
         return m;
     }
 
+    /** The event from its JSON-object form (the inverse of {@link #toMap}). */
     @SuppressWarnings("unchecked")
-    static Event fromMap(Map<String, Object> m) {
+    public static Event fromMap(Map<String, Object> m) {
         EventType type = EventType.fromWire((String) m.get("type"))
                 .orElseThrow(() -> new IllegalArgumentException("stored event has unknown type " + m.get("type")));
         String name = (String) (type == EventType.TRACK ? m.getOrDefault("event", "") : m.getOrDefault("name", ""));

@@ -1,0 +1,55 @@
+package io.tessera.delivery;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The durable record of every send, which makes "at most one message per (campaign, profile)"
+ * hold across crashes.
+ *
+ * <p>Life of a row: {@link #claim} (durable BEFORE the message goes to the mailer) →
+ * {@link #committing} (durable right before the mailer's point of no return) → {@link #confirm}
+ * with the outcome. A row left {@link Stage#CLAIMED} by a crash was certainly not accepted and
+ * may be {@link #release}d and sent again; a row left {@link Stage#COMMITTING} is resolved by
+ * asking the mailer, and otherwise counted as sent (never sent twice).
+ *
+ * <p>Adapters: {@code store.sqlite.SqliteSendLedger}; all pass {@code testkit}'s
+ * {@code SendLedgerContract}. Thread-safe; every method returns once its change is durable.
+ */
+public interface SendLedger extends AutoCloseable {
+
+    enum Stage { CLAIMED, COMMITTING, DELIVERED, DEFERRED, BOUNCED, SKIPPED }
+
+    enum Claim { CLAIMED, ALREADY_TAKEN }
+
+    /** Claims the key for this message id; {@link Claim#ALREADY_TAKEN} if any row exists for it. */
+    Claim claim(SendKey key, String messageId, String variant, Instant at);
+
+    void committing(SendKey key);
+
+    /** Records the final stage (DELIVERED, BOUNCED, SKIPPED) with the relay's reply. */
+    void confirm(SendKey key, Stage stage, String reply, Instant at);
+
+    /** Deletes a claim that certainly was not accepted (crash before commit, 4xx after retries) so it can be retried. */
+    void release(SendKey key);
+
+    /** Rows still CLAIMED or COMMITTING for a campaign: what a restart must reconcile. */
+    List<Pending> unconfirmed(String campaign);
+
+    /** Count of rows per stage for a campaign (for stats and tests). */
+    Map<Stage, Long> stages(String campaign);
+
+    /** Messages sent (claimed, not released, not skipped) to a profile since a time, across campaigns: for frequency caps. */
+    int sentSince(String profileId, Instant since);
+
+    /** Every row for a campaign, by profile id (for stats). */
+    List<Row> rows(String campaign);
+
+    @Override
+    void close();
+
+    record Pending(SendKey key, String messageId, Stage stage) {}
+
+    record Row(SendKey key, String messageId, String variant, Stage stage, Instant claimedAt) {}
+}

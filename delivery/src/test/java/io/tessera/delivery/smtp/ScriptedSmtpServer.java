@@ -1,0 +1,213 @@
+package io.tessera.delivery.smtp;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A small but real SMTP server on a loopback socket whose replies are scripted: per-recipient
+ * RCPT replies (4xx throttling, 5xx unknown users), dropping connections, and a record of every
+ * message it accepted. For fault tests that GreenMail cannot express, and for the crash test that
+ * counts what arrived. One virtual thread per connection; thread-safe.
+ */
+public final class ScriptedSmtpServer implements AutoCloseable {
+
+    /** One accepted message. */
+    public record Received(String envelopeFrom, List<String> recipients, byte[] data) {
+        public String text() {
+            return new String(data, StandardCharsets.UTF_8);
+        }
+    }
+
+    private final ServerSocket server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> rcptAttempts = new ConcurrentHashMap<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger transactions = new AtomicInteger();
+    private volatile Function<String, Optional<String>> rcptRule = a -> Optional.empty();
+    private volatile int dropEveryNthTransaction;
+    private volatile boolean dropAfterEndOfData;
+    private volatile boolean closed;
+
+    public ScriptedSmtpServer() throws IOException {
+        this(0);
+    }
+
+    public ScriptedSmtpServer(int port) throws IOException {
+        server = new ServerSocket(port, 200, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().name("scripted-smtp-accept").start(this::acceptLoop);
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** Reply to RCPT TO:<address> with this line instead of 250 when the rule returns one. */
+    public ScriptedSmtpServer onRcpt(Function<String, Optional<String>> rule) {
+        this.rcptRule = rule;
+        return this;
+    }
+
+    /** Answer {@code reply} to the first {@code times} RCPT attempts for each address, then accept. */
+    public ScriptedSmtpServer throttleFirstAttempts(int times, String reply) {
+        return onRcpt(a -> rcptAttempts.computeIfAbsent(a, k -> new AtomicInteger()).incrementAndGet() <= times
+                ? Optional.of(reply) : Optional.empty());
+    }
+
+    /** Close the socket without a word when the n-th MAIL FROM (counted over all connections) arrives. */
+    public ScriptedSmtpServer dropConnectionEveryNthTransaction(int n) {
+        this.dropEveryNthTransaction = n;
+        return this;
+    }
+
+    /** Store each message, then close the socket instead of answering the final ".". */
+    public ScriptedSmtpServer dropAfterEndOfData(boolean on) {
+        this.dropAfterEndOfData = on;
+        return this;
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    public long receivedFor(String address) {
+        return received.stream().filter(r -> r.recipients().contains(address)).count();
+    }
+
+    public int connectionsAccepted() {
+        return connections.get();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket s = server.accept();
+                connections.incrementAndGet();
+                Thread.ofVirtual().start(() -> serve(s));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket; InputStream in = new BufferedInputStream(socket.getInputStream());
+             OutputStream out = socket.getOutputStream()) {
+            reply(out, "220 scripted.test ESMTP ready");
+            String from = "";
+            List<String> rcpts = new CopyOnWriteArrayList<>();
+            String line;
+            while ((line = readLine(in)) != null) {
+                String upper = line.toUpperCase(java.util.Locale.ROOT);
+                if (upper.startsWith("EHLO")) {
+                    reply(out, "250-scripted.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME");
+                } else if (upper.startsWith("HELO")) {
+                    reply(out, "250 scripted.test");
+                } else if (upper.startsWith("AUTH")) {
+                    reply(out, "235 2.7.0 accepted");
+                } else if (upper.startsWith("MAIL FROM:")) {
+                    int n = transactions.incrementAndGet();
+                    if (dropEveryNthTransaction > 0 && n % dropEveryNthTransaction == 0) {
+                        return;
+                    }
+                    from = address(line.substring(10));
+                    rcpts.clear();
+                    reply(out, "250 2.1.0 ok");
+                } else if (upper.startsWith("RCPT TO:")) {
+                    String a = address(line.substring(8));
+                    Optional<String> scripted = rcptRule.apply(a);
+                    if (scripted.isPresent()) {
+                        reply(out, scripted.get());
+                    } else {
+                        rcpts.add(a);
+                        reply(out, "250 2.1.5 ok");
+                    }
+                } else if (upper.equals("DATA")) {
+                    if (rcpts.isEmpty()) {
+                        reply(out, "554 5.5.1 no valid recipients");
+                        continue;
+                    }
+                    reply(out, "354 end with <CRLF>.<CRLF>");
+                    byte[] data = readData(in);
+                    received.add(new Received(from, List.copyOf(rcpts), data));
+                    if (dropAfterEndOfData) {
+                        return;
+                    }
+                    reply(out, "250 2.0.0 queued as " + received.size());
+                } else if (upper.equals("RSET")) {
+                    rcpts.clear();
+                    reply(out, "250 2.0.0 ok");
+                } else if (upper.equals("NOOP")) {
+                    reply(out, "250 2.0.0 ok");
+                } else if (upper.equals("QUIT")) {
+                    reply(out, "221 2.0.0 bye");
+                    return;
+                } else {
+                    reply(out, "502 5.5.2 unknown command");
+                }
+            }
+        } catch (IOException e) {
+            // client went away; nothing to clean up
+        }
+    }
+
+    private static String address(String s) {
+        String t = s.strip();
+        int lt = t.indexOf('<');
+        int gt = t.indexOf('>');
+        return lt >= 0 && gt > lt ? t.substring(lt + 1, gt) : t;
+    }
+
+    private static void reply(OutputStream out, String text) throws IOException {
+        out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                byte[] bytes = b.toByteArray();
+                int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, len, StandardCharsets.UTF_8);
+            }
+            b.write(c);
+        }
+        return null;
+    }
+
+    /** Reads DATA up to the lone ".", removing dot-stuffing; keeps CRLF line ends. */
+    private static byte[] readData(InputStream in) throws IOException {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        String line;
+        while ((line = readLine(in)) != null) {
+            if (line.equals(".")) {
+                break;
+            }
+            String unstuffed = line.startsWith(".") ? line.substring(1) : line;
+            data.writeBytes(unstuffed.getBytes(StandardCharsets.UTF_8));
+            data.writeBytes(new byte[] {'\r', '\n'});
+        }
+        return data.toByteArray();
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        server.close();
+    }
+}

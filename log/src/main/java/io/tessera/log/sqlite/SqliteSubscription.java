@@ -1,0 +1,97 @@
+package io.tessera.log.sqlite;
+
+import io.tessera.event.EventBatchHandler;
+import io.tessera.event.EventCodec;
+import io.tessera.event.EventLog;
+import io.tessera.event.LoggedEvent;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the embedded log's single partition (0) to one handler, in offset order, in batches of
+ * up to {@value #BATCH} events, on a thread of its own with its own read connection (WAL lets it
+ * read while the writer commits). It sleeps on the {@link CommitSignal} when caught up.
+ *
+ * <p>If the handler throws, delivery stops (an outage, per {@link EventBatchHandler}) and the
+ * failure is logged; the next subscription resumes from the handler's stored offset.
+ */
+final class SqliteSubscription implements EventLog.Subscription {
+    static final int BATCH = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteSubscription.class);
+
+    private final Path dbFile;
+    private final EventBatchHandler handler;
+    private final CommitSignal signal;
+    private final EventCodec codec;
+    private final Thread thread;
+    private volatile long position;
+    private volatile boolean running = true;
+
+    SqliteSubscription(Path dbFile, EventBatchHandler handler, CommitSignal signal, EventCodec codec) {
+        this.dbFile = dbFile;
+        this.handler = handler;
+        this.signal = signal;
+        this.codec = codec;
+        this.position = handler.resumeAfter(0);
+        this.thread = Thread.ofPlatform().name("tessera-log-delivery").daemon().unstarted(this::deliver);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    @Override
+    public long lag() {
+        return Math.max(0, signal.committed() - position);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        signal.wakeAll();
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void deliver() {
+        try (Connection c = SqliteFiles.open(dbFile);
+                PreparedStatement read = c.prepareStatement(
+                        "SELECT log_offset, body FROM events WHERE log_offset > ? ORDER BY log_offset LIMIT " + BATCH)) {
+            while (running && signal.awaitPast(position, () -> running)) {
+                List<LoggedEvent> batch = readAfter(read, position);
+                if (!batch.isEmpty()) {
+                    handler.onBatch(0, batch);
+                    position = batch.get(batch.size() - 1).offset();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (SQLException | RuntimeException e) {
+            running = false;
+            LOG.error("event delivery stopped at offset {}: {}", position, e.toString(), e);
+        }
+    }
+
+    private List<LoggedEvent> readAfter(PreparedStatement read, long after) throws SQLException {
+        read.setLong(1, after);
+        List<LoggedEvent> batch = new ArrayList<>(BATCH);
+        try (ResultSet rs = read.executeQuery()) {
+            while (rs.next()) {
+                batch.add(new LoggedEvent(0, rs.getLong(1), codec.decode(rs.getBytes(2))));
+            }
+        }
+        return batch;
+    }
+}

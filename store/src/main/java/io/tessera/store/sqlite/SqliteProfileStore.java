@@ -1,0 +1,299 @@
+package io.tessera.store.sqlite;
+
+import io.tessera.event.EventCodec;
+import io.tessera.event.Event;
+import io.tessera.profile.Identity;
+import io.tessera.profile.IdentityKind;
+import io.tessera.profile.Profile;
+import io.tessera.profile.ProfileCodec;
+import io.tessera.profile.ProfileStore;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The embedded {@link ProfileStore}: tables in one SQLite file (WAL), written only through
+ * {@link #commit}, each commit one transaction.
+ *
+ * <h2>Schema</h2>
+ * <ul>
+ *   <li>{@code profiles(id, body)}: the profile as {@link ProfileCodec} JSON. Profiles are read
+ *       and written whole; nothing queries inside them, so columns would buy nothing.</li>
+ *   <li>{@code identity_links(kind, value, profile_id)}: the identity graph, one row per
+ *       identifier, indexed by profile for merges.</li>
+ *   <li>{@code history(profile_id, ts_seconds, ts_nanos, log_offset, body)}: every applied event,
+ *       indexed for "by event time, then offset".</li>
+ *   <li>{@code merges(seq, from_id, into_id, …)} and {@code partition_offsets(partition, log_offset)}.</li>
+ * </ul>
+ * A commit writes history and links first, then re-points history and links of every merged-away
+ * profile (so what a profile created and merged in the same batch wrote follows it), then
+ * profiles, deletions and offsets.
+ *
+ * <p>May share its file with {@link SqliteQuarantineStore} and even with the event log (separate
+ * connections; WAL lets readers run while one writer commits). Thread-safe.
+ */
+public final class SqliteProfileStore implements ProfileStore {
+    private static final String SCHEMA = """
+            CREATE TABLE IF NOT EXISTS profiles (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS identity_links (
+              kind TEXT NOT NULL, value TEXT NOT NULL, profile_id TEXT NOT NULL, PRIMARY KEY (kind, value));
+            CREATE INDEX IF NOT EXISTS identity_links_by_profile ON identity_links(profile_id);
+            CREATE TABLE IF NOT EXISTS history (
+              profile_id TEXT NOT NULL, ts_seconds INTEGER NOT NULL, ts_nanos INTEGER NOT NULL,
+              log_offset INTEGER NOT NULL, body BLOB NOT NULL);
+            CREATE INDEX IF NOT EXISTS history_by_profile ON history(profile_id, ts_seconds, ts_nanos, log_offset);
+            CREATE TABLE IF NOT EXISTS merges (
+              seq INTEGER PRIMARY KEY, from_id TEXT NOT NULL, into_id TEXT NOT NULL, kind TEXT NOT NULL,
+              value TEXT NOT NULL, at TEXT NOT NULL, message_id TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS merges_from ON merges(from_id);
+            CREATE INDEX IF NOT EXISTS merges_into ON merges(into_id);
+            CREATE TABLE IF NOT EXISTS partition_offsets (partition INTEGER PRIMARY KEY, log_offset INTEGER NOT NULL);
+            """;
+
+    private final SqliteDatabase db;
+    private final ProfileCodec profiles = new ProfileCodec();
+    private final EventCodec events = new EventCodec();
+
+    public SqliteProfileStore(Path dbFile) {
+        this.db = new SqliteDatabase(dbFile, SCHEMA);
+    }
+
+    @Override
+    public Optional<Profile> get(String profileId) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT body FROM profiles WHERE id = ?")) {
+                s.setString(1, profileId);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(profiles.decode(rs.getString(1))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<String> resolve(Identity identity) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT profile_id FROM identity_links WHERE kind = ? AND value = ?")) {
+                s.setString(1, identity.kind().apiName());
+                s.setString(2, identity.value());
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<Event> history(String profileId) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT body FROM history WHERE profile_id = ? ORDER BY ts_seconds, ts_nanos, log_offset")) {
+                s.setString(1, profileId);
+                List<Event> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(events.decode(rs.getBytes(1)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public void commit(ProfileCommit commit) {
+        db.write(c -> {
+            insertHistory(c, commit.history());
+            upsertLinks(c, commit.links());
+            recordMerges(c, commit.merges());
+            upsertProfiles(c, commit.upserts());
+            deleteProfiles(c, commit.deletes());
+            saveOffsets(c, commit.offsets());
+            return null;
+        });
+    }
+
+    private void insertHistory(Connection c, List<HistoryEntry> history) throws SQLException {
+        if (history.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO history(profile_id, ts_seconds, ts_nanos, log_offset, body) VALUES (?, ?, ?, ?, ?)")) {
+            for (HistoryEntry h : history) {
+                s.setString(1, h.profileId());
+                s.setLong(2, h.event().timestamp().getEpochSecond());
+                s.setInt(3, h.event().timestamp().getNano());
+                s.setLong(4, h.offset());
+                s.setBytes(5, events.encode(h.event()));
+                s.executeUpdate();
+            }
+        }
+    }
+
+    private static void recordMerges(Connection c, List<MergeRecord> merges) throws SQLException {
+        if (merges.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO merges(from_id, into_id, kind, value, at, message_id) VALUES (?, ?, ?, ?, ?, ?)");
+                PreparedStatement moveHistory = c.prepareStatement("UPDATE history SET profile_id = ? WHERE profile_id = ?");
+                PreparedStatement moveLinks = c.prepareStatement(
+                        "UPDATE identity_links SET profile_id = ? WHERE profile_id = ?")) {
+            for (MergeRecord m : merges) {
+                insert.setString(1, m.from());
+                insert.setString(2, m.into());
+                insert.setString(3, m.by().kind().apiName());
+                insert.setString(4, m.by().value());
+                insert.setString(5, m.at().toString());
+                insert.setString(6, m.messageId());
+                insert.executeUpdate();
+                for (PreparedStatement move : List.of(moveHistory, moveLinks)) {
+                    move.setString(1, m.into());
+                    move.setString(2, m.from());
+                    move.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private static void upsertLinks(Connection c, Map<Identity, String> links) throws SQLException {
+        if (links.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT OR REPLACE INTO identity_links(kind, value, profile_id) VALUES (?, ?, ?)")) {
+            for (Map.Entry<Identity, String> l : links.entrySet()) {
+                s.setString(1, l.getKey().kind().apiName());
+                s.setString(2, l.getKey().value());
+                s.setString(3, l.getValue());
+                s.executeUpdate();
+            }
+        }
+    }
+
+    private void upsertProfiles(Connection c, List<Profile> upserts) throws SQLException {
+        if (upserts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT OR REPLACE INTO profiles(id, body) VALUES (?, ?)")) {
+            for (Profile p : upserts) {
+                s.setString(1, p.id());
+                s.setString(2, profiles.encode(p));
+                s.executeUpdate();
+            }
+        }
+    }
+
+    private static void deleteProfiles(Connection c, List<String> deletes) throws SQLException {
+        if (deletes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM profiles WHERE id = ?")) {
+            for (String id : deletes) {
+                s.setString(1, id);
+                s.executeUpdate();
+            }
+        }
+    }
+
+    private static void saveOffsets(Connection c, Map<Integer, Long> offsets) throws SQLException {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT OR REPLACE INTO partition_offsets(partition, log_offset) VALUES (?, ?)")) {
+            for (Map.Entry<Integer, Long> o : offsets.entrySet()) {
+                s.setInt(1, o.getKey());
+                s.setLong(2, o.getValue());
+                s.executeUpdate();
+            }
+        }
+    }
+
+    @Override
+    public long resumeAfter(int partition) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT log_offset FROM partition_offsets WHERE partition = ?")) {
+                s.setInt(1, partition);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : -1L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public long count() {
+        return db.read(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM profiles")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public List<String> ids(String afterId, int limit) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM profiles WHERE id > ? ORDER BY id LIMIT ?")) {
+                s.setString(1, afterId);
+                s.setInt(2, limit);
+                List<String> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public List<MergeRecord> merges(String profileId) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT from_id, into_id, kind, value, at, message_id FROM merges "
+                            + "WHERE from_id = ? OR into_id = ? ORDER BY seq")) {
+                s.setString(1, profileId);
+                s.setString(2, profileId);
+                List<MergeRecord> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        IdentityKind kind = IdentityKind.fromApiName(rs.getString(3))
+                                .orElseThrow(() -> new IllegalStateException("unknown identity kind in merges"));
+                        out.add(new MergeRecord(rs.getString(1), rs.getString(2), new Identity(kind, rs.getString(4)),
+                                Instant.parse(rs.getString(5)), rs.getString(6)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public void clear() {
+        db.write(c -> {
+            try (Statement s = c.createStatement()) {
+                for (String table : List.of("profiles", "identity_links", "history", "merges", "partition_offsets")) {
+                    s.executeUpdate("DELETE FROM " + table);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}
