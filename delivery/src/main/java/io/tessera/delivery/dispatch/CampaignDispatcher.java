@@ -1,0 +1,203 @@
+package io.tessera.delivery.dispatch;
+
+import io.tessera.delivery.Mailer;
+import io.tessera.delivery.SendLedger;
+import io.tessera.delivery.SuppressionList;
+import io.tessera.delivery.campaign.Campaign;
+import io.tessera.delivery.campaign.CampaignSender;
+import io.tessera.delivery.campaign.MessageRenderer;
+import io.tessera.delivery.campaign.Recipients;
+import io.tessera.delivery.campaign.SegmentMembers;
+import io.tessera.delivery.campaign.SendOutcome;
+import io.tessera.delivery.campaign.TrackingLinks;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a campaign: reconciles the ledger left by a previous crash, pages through the audience,
+ * and feeds the per-recipient {@link CampaignSender} from a pool of worker threads under the
+ * campaign's throttle; recipients deferred by a 4xx are retried in later rounds with exponential
+ * backoff; those deferred to their local send time or past quiet hours are returned for the
+ * scheduler.
+ *
+ * <p>Reconciliation (at most once, across crashes): a row left CLAIMED never reached the relay's
+ * point of no return, so it is released and sent in this run; a row left COMMITTING is resolved
+ * by asking the mailer ({@link Mailer#wasAccepted}: exact for the outbox) and, when the mailer
+ * cannot know (SMTP), confirmed as delivered without resending — a message is never sent twice;
+ * the price is that one which died in the microseconds between the durable COMMITTING mark and
+ * the final "." reaching the relay is counted as sent (reported as {@code assumed}).
+ *
+ * <p>Threading: {@link #run} blocks its caller; the worker pool is owned by this object and shut
+ * down by {@link #close}. Several campaigns may run at once on one dispatcher.
+ */
+public final class CampaignDispatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CampaignDispatcher.class);
+    private static final int PAGE = 1000;
+
+    private final SendLedger ledger;
+    private final SuppressionList suppressions;
+    private final Mailer mailer;
+    private final MessageRenderer renderer;
+    private final Recipients recipients;
+    private final SegmentMembers segments;
+    private final TrackingLinks tracking;
+    private final InstantSource clock;
+    private final String messageIdDomain;
+    private final int workers;
+    private final int retryRounds;
+    private final Duration firstRetryDelay;
+    private final ExecutorService pool;
+
+    public CampaignDispatcher(SendLedger ledger, SuppressionList suppressions, Mailer mailer, MessageRenderer renderer,
+                              Recipients recipients, SegmentMembers segments, TrackingLinks tracking, InstantSource clock,
+                              String messageIdDomain, int workers, int retryRounds, Duration firstRetryDelay) {
+        this.ledger = ledger;
+        this.suppressions = suppressions;
+        this.mailer = mailer;
+        this.renderer = renderer;
+        this.recipients = recipients;
+        this.segments = segments;
+        this.tracking = tracking;
+        this.clock = clock;
+        this.messageIdDomain = messageIdDomain;
+        this.workers = workers;
+        this.retryRounds = retryRounds;
+        this.firstRetryDelay = firstRetryDelay;
+        this.pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name("campaign-worker-", 0).daemon().factory());
+    }
+
+    /** What one run did. {@code later} maps profile ids to the instant they may be sent (local time, quiet hours, or unresolved 4xx). */
+    public record Report(long sent, long bounced, long skipped, long alreadyHandled, Reconciliation reconciled,
+                         Map<String, Instant> later) {}
+
+    /** What reconciliation found: released (resent now), verified by the mailer, assumed sent. */
+    public record Reconciliation(int released, int verified, int assumed) {}
+
+    public Reconciliation reconcile(String scope) {
+        int released = 0;
+        int verified = 0;
+        int assumed = 0;
+        for (SendLedger.Pending p : ledger.unconfirmed(scope)) {
+            if (p.stage() == SendLedger.Stage.CLAIMED) {
+                ledger.release(p.key());
+                released++;
+                continue;
+            }
+            var accepted = mailer.wasAccepted(p.messageId());
+            if (accepted.isPresent() && !accepted.get()) {
+                ledger.release(p.key());
+                released++;
+            } else if (accepted.isPresent()) {
+                ledger.confirm(p.key(), SendLedger.Stage.DELIVERED, "verified after restart", clock.instant());
+                verified++;
+            } else {
+                ledger.confirm(p.key(), SendLedger.Stage.DELIVERED,
+                        "assumed: process stopped after end of data, relay reply unknown", clock.instant());
+                assumed++;
+            }
+        }
+        if (released + verified + assumed > 0) {
+            LOG.info("campaign {}: reconciled {} released, {} verified, {} assumed sent", scope, released, verified, assumed);
+        }
+        return new Reconciliation(released, verified, assumed);
+    }
+
+    /** Sends {@code campaign} to its audience under ledger scope {@code scope}; blocks until done. */
+    public Report run(Campaign campaign, String scope) {
+        Reconciliation rec = reconcile(scope);
+        CampaignSender sender = new CampaignSender(ledger, suppressions, new ThrottledMailer(mailer, campaign.throttle()),
+                renderer, recipients, segments, tracking, clock, messageIdDomain);
+        Tally tally = new Tally();
+        List<String> retry = new ArrayList<>();
+        String after = "";
+        while (true) {
+            List<String> page = segments.members(campaign.audience().segment(), after, PAGE);
+            if (page.isEmpty()) {
+                break;
+            }
+            retry.addAll(sendAll(sender, campaign, scope, page, tally));
+            after = page.getLast();
+        }
+        Duration delay = firstRetryDelay;
+        for (int round = 0; round < retryRounds && !retry.isEmpty(); round++) {
+            sleep(delay);
+            delay = delay.multipliedBy(2);
+            retry = sendAll(sender, campaign, scope, retry, tally);
+        }
+        Instant retryAt = clock.instant().plus(delay);
+        retry.forEach(id -> tally.later.put(id, retryAt));
+        return new Report(tally.sent.get(), tally.bounced.get(), tally.skipped.get(), tally.already.get(), rec,
+                Map.copyOf(tally.later));
+    }
+
+    /** Sends to each profile on the pool; returns those deferred by a temporary failure. */
+    private List<String> sendAll(CampaignSender sender, Campaign campaign, String scope, List<String> ids, Tally tally) {
+        List<String> temporary = java.util.Collections.synchronizedList(new ArrayList<>());
+        Semaphore inFlight = new Semaphore(workers * 4);
+        for (String id : ids) {
+            inFlight.acquireUninterruptibly();
+            pool.execute(() -> {
+                try {
+                    SendOutcome o = sender.send(campaign, scope, id);
+                    switch (o) {
+                        case SendOutcome.Sent s -> tally.sent.incrementAndGet();
+                        case SendOutcome.Bounced b -> tally.bounced.incrementAndGet();
+                        case SendOutcome.Skipped s -> tally.skipped.incrementAndGet();
+                        case SendOutcome.AlreadyHandled a -> tally.already.incrementAndGet();
+                        case SendOutcome.Deferred d when d.reason().startsWith("temporary_failure") -> temporary.add(id);
+                        case SendOutcome.Deferred d -> tally.later.put(id, d.notBefore());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.error("campaign {}: sending to {} failed", scope, id, e);
+                    temporary.add(id);
+                } finally {
+                    inFlight.release();
+                }
+            });
+        }
+        inFlight.acquireUninterruptibly(workers * 4);
+        return new ArrayList<>(temporary);
+    }
+
+    private static final class Tally {
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong bounced = new AtomicLong();
+        final AtomicLong skipped = new AtomicLong();
+        final AtomicLong already = new AtomicLong();
+        final Map<String, Instant> later = new ConcurrentHashMap<>();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.tessera.delivery.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tessera.delivery.SendLedger;
+import io.tessera.delivery.Suppression;
+import io.tessera.delivery.campaign.Allocation;
+import io.tessera.delivery.campaign.Campaign;
+import io.tessera.delivery.smtp.ScriptedSmtpServer;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Campaign runs end to end: SQLite ledger and suppressions, a real SMTP server that counts. */
+class CampaignDispatcherTest {
+
+    static final InstantSource NOON_UTC = InstantSource.fixed(Instant.parse("2026-11-02T12:00:00Z"));
+    static final Campaign AUTUMN = Campaign.simple("autumn", "everyone", "autumn-news", "news@shop.example");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyMemberGetsExactlyOneMessageAndARerunSendsNothing() throws Exception {
+        try (ScriptedSmtpServer relay = new ScriptedSmtpServer();
+             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 200, 4, NOON_UTC)) {
+            CampaignDispatcher.Report first = rig.dispatcher.run(AUTUMN, "autumn");
+            CampaignDispatcher.Report second = rig.dispatcher.run(AUTUMN, "autumn");
+
+            assertThat(first.sent()).isEqualTo(200);
+            assertThat(second.sent()).isZero();
+            assertThat(second.alreadyHandled()).isEqualTo(200);
+            assertThat(relay.received()).hasSize(200);
+            IntStream.rangeClosed(1, 200).forEach(i -> assertThat(relay.receivedFor(rig.audience.address(i))).isEqualTo(1));
+            String one = relay.received().getFirst().text();
+            assertThat(one).contains("List-Unsubscribe: <mailto:unsubscribe@shop.example?subject=unsubscribe%20autumn.p")
+                    .contains("X-Tessera-Campaign: autumn").containsPattern("Subject: \\S+, your picks for ");
+        }
+    }
+
+    @Test
+    void holdoutReceivesNothingButIsRecordedForTheLiftComparison() throws Exception {
+        Campaign withHoldout = AUTUMN.withHoldout(20);
+        try (ScriptedSmtpServer relay = new ScriptedSmtpServer();
+             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 500, 4, NOON_UTC)) {
+            CampaignDispatcher.Report r = rig.dispatcher.run(withHoldout, "autumn");
+            List<SendLedger.Row> rows = rig.ledger.rows("autumn");
+            long holdout = rows.stream().filter(x -> x.variant().equals(Allocation.HOLDOUT)).count();
+
+            assertThat(holdout).isBetween(70L, 130L);
+            assertThat(r.sent()).isEqualTo(500 - holdout);
+            assertThat(relay.received()).hasSize((int) (500 - holdout));
+            rows.stream().filter(x -> x.variant().equals(Allocation.HOLDOUT)).forEach(x -> {
+                assertThat(x.stage()).isEqualTo(SendLedger.Stage.SKIPPED);
+                int i = Integer.parseInt(x.key().profileId().substring(1));
+                assertThat(relay.receivedFor(rig.audience.address(i))).isZero();
+            });
+        }
+    }
+
+    @Test
+    void permanentFailuresBounceSuppressTheAddressAndLaterCampaignsSkipIt() throws Exception {
+        try (ScriptedSmtpServer relay = new ScriptedSmtpServer().onRcpt(a -> a.startsWith("r000000")
+                     ? Optional.of("550 5.1.1 mailbox unavailable") : Optional.empty());
+             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 50, 4, NOON_UTC)) {
+            rig.suppressions.suppress(new Suppression(rig.audience.address(20), Suppression.Reason.UNSUBSCRIBE,
+                    NOON_UTC.instant(), "one-click"));
+            CampaignDispatcher.Report r = rig.dispatcher.run(AUTUMN, "autumn");
+            assertThat(r.bounced()).isEqualTo(9);
+            assertThat(r.skipped()).isEqualTo(1);
+            assertThat(r.sent()).isEqualTo(40);
+            assertThat(rig.suppressions.find(rig.audience.address(3))).get()
+                    .extracting(Suppression::reason).isEqualTo(Suppression.Reason.HARD_BOUNCE);
+            assertThat(relay.receivedFor(rig.audience.address(20))).isZero();
+
+            CampaignDispatcher.Report next = rig.dispatcher.run(Campaign.simple("winter", "everyone", "w", "news@shop.example"), "winter");
+            assertThat(next.skipped()).isEqualTo(10);
+            assertThat(next.sent()).isEqualTo(40);
+        }
+    }
+
+    @Test
+    void relayDroppingConnectionsMidCampaignLosesAndDuplicatesNothing() throws Exception {
+        try (ScriptedSmtpServer relay = new ScriptedSmtpServer().dropConnectionEveryNthTransaction(7);
+             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 300, 4, NOON_UTC)) {
+            CampaignDispatcher.Report r = rig.dispatcher.run(AUTUMN, "autumn");
+            assertThat(r.sent()).isEqualTo(300);
+            IntStream.rangeClosed(1, 300).forEach(i -> assertThat(relay.receivedFor(rig.audience.address(i))).as("r" + i).isEqualTo(1));
+            assertThat(relay.connectionsAccepted()).isGreaterThan(20);
+        }
+    }
+
+    @Test
+    void throttledRecipientsAreRetriedInLaterRounds() throws Exception {
+        try (ScriptedSmtpServer relay = new ScriptedSmtpServer().throttleFirstAttempts(3, "421 4.7.0 too many messages, slow down");
+             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 40, 4, NOON_UTC)) {
+            CampaignDispatcher.Report r = rig.dispatcher.run(AUTUMN, "autumn");
+            assertThat(r.sent()).isEqualTo(40);
+            assertThat(r.later()).isEmpty();
+            assertThat(relay.received()).hasSize(40);
+        }
+    }
+
+    @Test
+    void relayDownAtStartDefersEveryoneAndTheNextRunCompletesTheCampaign() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        try (CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), port, 30, 2, NOON_UTC)) {
+            CampaignDispatcher.Report down = rig.dispatcher.run(AUTUMN, "autumn");
+            assertThat(down.sent()).isZero();
+            assertThat(down.later()).hasSize(30);
+            assertThat(rig.ledger.unconfirmed("autumn")).isEmpty();
+            try (ScriptedSmtpServer relay = new ScriptedSmtpServer(port)) {
+                CampaignDispatcher.Report up = rig.dispatcher.run(AUTUMN, "autumn");
+                assertThat(up.sent()).isEqualTo(30);
+                assertThat(relay.received()).hasSize(30);
+            }
+        }
+    }
+
+    @Test
+    void recipientsOutsideTheirLocalSendTimeAreDeferredToIt() throws Exception {
+        Campaign at9 = AUTUMN.withTiming(Optional.of(LocalTime.of(9, 0)), Optional.empty(), Optional.empty());
+        try (ScriptedSmtpServer relay = new ScriptedSmtpServer();
+             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 8, 2, NOON_UTC)) {
+            CampaignDispatcher.Report r = rig.dispatcher.run(at9, "autumn");
+            assertThat(r.sent()).isZero();
+            // p0000004 lives in UTC (i % 4 == 0): next 09:00 UTC; p0000001 in Europe/Berlin: 08:00 UTC next day
+            assertThat(r.later()).containsEntry("p0000004", Instant.parse("2026-11-03T09:00:00Z"))
+                    .containsEntry("p0000001", Instant.parse("2026-11-03T08:00:00Z"));
+            assertThat(relay.received()).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.tessera.store.sqlite;
+
+import io.tessera.delivery.SendKey;
+import io.tessera.delivery.SendLedger;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The send ledger in SQLite: one row per (campaign, profile), primary key on both, so a second
+ * claim is refused by the database itself. Every method is one autocommit statement, durable on
+ * return (see {@link SqliteDelivery} for the fsync policy). One connection guarded by this
+ * object's monitor; thread-safe.
+ */
+public final class SqliteSendLedger implements SendLedger {
+
+    private final Connection c;
+
+    public SqliteSendLedger(Path dbFile) {
+        this(dbFile, false);
+    }
+
+    public SqliteSendLedger(Path dbFile, boolean fsyncEveryCommit) {
+        this.c = SqliteDelivery.open(dbFile, fsyncEveryCommit);
+        SqliteDelivery.execute(c, """
+                CREATE TABLE IF NOT EXISTS send_ledger (
+                  campaign TEXT NOT NULL, profile_id TEXT NOT NULL, message_id TEXT NOT NULL,
+                  variant TEXT NOT NULL, stage TEXT NOT NULL, reply TEXT NOT NULL DEFAULT '',
+                  claimed_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+                  PRIMARY KEY (campaign, profile_id)) WITHOUT ROWID""",
+                "CREATE INDEX IF NOT EXISTS send_ledger_profile ON send_ledger(profile_id, claimed_at)",
+                "CREATE INDEX IF NOT EXISTS send_ledger_open ON send_ledger(campaign, stage)");
+    }
+
+    @Override
+    public synchronized Claim claim(SendKey key, String messageId, String variant, Instant at) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO send_ledger"
+                + "(campaign, profile_id, message_id, variant, stage, claimed_at, updated_at) VALUES (?,?,?,?,?,?,?)")) {
+            ps.setString(1, key.campaign());
+            ps.setString(2, key.profileId());
+            ps.setString(3, messageId);
+            ps.setString(4, variant);
+            ps.setString(5, Stage.CLAIMED.name());
+            ps.setLong(6, at.toEpochMilli());
+            ps.setLong(7, at.toEpochMilli());
+            return ps.executeUpdate() == 1 ? Claim.CLAIMED : Claim.ALREADY_TAKEN;
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("ledger claim", e);
+        }
+    }
+
+    @Override
+    public synchronized void committing(SendKey key) {
+        update("UPDATE send_ledger SET stage='COMMITTING' WHERE campaign=? AND profile_id=? AND stage IN ('CLAIMED','COMMITTING')", key);
+    }
+
+    @Override
+    public synchronized void confirm(SendKey key, Stage stage, String reply, Instant at) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE send_ledger SET stage=?, reply=?, updated_at=? WHERE campaign=? AND profile_id=?")) {
+            ps.setString(1, stage.name());
+            ps.setString(2, reply);
+            ps.setLong(3, at.toEpochMilli());
+            ps.setString(4, key.campaign());
+            ps.setString(5, key.profileId());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("ledger confirm", e);
+        }
+    }
+
+    @Override
+    public synchronized void release(SendKey key) {
+        update("DELETE FROM send_ledger WHERE campaign=? AND profile_id=? AND stage IN ('CLAIMED','COMMITTING')", key);
+    }
+
+    private void update(String sql, SendKey key) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, key.campaign());
+            ps.setString(2, key.profileId());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("ledger update", e);
+        }
+    }
+
+    @Override
+    public synchronized List<Pending> unconfirmed(String campaign) {
+        List<Pending> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT profile_id, message_id, stage FROM send_ledger "
+                + "WHERE campaign=? AND stage IN ('CLAIMED','COMMITTING') ORDER BY profile_id")) {
+            ps.setString(1, campaign);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Pending(new SendKey(campaign, rs.getString(1)), rs.getString(2), Stage.valueOf(rs.getString(3))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("ledger unconfirmed", e);
+        }
+    }
+
+    @Override
+    public synchronized Map<Stage, Long> stages(String campaign) {
+        Map<Stage, Long> out = new EnumMap<>(Stage.class);
+        try (PreparedStatement ps = c.prepareStatement("SELECT stage, count(*) FROM send_ledger WHERE campaign=? GROUP BY stage")) {
+            ps.setString(1, campaign);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(Stage.valueOf(rs.getString(1)), rs.getLong(2));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("ledger stages", e);
+        }
+    }
+
+    @Override
+    public synchronized int sentSince(String profileId, Instant since) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM send_ledger WHERE profile_id=? "
+                + "AND claimed_at >= ? AND stage IN ('CLAIMED','COMMITTING','DELIVERED','BOUNCED')")) {
+            ps.setString(1, profileId);
+            ps.setLong(2, since.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("ledger sentSince", e);
+        }
+    }
+
+    @Override
+    public synchronized List<Row> rows(String campaign) {
+        List<Row> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT profile_id, message_id, variant, stage, claimed_at "
+                + "FROM send_ledger WHERE campaign=? ORDER BY profile_id")) {
+            ps.setString(1, campaign);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Row(new SendKey(campaign, rs.getString(1)), rs.getString(2), rs.getString(3),
+                            Stage.valueOf(rs.getString(4)), Instant.ofEpochMilli(rs.getLong(5))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("ledger rows", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("ledger close", e);
+        }
+    }
+}

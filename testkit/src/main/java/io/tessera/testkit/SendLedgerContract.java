@@ -1,0 +1,126 @@
+package io.tessera.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tessera.delivery.SendKey;
+import io.tessera.delivery.SendLedger;
+import io.tessera.delivery.SendLedger.Stage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link SendLedger} adapter must do: one claim per (campaign, profile), even under
+ * concurrent claims and after reopening; the CLAIMED → COMMITTING → confirmed life; release; and
+ * the queries campaigns depend on.
+ */
+public abstract class SendLedgerContract {
+
+    protected static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
+
+    private SendLedger ledger;
+
+    /** A fresh, empty ledger (the same storage each time within one test, for {@link #reopen}). */
+    protected abstract SendLedger open();
+
+    @BeforeEach
+    void openLedger() {
+        ledger = open();
+    }
+
+    @AfterEach
+    void closeLedger() {
+        ledger.close();
+    }
+
+    protected SendLedger reopen() {
+        ledger.close();
+        ledger = open();
+        return ledger;
+    }
+
+    @Test
+    void secondClaimForTheSameCampaignAndProfileIsRefused() {
+        SendKey k = new SendKey("c1", "p1");
+        assertThat(ledger.claim(k, "m1", "A", T0)).isEqualTo(SendLedger.Claim.CLAIMED);
+        assertThat(ledger.claim(k, "m1", "A", T0)).isEqualTo(SendLedger.Claim.ALREADY_TAKEN);
+        assertThat(ledger.claim(new SendKey("c2", "p1"), "m2", "A", T0)).isEqualTo(SendLedger.Claim.CLAIMED);
+    }
+
+    @Test
+    void concurrentClaimsYieldExactlyOneWinnerPerKey() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ConcurrentLinkedQueue<String> winners = new ConcurrentLinkedQueue<>();
+        CountDownLatch start = new CountDownLatch(1);
+        for (int t = 0; t < 8; t++) {
+            pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < 50; i++) {
+                    if (ledger.claim(new SendKey("c", "p" + i), "m" + i, "A", T0) == SendLedger.Claim.CLAIMED) {
+                        winners.add("p" + i);
+                    }
+                }
+                return null;
+            });
+        }
+        start.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(winners).hasSize(50).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void claimsSurviveReopeningAndUnconfirmedListsWhatARestartMustReconcile() {
+        ledger.claim(new SendKey("c", "p1"), "m1", "A", T0);
+        ledger.claim(new SendKey("c", "p2"), "m2", "A", T0);
+        ledger.claim(new SendKey("c", "p3"), "m3", "B", T0);
+        ledger.committing(new SendKey("c", "p2"));
+        ledger.confirm(new SendKey("c", "p3"), Stage.DELIVERED, "250 ok", T0);
+        SendLedger again = reopen();
+        assertThat(again.unconfirmed("c")).containsExactly(
+                new SendLedger.Pending(new SendKey("c", "p1"), "m1", Stage.CLAIMED),
+                new SendLedger.Pending(new SendKey("c", "p2"), "m2", Stage.COMMITTING));
+        assertThat(again.claim(new SendKey("c", "p3"), "m3", "B", T0)).isEqualTo(SendLedger.Claim.ALREADY_TAKEN);
+    }
+
+    @Test
+    void releasedClaimCanBeClaimedAgainButAConfirmedOneCannotBeReleased() {
+        SendKey k = new SendKey("c", "p1");
+        ledger.claim(k, "m1", "A", T0);
+        ledger.release(k);
+        assertThat(ledger.claim(k, "m1", "A", T0)).isEqualTo(SendLedger.Claim.CLAIMED);
+        ledger.confirm(k, Stage.DELIVERED, "250", T0);
+        ledger.release(k);
+        assertThat(ledger.claim(k, "m1", "A", T0)).isEqualTo(SendLedger.Claim.ALREADY_TAKEN);
+    }
+
+    @Test
+    void sentSinceCountsMessagesAcrossCampaignsButNotSkippedOnes() {
+        ledger.claim(new SendKey("c1", "p1"), "m1", "A", T0);
+        ledger.confirm(new SendKey("c1", "p1"), Stage.DELIVERED, "250", T0);
+        ledger.claim(new SendKey("c2", "p1"), "m2", "A", T0.plus(Duration.ofHours(1)));
+        ledger.claim(new SendKey("c3", "p1"), "m3", "holdout", T0.plus(Duration.ofHours(2)));
+        ledger.confirm(new SendKey("c3", "p1"), Stage.SKIPPED, "holdout", T0);
+        assertThat(ledger.sentSince("p1", T0)).isEqualTo(2);
+        assertThat(ledger.sentSince("p1", T0.plusSeconds(1))).isEqualTo(1);
+        assertThat(ledger.sentSince("p2", T0)).isZero();
+    }
+
+    @Test
+    void rowsAndStagesReportPerCampaign() {
+        ledger.claim(new SendKey("c", "p1"), "m1", "A", T0);
+        ledger.claim(new SendKey("c", "p2"), "m2", "holdout", T0);
+        ledger.confirm(new SendKey("c", "p1"), Stage.BOUNCED, "550 no such user", T0);
+        ledger.confirm(new SendKey("c", "p2"), Stage.SKIPPED, "holdout", T0);
+        assertThat(ledger.stages("c")).containsEntry(Stage.BOUNCED, 1L).containsEntry(Stage.SKIPPED, 1L);
+        List<SendLedger.Row> rows = ledger.rows("c");
+        assertThat(rows).extracting(SendLedger.Row::variant).containsExactly("A", "holdout");
+    }
+}
