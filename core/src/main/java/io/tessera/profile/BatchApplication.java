@@ -1,0 +1,199 @@
+package io.tessera.profile;
+
+import io.tessera.event.Event;
+import io.tessera.event.LoggedEvent;
+import io.tessera.profile.ProfileStore.HistoryEntry;
+import io.tessera.profile.ProfileStore.MergeRecord;
+import io.tessera.profile.ProfileStore.ProfileCommit;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The engine's work on one batch: identity resolution, merges and event application against an
+ * overlay of what this batch changed on top of what is committed, and the {@link ProfileCommit}
+ * that makes it durable. Lives on the engine thread for one batch, then is thrown away.
+ *
+ * <h2>Resolution of one event</h2>
+ * <ol>
+ *   <li>Look up every identifier the event names ({@link EventIdentities}) → candidate profiles,
+ *       in priority order (userId, email, phone, anonymousId, alias previousId).</li>
+ *   <li>Target: the profile of the event's userId; else the first candidate that carries no
+ *       other userId; else a new profile whose id derives from the messageId (so a rebuild
+ *       creates the same ids).</li>
+ *   <li>Every other candidate is merged into the target, unless the two together would carry two
+ *       different userIds (never merged unless {@code mergeDifferentUserIds}); a merge moves all
+ *       identifiers, traits (newer wins), aggregates and timeline, and is recorded.</li>
+ *   <li>Unlinked identifiers are linked to the target; one still owned by a profile we may not
+ *       merge stays with its owner.</li>
+ * </ol>
+ */
+final class BatchApplication {
+    /** What is committed: the engine's caches over the store. */
+    interface Committed {
+        Optional<String> resolve(Identity identity);
+
+        Profile load(String profileId);
+    }
+
+    private record Candidate(Identity by, String profileId) {}
+
+    private final Committed committed;
+    private final boolean mergeDifferentUserIds;
+    private final boolean recordChanges;
+    private final Map<String, ProfileState> touched = new LinkedHashMap<>();
+    private final Map<Identity, String> links = new HashMap<>();
+    private final Set<String> deleted = new LinkedHashSet<>();
+    private final Set<String> messageIds = new HashSet<>();
+    private final List<HistoryEntry> history = new ArrayList<>();
+    private final List<MergeRecord> merges = new ArrayList<>();
+    private final List<ProfileChange> changes = new ArrayList<>();
+
+    BatchApplication(Committed committed, boolean mergeDifferentUserIds, boolean recordChanges) {
+        this.committed = committed;
+        this.mergeDifferentUserIds = mergeDifferentUserIds;
+        this.recordChanges = recordChanges;
+    }
+
+    /** Whether this batch already applied the messageId. */
+    boolean applied(String messageId) {
+        return messageIds.contains(messageId);
+    }
+
+    void apply(LoggedEvent logged) {
+        Event e = logged.event();
+        messageIds.add(e.messageId());
+        EventIdentities ids = EventIdentities.of(e);
+        List<Identity> toLink = new ArrayList<>(ids.identities());
+        List<Candidate> candidates = candidates(ids, toLink);
+
+        Optional<ProfileState> existing = chooseTarget(ids.userId(), candidates);
+        ProfileState target = existing.orElseGet(() -> new ProfileState(newProfileId(e)));
+        Optional<Profile> before = recordChanges ? existing.map(ProfileState::snapshot) : Optional.empty();
+
+        List<String> mergedAway = mergeCandidates(target, ids.userId(), candidates, e);
+        for (Identity i : toLink) {
+            Optional<String> owner = resolve(i);
+            if (owner.isEmpty() || owner.get().equals(target.id)) {
+                links.put(i, target.id);
+                target.addIdentity(i);
+            }
+        }
+        target.apply(e, logged.offset());
+        touched.put(target.id, target);
+        history.add(new HistoryEntry(target.id, logged.offset(), e));
+        if (recordChanges) {
+            changes.add(new ProfileChange(before, target.snapshot(), logged, mergedAway));
+        }
+    }
+
+    private List<Candidate> candidates(EventIdentities ids, List<Identity> toLink) {
+        List<Candidate> out = new ArrayList<>();
+        for (Identity i : ids.identities()) {
+            resolve(i).ifPresent(p -> out.add(new Candidate(i, p)));
+        }
+        ids.previousId().ifPresent(prev -> {
+            Identity asAnonymous = Identity.anonymousId(prev);
+            Identity asUser = Identity.userId(prev);
+            Optional<String> anon = resolve(asAnonymous);
+            Optional<String> user = anon.isPresent() ? Optional.empty() : resolve(asUser);
+            anon.ifPresent(p -> out.add(new Candidate(asAnonymous, p)));
+            user.ifPresent(p -> out.add(new Candidate(asUser, p)));
+            if (anon.isEmpty() && user.isEmpty()) {
+                toLink.add(asAnonymous);
+            }
+        });
+        return out;
+    }
+
+    private Optional<ProfileState> chooseTarget(Optional<String> userId, List<Candidate> candidates) {
+        if (userId.isPresent()) {
+            Optional<String> owner = resolve(Identity.userId(userId.get()));
+            if (owner.isPresent()) {
+                return Optional.of(state(owner.get()));
+            }
+        }
+        for (Candidate c : candidates) {
+            ProfileState s = state(c.profileId());
+            Set<String> userIds = new HashSet<>(s.identities(IdentityKind.USER_ID));
+            userId.ifPresent(userIds::add);
+            if (mergeDifferentUserIds || userIds.size() <= 1) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<String> mergeCandidates(ProfileState target, Optional<String> userId, List<Candidate> candidates, Event e) {
+        Set<String> userIds = new HashSet<>(target.identities(IdentityKind.USER_ID));
+        userId.ifPresent(userIds::add);
+        List<String> mergedAway = new ArrayList<>();
+        for (Candidate c : candidates) {
+            String from = resolve(c.by()).orElse(c.profileId());
+            if (from.equals(target.id)) {
+                continue;
+            }
+            ProfileState other = state(from);
+            Set<String> together = new HashSet<>(userIds);
+            together.addAll(other.identities(IdentityKind.USER_ID));
+            if (!mergeDifferentUserIds && together.size() > 1) {
+                continue;
+            }
+            target.absorb(other);
+            userIds = together;
+            other.allIdentities().forEach(i -> links.put(i, target.id));
+            merges.add(new MergeRecord(from, target.id, c.by(), e.timestamp(), e.messageId()));
+            touched.remove(from);
+            deleted.add(from);
+            mergedAway.add(from);
+        }
+        return mergedAway;
+    }
+
+    private Optional<String> resolve(Identity identity) {
+        String linked = links.get(identity);
+        return linked != null ? Optional.of(linked) : committed.resolve(identity);
+    }
+
+    private ProfileState state(String profileId) {
+        return touched.computeIfAbsent(profileId, id -> ProfileState.of(committed.load(id)));
+    }
+
+    private static String newProfileId(Event e) {
+        String hex = UUID.nameUUIDFromBytes(e.messageId().getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+        return "p_" + hex.substring(0, 20);
+    }
+
+    boolean isEmpty() {
+        return history.isEmpty();
+    }
+
+    List<ProfileChange> changes() {
+        return changes;
+    }
+
+    Map<Identity, String> links() {
+        return links;
+    }
+
+    Set<String> deleted() {
+        return deleted;
+    }
+
+    Set<String> messageIds() {
+        return messageIds;
+    }
+
+    ProfileCommit toCommit(Map<Integer, Long> offsets) {
+        List<Profile> upserts = touched.values().stream().map(ProfileState::snapshot).toList();
+        return new ProfileCommit(upserts, List.copyOf(deleted), links, history, merges, offsets);
+    }
+}

@@ -1,0 +1,93 @@
+package io.tessera.segment;
+
+import io.tessera.event.Event;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The running state of one aggregate for one profile. All-time aggregates keep a count, an exact
+ * sum and the first/last times; windowed ones keep the matching events still inside the window,
+ * sorted by time, so expiry is a pop from the head and the next expiry is the head's time plus
+ * the window. Sums are BigDecimal so the result does not depend on arrival order (late events)
+ * and equals the brute-force sum exactly. Not thread-safe: owned by its {@link ProfileWindows}.
+ */
+final class AggregateState {
+    private final Aggregate aggregate;
+    private long count;
+    private BigDecimal sum = BigDecimal.ZERO;
+    private Instant first;
+    private Instant last;
+    private final List<Entry> window;
+
+    private record Entry(Instant at, BigDecimal amount) {}
+
+    AggregateState(Aggregate aggregate) {
+        this.aggregate = aggregate;
+        this.window = aggregate.windowed() ? new ArrayList<>(4) : List.of();
+    }
+
+    /** Applies one event (any event; non-matching ones are ignored). Returns whether it counted. */
+    boolean add(Event e, Instant now) {
+        if (!aggregate.matches(e)) {
+            return false;
+        }
+        Instant t = e.timestamp();
+        if (aggregate.windowed()) {
+            if (!aggregate.inside(t, now)) {
+                return false;
+            }
+            int i = window.size();
+            while (i > 0 && window.get(i - 1).at().isAfter(t)) {
+                i--;
+            }
+            window.add(i, new Entry(t, aggregate.amount(e)));
+            return true;
+        }
+        count++;
+        sum = sum.add(aggregate.amount(e));
+        first = first == null || t.isBefore(first) ? t : first;
+        last = last == null || t.isAfter(last) ? t : last;
+        return true;
+    }
+
+    void expire(Instant now) {
+        int drop = 0;
+        while (drop < window.size() && !aggregate.inside(window.get(drop).at(), now)) {
+            drop++;
+        }
+        if (drop > 0) {
+            window.subList(0, drop).clear();
+        }
+    }
+
+    /** The value the condition sees (see {@link SegmentInput#aggregates()}). */
+    Object value(Instant now) {
+        expire(now);
+        return switch (aggregate.kind()) {
+            case COUNT -> aggregate.windowed() ? (long) window.size() : count;
+            case SUM -> {
+                if (!aggregate.windowed()) {
+                    yield sum.doubleValue();
+                }
+                BigDecimal s = BigDecimal.ZERO;
+                for (Entry en : window) {
+                    s = s.add(en.amount());
+                }
+                yield s.doubleValue();
+            }
+            case FIRST -> ConditionFunctions.instantOrEpoch(Optional.ofNullable(first));
+            case LAST -> ConditionFunctions.instantOrEpoch(Optional.ofNullable(last));
+        };
+    }
+
+    /** When the oldest event in the window leaves it, if any is inside. */
+    Optional<Instant> nextExpiry() {
+        if (window.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(window.get(0).at().plus(aggregate.window().orElseThrow()));
+    }
+}

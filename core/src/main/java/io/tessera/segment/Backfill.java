@@ -1,0 +1,63 @@
+package io.tessera.segment;
+
+import io.tessera.profile.ProfileStore;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Evaluates one new or changed segment over every existing profile, a page at a time, while live
+ * events keep flowing (the engine's lock is taken per page). Progress is readable from any
+ * thread; {@link #run} runs on whatever executor the composition root gives the registry.
+ */
+public final class Backfill implements Runnable {
+    static final int PAGE = 256;
+
+    private final String segment;
+    private final int version;
+    private final ProfileStore profiles;
+    private final SegmentEngine engine;
+    private final long total;
+    private final AtomicLong done = new AtomicLong();
+    private volatile Status status = Status.PENDING;
+
+    /** Where a backfill is. */
+    public enum Status { PENDING, RUNNING, DONE, CANCELLED }
+
+    /** A snapshot of a backfill's progress. */
+    public record Progress(String segment, int version, long done, long total, Status status) {}
+
+    Backfill(String segment, int version, ProfileStore profiles, SegmentEngine engine) {
+        this.segment = segment;
+        this.version = version;
+        this.profiles = profiles;
+        this.engine = engine;
+        this.total = profiles.count();
+    }
+
+    @Override
+    public void run() {
+        if (status != Status.PENDING) {
+            return;
+        }
+        status = Status.RUNNING;
+        String after = "";
+        while (status == Status.RUNNING) {
+            List<String> ids = profiles.ids(after, PAGE);
+            if (ids.isEmpty()) {
+                status = Status.DONE;
+                return;
+            }
+            engine.evaluatePage(segment, ids, "backfill:v" + version);
+            done.addAndGet(ids.size());
+            after = ids.get(ids.size() - 1);
+        }
+    }
+
+    void cancel() {
+        status = Status.CANCELLED;
+    }
+
+    public Progress progress() {
+        return new Progress(segment, version, done.get(), Math.max(total, done.get()), status);
+    }
+}

@@ -1,0 +1,128 @@
+package io.tessera.segment;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionResolver;
+import dev.cel.runtime.CelRuntime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A segment version ready to run: its CEL program and what the program reads (aggregates, other
+ * segments, profile variables). Immutable and thread-safe.
+ */
+public final class CompiledSegment {
+    private final SegmentDefinition definition;
+    private final CelAbstractSyntaxTree ast;
+    private final CelRuntime.Program program;
+    private final Map<Long, Aggregate> aggregatesByExpr;
+    private final Set<Aggregate> aggregates;
+    private final Set<String> dependsOn;
+    private final Set<String> variables;
+
+    CompiledSegment(SegmentDefinition definition, CelAbstractSyntaxTree ast, CelRuntime.Program program,
+                    Map<Long, Aggregate> aggregatesByExpr, Set<String> dependsOn, Set<String> variables) {
+        this.definition = definition;
+        this.ast = ast;
+        this.program = program;
+        this.aggregatesByExpr = Map.copyOf(aggregatesByExpr);
+        this.aggregates = Set.copyOf(aggregatesByExpr.values());
+        this.dependsOn = Set.copyOf(dependsOn);
+        this.variables = Set.copyOf(variables);
+    }
+
+    public SegmentDefinition definition() {
+        return definition;
+    }
+
+    public String key() {
+        return definition.key();
+    }
+
+    /** The aggregates this condition reads; the evaluator keeps state for exactly these. */
+    public Set<Aggregate> aggregates() {
+        return aggregates;
+    }
+
+    /** Keys of the segments this condition reads through {@code in_segment}. */
+    public Set<String> dependsOn() {
+        return dependsOn;
+    }
+
+    /** Whether the condition reads {@code traits} or {@code identities}. */
+    public boolean readsProfile() {
+        return variables.contains("traits") || variables.contains("identities");
+    }
+
+    /** Whether the condition reads {@code rfm} or {@code predicted} scores. */
+    public boolean readsScores() {
+        return variables.contains("rfm") || variables.contains("predicted");
+    }
+
+    /** Whether membership can change just because time passes (it reads a windowed aggregate). */
+    public boolean timeDependent() {
+        return aggregates.stream().anyMatch(Aggregate::windowed);
+    }
+
+    /** Evaluates for one profile. An evaluation error (a missing trait, a type mismatch) means "not a member". */
+    public Evaluation evaluate(SegmentInput input) {
+        return evaluate(input, ConditionFunctions.resolver(input));
+    }
+
+    Evaluation evaluate(SegmentInput input, CelFunctionResolver functions) {
+        try {
+            return new Evaluation(Boolean.TRUE.equals(program.eval(input.variables(), functions)), Optional.empty());
+        } catch (CelEvaluationException e) {
+            return new Evaluation(false, Optional.of(e.getMessage()));
+        }
+    }
+
+    /** The value of every sub-expression for one profile, in evaluation order, and the result. */
+    public Explanation explain(SegmentInput input) {
+        Map<Long, Object> values = new LinkedHashMap<>();
+        Evaluation result;
+        try {
+            Object r = program.trace(input.variables(), ConditionFunctions.resolver(input), (expr, value) -> values.put(expr.id(), value));
+            result = new Evaluation(Boolean.TRUE.equals(r), Optional.empty());
+        } catch (CelEvaluationException e) {
+            result = new Evaluation(false, Optional.of(e.getMessage()));
+        }
+        List<Explanation.Step> steps = new ArrayList<>();
+        collect(ast.getExpr(), values, steps);
+        return new Explanation(key(), definition.version(), definition.condition(), result.member(), result.error(), steps);
+    }
+
+    private void collect(CelExpr e, Map<Long, Object> values, List<Explanation.Step> out) {
+        if (e.getKind() == CelExpr.ExprKind.Kind.CALL) {
+            e.call().target().ifPresent(t -> collect(t, values, out));
+            for (CelExpr a : e.call().args()) {
+                collect(a, values, out);
+            }
+        }
+        boolean interesting = e.getKind() == CelExpr.ExprKind.Kind.CALL || e.getKind() == CelExpr.ExprKind.Kind.SELECT;
+        if (interesting && values.containsKey(e.id()) && !isLiteralWindow(e)) {
+            out.add(new Explanation.Step(ConditionText.of(e), Explanation.display(values.get(e.id()))));
+        } else if (interesting && !values.containsKey(e.id()) && !isLiteralWindow(e)) {
+            out.add(new Explanation.Step(ConditionText.of(e), "(not evaluated)"));
+        }
+    }
+
+    private static boolean isLiteralWindow(CelExpr e) {
+        return e.getKind() == CelExpr.ExprKind.Kind.CALL
+                && (e.call().function().equals("duration") || e.call().function().equals("days"))
+                && e.call().args().stream().allMatch(a -> a.getKind() == CelExpr.ExprKind.Kind.CONSTANT);
+    }
+
+    Collection<Aggregate> aggregatesByExpression() {
+        return aggregatesByExpr.values();
+    }
+
+    /** The outcome of one evaluation. */
+    public record Evaluation(boolean member, Optional<String> error) {}
+}

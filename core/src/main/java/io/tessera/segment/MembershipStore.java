@@ -1,0 +1,36 @@
+package io.tessera.segment;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Durable segment memberships: who is in each segment since when, and the log of every enter and
+ * exit with its cause. Written only by the {@link SegmentEngine}. Adapters:
+ * {@code store.sqlite.SqliteMembershipStore}. Thread-safe.
+ */
+public interface MembershipStore extends AutoCloseable {
+
+    /** Current memberships of one profile: segment key → since. */
+    Map<String, Instant> memberships(String profileId);
+
+    /** Appends the changes to the log and updates current memberships, atomically. */
+    void apply(List<MembershipChange> changes);
+
+    long count(String segment);
+
+    /** Members in profile-id order after {@code afterProfileId} ("" for the start). */
+    List<Member> members(String segment, String afterProfileId, int limit);
+
+    /** The enter/exit log of one profile, oldest first. */
+    List<MembershipChange> changes(String profileId);
+
+    /** Forgets a deleted segment's members and log. */
+    void removeSegment(String segment);
+
+    @Override
+    void close();
+
+    /** One current member. */
+    record Member(String profileId, Instant since) {}
+}

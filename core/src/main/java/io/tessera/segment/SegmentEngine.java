@@ -1,0 +1,312 @@
+package io.tessera.segment;
+
+import io.tessera.event.Event;
+import io.tessera.event.LoggedEvent;
+import io.tessera.profile.Profile;
+import io.tessera.profile.ProfileChange;
+import io.tessera.profile.ProfileChangeListener;
+import io.tessera.profile.ProfileStore;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Keeps segment memberships current, incrementally.
+ *
+ * <p><b>Implementation notes.</b> For each profile the engine keeps a {@link ProfileWindows}: one
+ * {@link AggregateState} per aggregate the active segments read, the current memberships, and
+ * the profile's window timer. On a profile change it applies the event to the matching
+ * aggregates and re-evaluates only the segments that read them (plus those reading traits when
+ * traits changed, all of them for a new profile, and the dependents of any segment whose
+ * membership changed, in dependency order). After each round it moves the profile's durable
+ * timer to the earliest instant an event leaves a window, so expiry costs one timer per profile
+ * and never a scan ({@link #fireDueTimers}). State is a pure function of history, clock and
+ * catalog: it lives in a bounded LRU and is rebuilt from {@code ProfileStore.history} on a miss,
+ * which is also how a restart recovers (memberships and timers are durable; windows are not).
+ *
+ * <p><b>Threading.</b> Every method that reads or writes profile state holds {@code lock}; callers
+ * are the profile engine's thread ({@link #onProfileChange}), the timer runner and backfills, which
+ * take the lock per page so live events interleave. Listeners run under the lock.
+ */
+public final class SegmentEngine implements ProfileChangeListener {
+    private final ProfileStore profiles;
+    private final MembershipStore memberships;
+    private final WindowTimerStore timers;
+    private final ProfileScores scores;
+    private final InstantSource clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, ProfileWindows> cache;
+    private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile SegmentCatalog catalog = SegmentCatalog.EMPTY;
+
+    public SegmentEngine(ProfileStore profiles, MembershipStore memberships, WindowTimerStore timers,
+                         ProfileScores scores, InstantSource clock, int maxCachedProfiles) {
+        this.profiles = profiles;
+        this.memberships = memberships;
+        this.timers = timers;
+        this.scores = scores;
+        this.clock = clock;
+        this.cache = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ProfileWindows> eldest) {
+                return size() > maxCachedProfiles;
+            }
+        };
+    }
+
+    public void addListener(MembershipListener listener) {
+        listeners.add(listener);
+    }
+
+    public SegmentCatalog catalog() {
+        return catalog;
+    }
+
+    /** Installs a new set of active segments. Profiles start tracking new aggregates lazily. */
+    public void setCatalog(SegmentCatalog next) {
+        lock.lock();
+        try {
+            this.catalog = next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onChange(ProfileChange change) {
+        onProfileChange(change.before(), change.after(), change.cause(), change.mergedAway());
+    }
+
+    /** Applies one durable profile change (the profile engine's listener). */
+    public void onProfileChange(Optional<Profile> before, Profile after, LoggedEvent cause, Collection<String> mergedAway) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            Event event = cause.event();
+            String why = "event:" + event.messageId();
+            for (String gone : mergedAway) {
+                retire(gone, now, "merge:" + event.messageId());
+            }
+            ProfileWindows w = cache.get(after.id());
+            Set<String> dirty = new HashSet<>();
+            if (w == null || !mergedAway.isEmpty() || !w.tracked().containsAll(catalog.aggregates())) {
+                cache.remove(after.id());
+                // On the profile engine's thread the store holds exactly the committed batches, so the
+                // loaded state is consistent with the stored profile's last offset.
+                Profile stored = profiles.get(after.id()).orElse(after);
+                w = load(stored, now, true);
+                dirty.addAll(catalog.keys());
+            } else if (cause.offset() > w.appliedThrough) {
+                for (Aggregate a : w.apply(event, now)) {
+                    dirty.addAll(catalog.readingEvent(a.event()));
+                }
+                w.appliedThrough = cause.offset();
+                boolean profileChanged = !w.profile().traits().equals(after.traits())
+                        || !w.profile().identities().equals(after.identities());
+                w.setProfile(after);
+                if (profileChanged) {
+                    catalog.ordered().stream().filter(CompiledSegment::readsProfile).forEach(s -> dirty.add(s.key()));
+                }
+            }
+            if (before.isEmpty()) {
+                dirty.addAll(catalog.keys());
+            }
+            evaluate(w, dirty, now, why);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Fires the window timers due now; returns how many fired. Call again while it returns {@code limit}. */
+    public int fireDueTimers(int limit) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            List<WindowTimerStore.WindowTimer> due = timers.due(now, limit);
+            Set<String> timed = new HashSet<>();
+            catalog.ordered().stream().filter(CompiledSegment::timeDependent).forEach(s -> timed.add(s.key()));
+            for (WindowTimerStore.WindowTimer t : due) {
+                Optional<ProfileWindows> w = windows(t.profileId(), now);
+                if (w.isEmpty()) {
+                    timers.cancel(t.profileId());
+                    continue;
+                }
+                w.get().scheduledTimer = Optional.of(t.dueAt());
+                evaluate(w.get(), timed, now, "timer:" + t.dueAt());
+            }
+            return due.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The earliest pending window timer. */
+    public Optional<Instant> nextTimer() {
+        return timers.next();
+    }
+
+    /** Re-evaluates one segment (and its dependents) for a page of profiles: one step of a backfill. */
+    public void evaluatePage(String segmentKey, List<String> profileIds, String cause) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            Set<String> dirty = catalog.dependents(segmentKey);
+            for (String id : profileIds) {
+                windows(id, now).ifPresent(w -> evaluate(w, dirty, now, cause));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Re-evaluates the segments that read scores, after the scores of these profiles changed. */
+    public void rescore(Collection<String> profileIds) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            Set<String> dirty = new HashSet<>();
+            catalog.ordered().stream().filter(CompiledSegment::readsScores).forEach(s -> dirty.add(s.key()));
+            if (dirty.isEmpty()) {
+                return;
+            }
+            for (String id : profileIds) {
+                windows(id, now).ifPresent(w -> evaluate(w, dirty, now, "rescore"));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Why a profile is (not) in a segment right now. */
+    public Optional<Explanation> explain(String segmentKey, String profileId) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            Optional<CompiledSegment> s = catalog.get(segmentKey);
+            Optional<ProfileWindows> w = windows(profileId, now);
+            if (s.isEmpty() || w.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(s.get().explain(w.get().input(now, scores)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops every cached window (a restart, in tests and benchmarks). */
+    public void dropCache() {
+        lock.lock();
+        try {
+            cache.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The state of a profile for threads other than the profile engine's: the cached one, or one
+     * built from the store and NOT cached, because a batch may be committed but not yet delivered
+     * to {@link #onProfileChange}, and caching it would apply those events twice.
+     */
+    private Optional<ProfileWindows> windows(String profileId, Instant now) {
+        ProfileWindows w = cache.get(profileId);
+        if (w != null && w.tracked().containsAll(catalog.aggregates())) {
+            return Optional.of(w);
+        }
+        cache.remove(profileId);
+        return profiles.get(profileId).map(p -> load(p, now, false));
+    }
+
+    private ProfileWindows load(Profile p, Instant now, boolean keep) {
+        ProfileWindows w = new ProfileWindows(p, memberships.memberships(p.id()), timers.scheduled(p.id()));
+        w.track(catalog.aggregates(), catalog.aggregates().isEmpty() ? List.of() : profiles.history(p.id()), now);
+        w.appliedThrough = p.lastOffset();
+        if (keep) {
+            cache.put(p.id(), w);
+        }
+        return w;
+    }
+
+    private void evaluate(ProfileWindows w, Set<String> dirtyIn, Instant now, String cause) {
+        List<MembershipChange> changes = new ArrayList<>();
+        Set<String> dirty = dirtyIn;
+        if (w.scheduledTimer.isPresent() && !w.scheduledTimer.get().isAfter(now)) {
+            // The profile's timer is overdue: a window has expired that the timer runner has not
+            // caught up with yet. Evaluate the time-dependent segments now, since rescheduling
+            // below would otherwise move the timer past the expiry.
+            dirty = new HashSet<>(dirtyIn);
+            for (CompiledSegment s : catalog.ordered()) {
+                if (s.timeDependent()) {
+                    dirty.add(s.key());
+                }
+            }
+        }
+        if (!dirty.isEmpty()) {
+            SegmentInput input = w.input(now, scores);
+            var functions = ConditionFunctions.resolver(input);
+            Set<String> changed = new HashSet<>();
+            for (CompiledSegment s : catalog.ordered()) {
+                if (!dirty.contains(s.key()) && s.dependsOn().stream().noneMatch(changed::contains)) {
+                    continue;
+                }
+                boolean member = s.evaluate(input, functions).member();
+                if (member != w.memberships.containsKey(s.key())) {
+                    if (member) {
+                        w.memberships.put(s.key(), now);
+                    } else {
+                        w.memberships.remove(s.key());
+                    }
+                    changed.add(s.key());
+                    changes.add(new MembershipChange(s.key(), s.definition().version(), w.profileId(), member, now, cause));
+                }
+            }
+        }
+        // Memberships of deleted segments are the registry's to clear; drop them from the cache view.
+        w.memberships.keySet().removeIf(k -> catalog.get(k).isEmpty());
+        publish(changes);
+        reschedule(w, now);
+    }
+
+    private void reschedule(ProfileWindows w, Instant now) {
+        Optional<Instant> next = w.nextExpiry(now);
+        if (!next.equals(w.scheduledTimer)) {
+            if (next.isPresent()) {
+                timers.schedule(w.profileId(), next.get());
+            } else {
+                timers.cancel(w.profileId());
+            }
+            w.scheduledTimer = next;
+        }
+    }
+
+    private void retire(String profileId, Instant now, String cause) {
+        ProfileWindows cached = cache.remove(profileId);
+        Map<String, Instant> current = cached != null ? cached.memberships : memberships.memberships(profileId);
+        List<MembershipChange> exits = new ArrayList<>();
+        for (String key : current.keySet()) {
+            int version = catalog.get(key).map(s -> s.definition().version()).orElse(0);
+            exits.add(new MembershipChange(key, version, profileId, false, now, cause));
+        }
+        publish(exits);
+        timers.cancel(profileId);
+    }
+
+    private void publish(List<MembershipChange> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        memberships.apply(changes);
+        for (MembershipListener l : listeners) {
+            l.onChanges(changes);
+        }
+    }
+}

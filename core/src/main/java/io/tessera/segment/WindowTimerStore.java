@@ -1,0 +1,32 @@
+package io.tessera.segment;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable window timers: at most one per profile, due when the oldest event inside any of its
+ * windows leaves it. They survive restarts, so expiry needs no scan of the profiles. Adapters:
+ * {@code store.sqlite.SqliteWindowTimerStore}. Thread-safe.
+ */
+public interface WindowTimerStore extends AutoCloseable {
+
+    /** Sets (or moves) the profile's timer. */
+    void schedule(String profileId, Instant dueAt);
+
+    void cancel(String profileId);
+
+    Optional<Instant> scheduled(String profileId);
+
+    /** Timers due at or before {@code now}, earliest first. */
+    List<WindowTimer> due(Instant now, int limit);
+
+    /** The earliest timer, if any. */
+    Optional<Instant> next();
+
+    @Override
+    void close();
+
+    /** A profile to re-evaluate at {@code dueAt}. */
+    record WindowTimer(String profileId, Instant dueAt) {}
+}

@@ -1,0 +1,36 @@
+package io.tessera.store.sqlite;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * One JDBC connection to the SQLite file for a segment store, in WAL mode, with the store's
+ * schema created if missing. Callers serialize use of the connection (each store is synchronized).
+ */
+final class SegmentSqlite {
+    private SegmentSqlite() {}
+
+    static Connection open(Path dbFile, String... ddl) {
+        try {
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile.toAbsolutePath());
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");
+                s.execute("PRAGMA busy_timeout=10000");
+                for (String d : ddl) {
+                    s.execute(d);
+                }
+            }
+            return c;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open " + dbFile, e);
+        }
+    }
+
+    static IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("SQLite " + what + " failed", e);
+    }
+}

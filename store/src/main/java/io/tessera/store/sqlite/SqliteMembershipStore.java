@@ -1,0 +1,182 @@
+package io.tessera.store.sqlite;
+
+import io.tessera.segment.MembershipChange;
+import io.tessera.segment.MembershipStore;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Segment memberships in SQLite: {@code segment_member} (current members, keyed by segment then
+ * profile, so members pages and counts are index range scans) and {@code segment_membership_log}
+ * (every enter and exit with its cause). Thread-safe (synchronized).
+ */
+public final class SqliteMembershipStore implements MembershipStore {
+    private final Connection db;
+    private final PreparedStatement ofProfile;
+    private final PreparedStatement enter;
+    private final PreparedStatement exit;
+    private final PreparedStatement log;
+    private final PreparedStatement count;
+    private final PreparedStatement members;
+    private final PreparedStatement changes;
+
+    public SqliteMembershipStore(Path dbFile) {
+        this.db = SegmentSqlite.open(dbFile,
+                "CREATE TABLE IF NOT EXISTS segment_member (segment TEXT NOT NULL, profile_id TEXT NOT NULL, since INTEGER NOT NULL, "
+                        + "PRIMARY KEY (segment, profile_id)) WITHOUT ROWID",
+                "CREATE INDEX IF NOT EXISTS segment_member_profile ON segment_member(profile_id)",
+                "CREATE TABLE IF NOT EXISTS segment_membership_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, segment TEXT NOT NULL, "
+                        + "version INTEGER NOT NULL, profile_id TEXT NOT NULL, entered INTEGER NOT NULL, at INTEGER NOT NULL, cause TEXT NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS segment_membership_log_profile ON segment_membership_log(profile_id, seq)");
+        try {
+            ofProfile = db.prepareStatement("SELECT segment, since FROM segment_member WHERE profile_id = ?");
+            enter = db.prepareStatement("INSERT OR REPLACE INTO segment_member(segment, profile_id, since) VALUES (?, ?, ?)");
+            exit = db.prepareStatement("DELETE FROM segment_member WHERE segment = ? AND profile_id = ?");
+            log = db.prepareStatement("INSERT INTO segment_membership_log(segment, version, profile_id, entered, at, cause) VALUES (?, ?, ?, ?, ?, ?)");
+            count = db.prepareStatement("SELECT COUNT(*) FROM segment_member WHERE segment = ?");
+            members = db.prepareStatement("SELECT profile_id, since FROM segment_member WHERE segment = ? AND profile_id > ? ORDER BY profile_id LIMIT ?");
+            changes = db.prepareStatement("SELECT segment, version, profile_id, entered, at, cause FROM segment_membership_log WHERE profile_id = ? ORDER BY seq");
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("prepare", e);
+        }
+    }
+
+    private static long millis(Instant t) {
+        return t.toEpochMilli();
+    }
+
+    @Override
+    public synchronized Map<String, Instant> memberships(String profileId) {
+        try {
+            ofProfile.setString(1, profileId);
+            Map<String, Instant> out = new HashMap<>();
+            try (ResultSet rs = ofProfile.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("read memberships", e);
+        }
+    }
+
+    @Override
+    public synchronized void apply(List<MembershipChange> list) {
+        try {
+            db.setAutoCommit(false);
+            for (MembershipChange c : list) {
+                if (c.entered()) {
+                    enter.setString(1, c.segment());
+                    enter.setString(2, c.profileId());
+                    enter.setLong(3, millis(c.at()));
+                    enter.executeUpdate();
+                } else {
+                    exit.setString(1, c.segment());
+                    exit.setString(2, c.profileId());
+                    exit.executeUpdate();
+                }
+                log.setString(1, c.segment());
+                log.setInt(2, c.version());
+                log.setString(3, c.profileId());
+                log.setInt(4, c.entered() ? 1 : 0);
+                log.setLong(5, millis(c.at()));
+                log.setString(6, c.cause());
+                log.executeUpdate();
+            }
+            db.commit();
+        } catch (SQLException e) {
+            try {
+                db.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw SegmentSqlite.failure("apply membership changes", e);
+        } finally {
+            try {
+                db.setAutoCommit(true);
+            } catch (SQLException e) {
+                throw SegmentSqlite.failure("autocommit", e);
+            }
+        }
+    }
+
+    @Override
+    public synchronized long count(String segment) {
+        try {
+            count.setString(1, segment);
+            try (ResultSet rs = count.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("count", e);
+        }
+    }
+
+    @Override
+    public synchronized List<Member> members(String segment, String afterProfileId, int limit) {
+        try {
+            members.setString(1, segment);
+            members.setString(2, afterProfileId);
+            members.setInt(3, limit);
+            List<Member> out = new ArrayList<>();
+            try (ResultSet rs = members.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Member(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("members", e);
+        }
+    }
+
+    @Override
+    public synchronized List<MembershipChange> changes(String profileId) {
+        try {
+            changes.setString(1, profileId);
+            List<MembershipChange> out = new ArrayList<>();
+            try (ResultSet rs = changes.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new MembershipChange(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getInt(4) == 1,
+                            Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("changes", e);
+        }
+    }
+
+    @Override
+    public synchronized void removeSegment(String segment) {
+        try (PreparedStatement a = db.prepareStatement("DELETE FROM segment_member WHERE segment = ?");
+             PreparedStatement b = db.prepareStatement("DELETE FROM segment_membership_log WHERE segment = ?")) {
+            a.setString(1, segment);
+            a.executeUpdate();
+            b.setString(1, segment);
+            b.executeUpdate();
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("remove segment", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try (Statement s = db.createStatement()) {
+            s.execute("PRAGMA optimize");
+            db.close();
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("close", e);
+        }
+    }
+}
