@@ -3,6 +3,8 @@ package io.tessera.segment;
 import io.tessera.event.Event;
 import io.tessera.event.LoggedEvent;
 import io.tessera.profile.Profile;
+import io.tessera.profile.ProfileChange;
+import io.tessera.profile.ProfileChangeListener;
 import io.tessera.profile.ProfileStore;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -35,7 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * are the profile engine's thread ({@link #onProfileChange}), the timer runner and backfills, which
  * take the lock per page so live events interleave. Listeners run under the lock.
  */
-public final class SegmentEngine {
+public final class SegmentEngine implements ProfileChangeListener {
     private final ProfileStore profiles;
     private final MembershipStore memberships;
     private final WindowTimerStore timers;
@@ -77,6 +79,11 @@ public final class SegmentEngine {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public void onChange(ProfileChange change) {
+        onProfileChange(change.before(), change.after(), change.cause(), change.mergedAway());
     }
 
     /** Applies one durable profile change (the profile engine's listener). */

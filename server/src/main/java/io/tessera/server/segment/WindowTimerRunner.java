@@ -1,0 +1,40 @@
+package io.tessera.server.segment;
+
+import io.tessera.segment.SegmentEngine;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Fires due window timers: every {@code period} (200 ms by default, so a window expiry is acted on
+ * well within a second), drains the due timers in pages. One daemon thread; {@link #close} stops it.
+ */
+public final class WindowTimerRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WindowTimerRunner.class);
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "segment-timers");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public WindowTimerRunner(SegmentEngine engine, Duration period) {
+        thread.scheduleWithFixedDelay(() -> {
+            try {
+                while (engine.fireDueTimers(500) == 500) {
+                    // more are due: keep draining
+                }
+            } catch (RuntimeException e) {
+                // An outage (e.g. the database): the timers stay due and are retried next period.
+                LOG.error("firing window timers failed; retrying in {}", period, e);
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

@@ -1,0 +1,168 @@
+package io.tessera.server.segment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.javalin.Javalin;
+import io.tessera.event.Event;
+import io.tessera.event.LoggedEvent;
+import io.tessera.profile.ProfileEngine;
+import io.tessera.segment.ProfileScores;
+import io.tessera.segment.SegmentEngine;
+import io.tessera.segment.SegmentRegistry;
+import io.tessera.store.sqlite.SqliteMembershipStore;
+import io.tessera.store.sqlite.SqliteProfileStore;
+import io.tessera.store.sqlite.SqliteSegmentDefinitionStore;
+import io.tessera.store.sqlite.SqliteWindowTimerStore;
+import io.tessera.testkit.MutableClock;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The segments API over HTTP, on the real profile engine and SQLite. */
+class SegmentRoutesTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-01T10:00:00Z"));
+    private SqliteProfileStore profileStore;
+    private SqliteMembershipStore memberships;
+    private SqliteWindowTimerStore timers;
+    private SqliteSegmentDefinitionStore definitions;
+    private ProfileEngine profiles;
+    private SegmentRoutes routes;
+    private Javalin app;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private long offset = -1;
+
+    @BeforeEach
+    void start() {
+        Path db = dir.resolve("tessera.db");
+        profileStore = new SqliteProfileStore(db);
+        memberships = new SqliteMembershipStore(db);
+        timers = new SqliteWindowTimerStore(db);
+        definitions = new SqliteSegmentDefinitionStore(db);
+        SegmentEngine segments = new SegmentEngine(profileStore, memberships, timers, ProfileScores.none(), clock, 10_000);
+        profiles = new ProfileEngine(profileStore, clock);
+        profiles.addListener(segments);
+        SegmentRegistry registry = new SegmentRegistry(definitions, memberships, segments, profileStore, clock, Runnable::run);
+        registry.start();
+        routes = new SegmentRoutes(registry, segments, memberships, profileStore);
+        app = Javalin.create(routes::register).start(0);
+    }
+
+    @AfterEach
+    void stop() {
+        app.stop();
+        memberships.close();
+        timers.close();
+        definitions.close();
+        profileStore.close();
+    }
+
+    private HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + app.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void send(List<Event> events) {
+        List<LoggedEvent> batch = new ArrayList<>();
+        for (Event e : events) {
+            batch.add(new LoggedEvent(0, ++offset, e));
+        }
+        profiles.onBatch(0, batch);
+    }
+
+    @Test
+    void savesCountsListsExplainsAndDeletesSegments() throws Exception {
+        var saved = call("PUT", "/api/v1/segments/browse_abandoners", """
+                {"name": "Browse abandoners", "condition": "count(\\"Product Viewed\\", duration(\\"48h\\")) > 0 && count(\\"Order Completed\\", duration(\\"48h\\")) == 0"}""");
+        assertThat(saved.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(saved.body()).path("version").asInt()).isEqualTo(1);
+
+        send(List.of(Event.track("m1", "u1", "Product Viewed", Map.of(), clock.instant()),
+                Event.track("m2", "u2", "Product Viewed", Map.of(), clock.instant())));
+        assertThat(JSON.readTree(call("GET", "/api/v1/segments/browse_abandoners/count", null).body()).path("count").asLong()).isEqualTo(2);
+
+        JsonNode page = JSON.readTree(call("GET", "/api/v1/segments/browse_abandoners/members?limit=1", null).body());
+        assertThat(page.path("members")).hasSize(1);
+        assertThat(page.path("members").get(0).path("userId").asString()).isIn("u1", "u2");
+        JsonNode rest = JSON.readTree(call("GET", "/api/v1/segments/browse_abandoners/members?limit=1&cursor=" + page.path("next").asString(), null).body());
+        assertThat(rest.path("members")).hasSize(1);
+        assertThat(rest.path("next").isNull()).isTrue();
+
+        String profileId = page.path("members").get(0).path("profileId").asString();
+        JsonNode explain = JSON.readTree(call("GET", "/api/v1/segments/browse_abandoners/explain/" + profileId, null).body());
+        assertThat(explain.path("member").asBoolean()).isTrue();
+        assertThat(explain.path("steps").toString()).contains("count(\\\"Product Viewed\\\", duration(\\\"48h\\\"))");
+        assertThat(routes.membershipsOf(profileId)).extracting(m -> m.get("key")).containsExactly("browse_abandoners");
+
+        assertThat(JSON.readTree(call("GET", "/api/v1/segments", null).body()).path("segments")).hasSize(1);
+        assertThat(call("DELETE", "/api/v1/segments/browse_abandoners", null).statusCode()).isEqualTo(204);
+        assertThat(call("GET", "/api/v1/segments/browse_abandoners", null).statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(call("GET", "/api/v1/segments/browse_abandoners/versions", null).body()).path("versions")).hasSize(1);
+    }
+
+    @Test
+    void rejectsAnInvalidConditionWithTheCelErrorAndPosition() throws Exception {
+        var r = call("PUT", "/api/v1/segments/broken", "{\"name\": \"x\", \"condition\": \"count(\\\"A\\\") >\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode error = JSON.readTree(r.body()).path("error");
+        assertThat(error.path("code").asString()).isEqualTo("invalid_condition");
+        assertThat(error.path("message").asString()).isNotBlank();
+        assertThat(error.path("details").get(0).path("column").asInt()).isEqualTo(13);
+    }
+
+    @Test
+    void fitsBgNbdAndGammaGammaOnCdnowImportedAsOrderCompletedEvents() throws Exception {
+        Path cdnow = Path.of(System.getProperty("tessera.shared.data", "../../shared/data"), "cdnow", "CDNOW_sample.txt");
+        List<Event> events = new ArrayList<>();
+        int line = 0;
+        for (String row : Files.readAllLines(cdnow)) {
+            String[] f = row.trim().split("\\s+");
+            if (f.length < 5) {
+                continue;
+            }
+            Instant at = LocalDate.parse(f[2], DateTimeFormatter.BASIC_ISO_DATE).atStartOfDay(ZoneOffset.UTC).toInstant();
+            events.add(Event.track("cdnow-" + (line++), "c" + f[1], "Order Completed", Map.of("revenue", Double.parseDouble(f[4])), at));
+            if (events.size() == 1000) {
+                send(events);
+                events = new ArrayList<>();
+            }
+        }
+        send(events);
+
+        JsonNode bg = JSON.readTree(call("POST", "/api/v1/models/fit", """
+                {"model": "bgnbd", "event": "Order Completed", "valueProperty": "revenue", "calibrationEnd": "1997-09-30", "timeUnit": "week"}""").body());
+        assertThat(bg.path("r").asDouble()).isCloseTo(0.243, within(0.243 * 0.01));
+        assertThat(bg.path("alpha").asDouble()).isCloseTo(4.414, within(4.414 * 0.01));
+        assertThat(bg.path("a").asDouble()).isCloseTo(0.793, within(0.793 * 0.01));
+        assertThat(bg.path("b").asDouble()).isCloseTo(2.426, within(2.426 * 0.01));
+        assertThat(bg.path("customers").asInt()).isEqualTo(2357);
+
+        JsonNode gg = JSON.readTree(call("POST", "/api/v1/models/fit", """
+                {"model": "gamma-gamma", "event": "Order Completed", "valueProperty": "revenue", "calibrationEnd": "1997-09-30", "timeUnit": "week"}""").body());
+        assertThat(gg.path("p").asDouble()).isCloseTo(6.25, within(6.25 * 0.01));
+        assertThat(gg.path("q").asDouble()).isCloseTo(3.74, within(3.74 * 0.01));
+        assertThat(gg.path("gamma").asDouble()).isCloseTo(15.44, within(15.44 * 0.01));
+        assertThat(gg.path("logLikelihood").isNumber()).isTrue();
+    }
+}
