@@ -43,6 +43,10 @@ public final class Ingestor {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    public IngestLimits limits() {
+        return parser.limits();
+    }
+
     /** Parses a request body; {@code call} is empty for a batch. */
     public RequestVerdict parse(Optional<EventType> call, byte[] body, String source) {
         return parser.parse(call, body, source);

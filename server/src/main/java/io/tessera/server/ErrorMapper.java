@@ -40,7 +40,7 @@ public final class ErrorMapper {
             case "not_found" -> 404;
             case "method_not_allowed" -> 405;
             case "conflict" -> 409;
-            case "unsupported_media_type" -> 415;
+            case "unsupported_media_type", "unsupported_encoding" -> 415;
             case "rate_limited" -> 429;
             case "shutting_down", "unavailable" -> 503;
             case "internal_error" -> 500;

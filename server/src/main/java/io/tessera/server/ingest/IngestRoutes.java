@@ -65,7 +65,7 @@ public final class IngestRoutes {
             if (headerKey.isPresent()) {
                 checkKey(headerKey);
             }
-            RequestVerdict verdict = ingestor.parse(call, ctx.bodyAsBytes(), "api");
+            RequestVerdict verdict = ingestor.parse(call, body(ctx), "api");
             if (verdict instanceof RequestVerdict.Invalid invalid) {
                 metrics.rejected(invalid.reason());
                 throw ApiException.of(invalid.reason());
@@ -79,6 +79,16 @@ public final class IngestRoutes {
             answer(ctx, receipt, call.isEmpty());
         } finally {
             gate.exit();
+        }
+    }
+
+    /** The request body, inflated when the client gzipped it (RudderStack's SDK does by default). */
+    private byte[] body(Context ctx) {
+        try {
+            return RequestBodies.decode(ctx.header("Content-Encoding"), ctx.bodyAsBytes(), ingestor.limits().maxBatchBytes() + 1);
+        } catch (ApiException e) {
+            metrics.rejected(e.code());
+            throw e;
         }
     }
 
