@@ -41,10 +41,15 @@ public final class OfflineEvaluation {
                 history.computeIfAbsent(x.user(), u -> new ArrayList<>()).add(x);
             }
         }
+        Map<String, Set<String>> boughtBefore = new HashMap<>();
+        for (Interaction x : train) {
+            if (x.kind() == Interaction.Kind.PURCHASE) {
+                boughtBefore.computeIfAbsent(x.user(), u -> new HashSet<>()).add(x.item());
+            }
+        }
         for (Interaction x : all) {
             if (!x.at().isBefore(cutoff) && x.kind() == Interaction.Kind.PURCHASE && history.containsKey(x.user())) {
-                boolean seen = history.get(x.user()).stream().anyMatch(h -> h.item().equals(x.item()) && h.kind() == Interaction.Kind.PURCHASE);
-                if (!seen) {
+                if (!boughtBefore.getOrDefault(x.user(), Set.of()).contains(x.item())) {
                     later.computeIfAbsent(x.user(), u -> new LinkedHashSet<>()).add(x.item());
                 }
             }
@@ -59,8 +64,7 @@ public final class OfflineEvaluation {
             users++;
             List<Interaction> h = history.get(e.getKey());
             List<String> recs = model.recommend(h, cutoff, k, catalog).stream().map(CoOccurrenceModel.Recommendation::item).toList();
-            Set<String> bought = new HashSet<>();
-            h.stream().filter(x -> x.kind() == Interaction.Kind.PURCHASE).forEach(x -> bought.add(x.item()));
+            Set<String> bought = boughtBefore.getOrDefault(e.getKey(), Set.of());
             List<String> pop = model.popular(bought, k, catalog);
             hits += hit(recs, e.getValue());
             ndcg += ndcg(recs, e.getValue(), k);
