@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f bench/target/tessera-bench.jar ] && [ "${REBUILD:-1}" = 0 ] || ./mvnw -q -DskipTests package -pl bench -am
-java -jar bench/target/tessera-bench.jar 'content.RenderBenchmark' \
-  -wi "${WARMUPS:-2}" -i "${ITERATIONS:-3}" -w 5s -r 5s -f 1 "$@" | grep -E '^(Benchmark|RenderBenchmark)|message size'
+JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+"$JAVA" -jar bench/target/tessera-bench.jar 'content.RenderBenchmark' \
+  -wi "${WARMUPS:-2}" -i "${ITERATIONS:-3}" -w 5s -r 5s -f 1 "$@" | grep -E '^Benchmark|RenderBenchmark\.|message size|Exception|Error'

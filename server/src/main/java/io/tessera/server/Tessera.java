@@ -85,6 +85,7 @@ public final class Tessera implements AutoCloseable {
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, profileId -> List.of()).register(routes);
+        new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
     }
 
     /** Starts consuming the log into profiles (no HTTP); for offline CLI commands. */
