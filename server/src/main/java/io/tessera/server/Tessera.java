@@ -12,7 +12,11 @@ import io.tessera.ingest.Ingestor;
 import io.tessera.ingest.TrackingApiParser;
 import io.tessera.log.sqlite.SqliteEventLog;
 import io.tessera.profile.ProfileEngine;
-import io.tessera.quality.QualityPipeline;
+import io.tessera.quality.QualityChecks;
+import io.tessera.quality.QualityRules;
+import io.tessera.quality.TrackingPlans;
+import io.tessera.server.quality.QualityRoutes;
+import io.tessera.store.sqlite.SqliteTrackingPlanStore;
 import io.tessera.server.ingest.IngestRoutes;
 import io.tessera.server.ops.OperationsRoutes;
 import io.tessera.server.profile.ProfileRoutes;
@@ -51,6 +55,9 @@ public final class Tessera implements AutoCloseable {
     private final SqliteEventLog log;
     private final SqliteProfileStore profiles;
     private final SqliteQuarantineStore quarantine;
+    private final QualityChecks quality;
+    private final SqliteTrackingPlanStore planStore;
+    private final TrackingPlans plans;
     private final ProfileEngine engine;
     private final Ingestor ingestor;
 
@@ -66,7 +73,9 @@ public final class Tessera implements AutoCloseable {
         this.profiles = new SqliteProfileStore(db);
         this.quarantine = new SqliteQuarantineStore(db);
         this.engine = new ProfileEngine(profiles, clock);
-        QualityPipeline quality = QualityPipeline.acceptAll();
+        this.quality = new QualityChecks(QualityRules.defaults());
+        this.planStore = new SqliteTrackingPlanStore(db);
+        this.plans = new TrackingPlans(planStore, quality);
         TesseraConfig.Ingest i = config.ingest();
         TrackingApiParser parser = new TrackingApiParser(
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
@@ -85,6 +94,7 @@ public final class Tessera implements AutoCloseable {
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, profileId -> List.of()).register(routes);
+        new QualityRoutes(plans, quality, quarantine, log).register(cfg);
     }
 
     /** Starts consuming the log into profiles (no HTTP); for offline CLI commands. */
@@ -182,6 +192,7 @@ public final class Tessera implements AutoCloseable {
         log.close();
         profiles.close();
         quarantine.close();
+        planStore.close();
         metrics.close();
         LOG.info("Tessera stopped");
     }
