@@ -98,7 +98,7 @@ public final class SegmentEngine implements ProfileChangeListener {
             }
             ProfileWindows w = cache.get(after.id());
             Set<String> dirty = new HashSet<>();
-            if (w == null || !mergedAway.isEmpty() || !w.tracked().containsAll(catalog.aggregates())) {
+            if (w == null || !mergedAway.isEmpty() || !w.tracks(catalog)) {
                 cache.remove(after.id());
                 // On the profile engine's thread the store holds exactly the committed batches, so the
                 // loaded state is consistent with the stored profile's last offset.
@@ -156,10 +156,16 @@ public final class SegmentEngine implements ProfileChangeListener {
 
     /** Re-evaluates one segment (and its dependents) for a page of profiles: one step of a backfill. */
     public void evaluatePage(String segmentKey, List<String> profileIds, String cause) {
+        evaluatePage(Set.of(segmentKey), profileIds, cause);
+    }
+
+    /** Re-evaluates several segments (and their dependents) for a page of profiles. */
+    public void evaluatePage(Set<String> segmentKeys, List<String> profileIds, String cause) {
         lock.lock();
         try {
             Instant now = clock.instant();
-            Set<String> dirty = catalog.dependents(segmentKey);
+            Set<String> dirty = new HashSet<>();
+            segmentKeys.forEach(k -> dirty.addAll(catalog.dependents(k)));
             for (String id : profileIds) {
                 windows(id, now).ifPresent(w -> evaluate(w, dirty, now, cause));
             }
@@ -219,7 +225,7 @@ public final class SegmentEngine implements ProfileChangeListener {
      */
     private Optional<ProfileWindows> windows(String profileId, Instant now) {
         ProfileWindows w = cache.get(profileId);
-        if (w != null && w.tracked().containsAll(catalog.aggregates())) {
+        if (w != null && w.tracks(catalog)) {
             return Optional.of(w);
         }
         cache.remove(profileId);
@@ -228,7 +234,7 @@ public final class SegmentEngine implements ProfileChangeListener {
 
     private ProfileWindows load(Profile p, Instant now, boolean keep) {
         ProfileWindows w = new ProfileWindows(p, memberships.memberships(p.id()), timers.scheduled(p.id()));
-        w.track(catalog.aggregates(), catalog.aggregates().isEmpty() ? List.of() : profiles.history(p.id()), now);
+        w.track(catalog, catalog.aggregates().isEmpty() ? List.of() : profiles.history(p.id()), now);
         w.appliedThrough = p.lastOffset();
         if (keep) {
             cache.put(p.id(), w);
