@@ -47,6 +47,10 @@ public final class SegmentEngine implements ProfileChangeListener {
     private final Map<String, ProfileWindows> cache;
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
     private volatile SegmentCatalog catalog = SegmentCatalog.EMPTY;
+    // Writes of one operation (an event, a page of timers, a backfill page), flushed as one
+    // transaction per store at its end; only touched under the lock.
+    private final List<MembershipChange> pendingChanges = new ArrayList<>();
+    private final Map<String, Optional<Instant>> pendingTimers = new LinkedHashMap<>();
 
     public SegmentEngine(ProfileStore profiles, MembershipStore memberships, WindowTimerStore timers,
                          ProfileScores scores, InstantSource clock, int maxCachedProfiles) {
@@ -90,6 +94,7 @@ public final class SegmentEngine implements ProfileChangeListener {
     public void onProfileChange(Optional<Profile> before, Profile after, LoggedEvent cause, Collection<String> mergedAway) {
         lock.lock();
         try {
+            discardUnflushed();
             Instant now = clock.instant();
             Event event = cause.event();
             String why = "event:" + event.messageId();
@@ -121,6 +126,7 @@ public final class SegmentEngine implements ProfileChangeListener {
                 dirty.addAll(catalog.keys());
             }
             evaluate(w, dirty, now, why);
+            flush();
         } finally {
             lock.unlock();
         }
@@ -130,6 +136,7 @@ public final class SegmentEngine implements ProfileChangeListener {
     public int fireDueTimers(int limit) {
         lock.lock();
         try {
+            discardUnflushed();
             Instant now = clock.instant();
             List<WindowTimerStore.WindowTimer> due = timers.due(now, limit);
             Set<String> timed = new HashSet<>();
@@ -137,12 +144,13 @@ public final class SegmentEngine implements ProfileChangeListener {
             for (WindowTimerStore.WindowTimer t : due) {
                 Optional<ProfileWindows> w = windows(t.profileId(), now);
                 if (w.isEmpty()) {
-                    timers.cancel(t.profileId());
+                    pendingTimers.put(t.profileId(), Optional.empty());
                     continue;
                 }
                 w.get().scheduledTimer = Optional.of(t.dueAt());
                 evaluate(w.get(), timed, now, "timer:" + t.dueAt());
             }
+            flush();
             return due.size();
         } finally {
             lock.unlock();
@@ -163,12 +171,14 @@ public final class SegmentEngine implements ProfileChangeListener {
     public void evaluatePage(Set<String> segmentKeys, List<String> profileIds, String cause) {
         lock.lock();
         try {
+            discardUnflushed();
             Instant now = clock.instant();
             Set<String> dirty = new HashSet<>();
             segmentKeys.forEach(k -> dirty.addAll(catalog.dependents(k)));
             for (String id : profileIds) {
                 windows(id, now).ifPresent(w -> evaluate(w, dirty, now, cause));
             }
+            flush();
         } finally {
             lock.unlock();
         }
@@ -178,6 +188,7 @@ public final class SegmentEngine implements ProfileChangeListener {
     public void rescore(Collection<String> profileIds) {
         lock.lock();
         try {
+            discardUnflushed();
             Instant now = clock.instant();
             Set<String> dirty = new HashSet<>();
             catalog.ordered().stream().filter(CompiledSegment::readsScores).forEach(s -> dirty.add(s.key()));
@@ -187,6 +198,7 @@ public final class SegmentEngine implements ProfileChangeListener {
             for (String id : profileIds) {
                 windows(id, now).ifPresent(w -> evaluate(w, dirty, now, "rescore"));
             }
+            flush();
         } finally {
             lock.unlock();
         }
@@ -196,6 +208,7 @@ public final class SegmentEngine implements ProfileChangeListener {
     public Optional<Explanation> explain(String segmentKey, String profileId) {
         lock.lock();
         try {
+            discardUnflushed();
             Instant now = clock.instant();
             Optional<CompiledSegment> s = catalog.get(segmentKey);
             Optional<ProfileWindows> w = windows(profileId, now);
@@ -285,11 +298,7 @@ public final class SegmentEngine implements ProfileChangeListener {
     private void reschedule(ProfileWindows w, Instant now) {
         Optional<Instant> next = w.nextExpiry(now);
         if (!next.equals(w.scheduledTimer)) {
-            if (next.isPresent()) {
-                timers.schedule(w.profileId(), next.get());
-            } else {
-                timers.cancel(w.profileId());
-            }
+            pendingTimers.put(w.profileId(), next);
             w.scheduledTimer = next;
         }
     }
@@ -303,16 +312,44 @@ public final class SegmentEngine implements ProfileChangeListener {
             exits.add(new MembershipChange(key, version, profileId, false, now, cause));
         }
         publish(exits);
-        timers.cancel(profileId);
+        pendingTimers.put(profileId, Optional.empty());
     }
 
     private void publish(List<MembershipChange> changes) {
-        if (changes.isEmpty()) {
-            return;
+        pendingChanges.addAll(changes);
+    }
+
+    /** Leftovers of an operation that failed before its flush: drop them and the state they came from. */
+    private void discardUnflushed() {
+        if (!pendingChanges.isEmpty() || !pendingTimers.isEmpty()) {
+            pendingChanges.clear();
+            pendingTimers.clear();
+            cache.clear();
         }
-        memberships.apply(changes);
-        for (MembershipListener l : listeners) {
-            l.onChanges(changes);
+    }
+
+    /**
+     * Makes the operation's writes durable (one transaction per store), then tells listeners. On
+     * a failure the cache is dropped, so no in-memory state claims what the stores do not hold.
+     */
+    private void flush() {
+        try {
+            timers.apply(pendingTimers);
+            if (!pendingChanges.isEmpty()) {
+                List<MembershipChange> changes = List.copyOf(pendingChanges);
+                memberships.apply(changes);
+                pendingChanges.clear();
+                pendingTimers.clear();
+                for (MembershipListener l : listeners) {
+                    l.onChanges(changes);
+                }
+            }
+        } catch (RuntimeException e) {
+            cache.clear();
+            throw e;
+        } finally {
+            pendingChanges.clear();
+            pendingTimers.clear();
         }
     }
 }
