@@ -271,13 +271,12 @@ public final class SegmentEngine implements ProfileChangeListener {
         }
         if (!dirty.isEmpty()) {
             SegmentInput input = w.input(now, scores);
-            var functions = ConditionFunctions.resolver(input);
             Set<String> changed = new HashSet<>();
             for (CompiledSegment s : catalog.ordered()) {
                 if (!dirty.contains(s.key()) && s.dependsOn().stream().noneMatch(changed::contains)) {
                     continue;
                 }
-                boolean member = s.evaluate(input, functions).member();
+                boolean member = s.evaluate(input).member();
                 if (member != w.memberships.containsKey(s.key())) {
                     if (member) {
                         w.memberships.put(s.key(), now);
