@@ -109,7 +109,19 @@ public final class SegmentEngine implements ProfileChangeListener {
                 // loaded state is consistent with the stored profile's last offset.
                 Profile stored = profiles.get(after.id()).orElse(after);
                 w = load(stored, now, true);
-                dirty.addAll(catalog.keys());
+                // Stored memberships are current except for what this event (and an overdue
+                // timer, see evaluate) can change. A merge, or a store already holding later events of
+                // this batch (whose deliveries will now be skipped), can change anything.
+                if (mergedAway.isEmpty() && stored.lastOffset() <= cause.offset()) {
+                    dirty.addAll(catalog.readingEvent(event.name()));
+                    boolean profileChanged = before.map(b -> !b.traits().equals(after.traits())
+                            || !b.identities().equals(after.identities())).orElse(true);
+                    if (profileChanged) {
+                        catalog.ordered().stream().filter(CompiledSegment::readsProfile).forEach(s -> dirty.add(s.key()));
+                    }
+                } else {
+                    dirty.addAll(catalog.keys());
+                }
             } else if (cause.offset() > w.appliedThrough) {
                 for (Aggregate a : w.apply(event, now)) {
                     dirty.addAll(catalog.readingEvent(a.event()));
