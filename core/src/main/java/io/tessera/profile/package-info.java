@@ -1,10 +1,19 @@
 /**
- * Unified customer profiles.
+ * Unified customer profiles: the event log applied to people.
  *
  * <ul>
- *   <li>{@link io.tessera.profile.Profile}: the immutable snapshot of one customer.</li>
- *   <li>{@link io.tessera.profile.Identity}: the identifiers the identity graph links.</li>
- *   <li>{@link io.tessera.profile.ProfileStore}: durable profile state (port).</li>
+ *   <li>{@link io.tessera.profile.Profile}: the immutable snapshot of one customer (identities,
+ *       traits with the event time that set them, per-event aggregates, recent timeline).</li>
+ *   <li>{@link io.tessera.profile.Identity}, {@link io.tessera.profile.IdentityKind}: the identifiers
+ *       the identity graph links (userId, anonymousId, email, phone).</li>
+ *   <li>{@link io.tessera.profile.ProfileEngine}: applies log batches — identity resolution,
+ *       anonymous → known merges (never joining two userIds), traits by event time, aggregates —
+ *       one durable commit per batch; rules in {@code BatchApplication} and {@code ProfileState}.</li>
+ *   <li>{@link io.tessera.profile.ProfileChangeListener}, {@link io.tessera.profile.ProfileChange}:
+ *       how later stages (segments) hear about changes, after they are durable.</li>
+ *   <li>{@link io.tessera.profile.ProfileRebuild}: {@code tessera rebuild}, a replay of the whole log.</li>
+ *   <li>{@link io.tessera.profile.ProfileStore}: durable profile state (port);
+ *       {@link io.tessera.profile.ProfileCodec}: its shared JSON form.</li>
  * </ul>
  */
 package io.tessera.profile;

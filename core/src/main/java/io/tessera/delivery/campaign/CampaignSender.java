@@ -58,8 +58,10 @@ public final class CampaignSender {
      * Runs the pipeline for one profile.
      *
      * @param scope  the ledger's campaign part: the campaign key, or key plus run / trigger-entry id
+     * @param due    when this run was due; local send time and quiet hours are counted from it, so a
+     *               follow-up run at 09:00:05 still sends the 09:00 recipients
      */
-    public SendOutcome send(Campaign campaign, String scope, String profileId) {
+    public SendOutcome send(Campaign campaign, String scope, String profileId, Instant due) {
         Instant now = clock.instant();
         Optional<Profile> maybeProfile = recipients.profile(profileId);
         if (maybeProfile.isEmpty()) {
@@ -73,7 +75,7 @@ public final class CampaignSender {
                 && segments.contains(campaign.audience().excluding().get(), profileId)) {
             return new SendOutcome.Skipped("excluded");
         }
-        Instant earliest = SendTime.earliest(campaign, trait(profile, "timezone"), now);
+        Instant earliest = SendTime.earliest(campaign, trait(profile, "timezone"), due.isAfter(now) ? now : due);
         if (earliest.isAfter(now)) {
             return new SendOutcome.Deferred("local_time", earliest);
         }

@@ -115,8 +115,17 @@ public final class CampaignDispatcher implements AutoCloseable {
         return new Reconciliation(released, verified, assumed);
     }
 
-    /** Sends {@code campaign} to its audience under ledger scope {@code scope}; blocks until done. */
+    /** Sends {@code campaign} to its audience under ledger scope {@code scope}, due now; blocks until done. */
     public Report run(Campaign campaign, String scope) {
+        return run(campaign, scope, clock.instant());
+    }
+
+    /**
+     * Sends {@code campaign} to its audience under ledger scope {@code scope}; blocks until done.
+     * {@code due} is when the run was scheduled: a follow-up run for recipients deferred to their
+     * local send time passes the original instant.
+     */
+    public Report run(Campaign campaign, String scope, Instant due) {
         Reconciliation rec = reconcile(scope);
         CampaignSender sender = new CampaignSender(ledger, suppressions, new ThrottledMailer(mailer, campaign.throttle()),
                 renderer, recipients, segments, tracking, clock, messageIdDomain);
@@ -128,14 +137,14 @@ public final class CampaignDispatcher implements AutoCloseable {
             if (page.isEmpty()) {
                 break;
             }
-            retry.addAll(sendAll(sender, campaign, scope, page, tally));
+            retry.addAll(sendAll(sender, campaign, scope, due, page, tally));
             after = page.getLast();
         }
         Duration delay = firstRetryDelay;
         for (int round = 0; round < retryRounds && !retry.isEmpty(); round++) {
             sleep(delay);
             delay = delay.multipliedBy(2);
-            retry = sendAll(sender, campaign, scope, retry, tally);
+            retry = sendAll(sender, campaign, scope, due, retry, tally);
         }
         Instant retryAt = clock.instant().plus(delay);
         retry.forEach(id -> tally.later.put(id, retryAt));
@@ -144,14 +153,15 @@ public final class CampaignDispatcher implements AutoCloseable {
     }
 
     /** Sends to each profile on the pool; returns those deferred by a temporary failure. */
-    private List<String> sendAll(CampaignSender sender, Campaign campaign, String scope, List<String> ids, Tally tally) {
+    private List<String> sendAll(CampaignSender sender, Campaign campaign, String scope, Instant due, List<String> ids,
+                                 Tally tally) {
         List<String> temporary = java.util.Collections.synchronizedList(new ArrayList<>());
         Semaphore inFlight = new Semaphore(workers * 4);
         for (String id : ids) {
             inFlight.acquireUninterruptibly();
             pool.execute(() -> {
                 try {
-                    SendOutcome o = sender.send(campaign, scope, id);
+                    SendOutcome o = sender.send(campaign, scope, id, due);
                     switch (o) {
                         case SendOutcome.Sent s -> tally.sent.incrementAndGet();
                         case SendOutcome.Bounced b -> tally.bounced.incrementAndGet();

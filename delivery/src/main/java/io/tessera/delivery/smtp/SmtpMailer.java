@@ -67,6 +67,8 @@ public final class SmtpMailer implements Mailer {
         p.put("mail.smtp.starttls.enable", String.valueOf(settings.startTls()));
         p.put("mail.smtp.starttls.required", String.valueOf(settings.startTls()));
         p.put("mail.smtp.localhost", "tessera.localdomain");
+        p.put("mail.smtp.socketFactory", new NoDelaySocketFactory());
+        p.put("mail.smtp.socketFactory.fallback", "false");
         this.session = Session.getInstance(p);
         this.idle = new ArrayBlockingQueue<>(settings.connections());
         this.connectionPermits = new Semaphore(settings.connections());

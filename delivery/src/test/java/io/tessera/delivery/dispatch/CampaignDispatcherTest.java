@@ -39,7 +39,7 @@ class CampaignDispatcherTest {
             assertThat(second.alreadyHandled()).isEqualTo(200);
             assertThat(relay.received()).hasSize(200);
             IntStream.rangeClosed(1, 200).forEach(i -> assertThat(relay.receivedFor(rig.audience.address(i))).isEqualTo(1));
-            String one = relay.received().getFirst().text();
+            String one = relay.received().getFirst().text().replace("\r\n ", " ");
             assertThat(one).contains("List-Unsubscribe: <mailto:unsubscribe@shop.example?subject=unsubscribe%20autumn.p")
                     .contains("X-Tessera-Campaign: autumn").containsPattern("Subject: \\S+, your picks for ");
         }
@@ -138,6 +138,22 @@ class CampaignDispatcherTest {
             assertThat(r.later()).containsEntry("p0000004", Instant.parse("2026-11-03T09:00:00Z"))
                     .containsEntry("p0000001", Instant.parse("2026-11-03T08:00:00Z"));
             assertThat(relay.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void aFollowUpRunJustAfterNineSendsTheNineOClockRecipientsOfTheOriginalRun() throws Exception {
+        Campaign at9 = AUTUMN.withTiming(Optional.of(LocalTime.of(9, 0)), Optional.empty(), Optional.empty());
+        Instant due = Instant.parse("2026-11-02T07:00:00Z");
+        InstantSource justAfterNineUtc = InstantSource.fixed(Instant.parse("2026-11-02T09:00:05Z"));
+        try (ScriptedSmtpServer relay = new ScriptedSmtpServer();
+             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 8, 2, justAfterNineUtc)) {
+            CampaignDispatcher.Report r = rig.dispatcher.run(at9, "autumn", due);
+            // UTC (p4, p8) and Europe/Berlin (p1, p5: 08:00 UTC) are due; New York and Tokyo are not
+            assertThat(r.sent()).isEqualTo(4);
+            assertThat(relay.receivedFor(rig.audience.address(4))).isEqualTo(1);
+            assertThat(relay.receivedFor(rig.audience.address(1))).isEqualTo(1);
+            assertThat(r.later()).containsOnlyKeys("p0000002", "p0000003", "p0000006", "p0000007");
         }
     }
 }

@@ -83,6 +83,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    /** Number of messages accepted so far (cheap; for polling). */
+    public int count() {
+        return received.size();
+    }
+
     public long receivedFor(String address) {
         return received.stream().filter(r -> r.recipients().contains(address)).count();
     }
@@ -95,6 +100,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         while (!closed) {
             try {
                 Socket s = server.accept();
+                s.setTcpNoDelay(true);
                 connections.incrementAndGet();
                 Thread.ofVirtual().start(() -> serve(s));
             } catch (IOException e) {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers the embedded log's single partition (0) to one handler, in offset order, in batches of
- * up to {@value #BATCH} events, on a thread of its own with its own read connection (WAL lets it
+ * about {@value #BATCH} events (whole segments, so an import's big append may make one batch larger), on a thread of its own with its own read connection (WAL lets it
  * read while the writer commits). It sleeps on the {@link CommitSignal} when caught up.
  *
  * <p>If the handler throws, delivery stops (an outage, per {@link EventBatchHandler}) and the
@@ -67,8 +67,10 @@ final class SqliteSubscription implements EventLog.Subscription {
 
     private void deliver() {
         try (Connection c = SqliteFiles.open(dbFile);
-                PreparedStatement read = c.prepareStatement(
-                        "SELECT log_offset, body FROM events WHERE log_offset > ? ORDER BY log_offset LIMIT " + BATCH)) {
+                PreparedStatement read = c.prepareStatement("""
+                        SELECT first_offset, payload FROM event_segments
+                        WHERE first_offset >= coalesce((SELECT max(first_offset) FROM event_segments WHERE first_offset <= ?), 0)
+                        ORDER BY first_offset""")) {
             while (running && signal.awaitPast(position, () -> running)) {
                 List<LoggedEvent> batch = readAfter(read, position);
                 if (!batch.isEmpty()) {
@@ -85,11 +87,17 @@ final class SqliteSubscription implements EventLog.Subscription {
     }
 
     private List<LoggedEvent> readAfter(PreparedStatement read, long after) throws SQLException {
-        read.setLong(1, after);
+        read.setLong(1, after + 1);
         List<LoggedEvent> batch = new ArrayList<>(BATCH);
         try (ResultSet rs = read.executeQuery()) {
-            while (rs.next()) {
-                batch.add(new LoggedEvent(0, rs.getLong(1), codec.decode(rs.getBytes(2))));
+            while (batch.size() < BATCH && rs.next()) {
+                long offset = rs.getLong(1);
+                for (Segment.Entry e : Segment.read(rs.getBytes(2))) {
+                    if (offset > after) {
+                        batch.add(new LoggedEvent(0, offset, codec.decode(e.body())));
+                    }
+                    offset++;
+                }
             }
         }
         return batch;

@@ -11,10 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The embedded outbox in SQLite: raw MIME per message, unique by Message-ID. One connection under this object's monitor; thread-safe. */
+/**
+ * The embedded outbox in SQLite: raw MIME per message, unique by Message-ID. Writes go through a
+ * {@link BatchedWriter} (group commit); reads use a connection under this object's monitor. Thread-safe.
+ */
 public final class SqliteOutbox implements Outbox {
 
     private final Connection c;
+    private final BatchedWriter writer;
 
     public SqliteOutbox(Path dbFile) {
         this.c = SqliteDelivery.open(dbFile, false);
@@ -23,22 +27,22 @@ public final class SqliteOutbox implements Outbox {
                   seq INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL UNIQUE, campaign TEXT NOT NULL,
                   to_address TEXT NOT NULL, subject TEXT NOT NULL, at INTEGER NOT NULL, raw BLOB NOT NULL)""",
                 "CREATE INDEX IF NOT EXISTS outbox_campaign ON outbox(campaign, seq)");
+        this.writer = new BatchedWriter(SqliteDelivery.open(dbFile, false), "outbox");
     }
 
     @Override
-    public synchronized void put(Entry e) {
-        try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO outbox"
-                + "(message_id, campaign, to_address, subject, at, raw) VALUES (?,?,?,?,?,?)")) {
+    public void put(Entry e) {
+        writer.write(st -> {
+            PreparedStatement ps = st.get("INSERT OR IGNORE INTO outbox"
+                    + "(message_id, campaign, to_address, subject, at, raw) VALUES (?,?,?,?,?,?)");
             ps.setString(1, e.messageId());
             ps.setString(2, e.campaign());
             ps.setString(3, e.to());
             ps.setString(4, e.subject());
             ps.setLong(5, e.at().toEpochMilli());
             ps.setBytes(6, e.rawMime());
-            ps.executeUpdate();
-        } catch (SQLException ex) {
-            throw SqliteDelivery.failure("outbox put", ex);
-        }
+            return ps.executeUpdate();
+        });
     }
 
     @Override
@@ -97,6 +101,7 @@ public final class SqliteOutbox implements Outbox {
 
     @Override
     public synchronized void close() {
+        writer.close();
         try {
             c.close();
         } catch (SQLException e) {

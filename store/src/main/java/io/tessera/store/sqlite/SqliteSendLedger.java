@@ -15,13 +15,15 @@ import java.util.Map;
 
 /**
  * The send ledger in SQLite: one row per (campaign, profile), primary key on both, so a second
- * claim is refused by the database itself. Every method is one autocommit statement, durable on
- * return (see {@link SqliteDelivery} for the fsync policy). One connection guarded by this
- * object's monitor; thread-safe.
+ * claim is refused by the database itself. Every write returns once committed (see
+ * {@link SqliteDelivery} for the fsync policy); concurrent writes share a commit through
+ * {@link BatchedWriter}. Reads use a second connection guarded by this object's monitor
+ * (WAL lets them run beside the writer). Thread-safe.
  */
 public final class SqliteSendLedger implements SendLedger {
 
     private final Connection c;
+    private final BatchedWriter writer;
 
     public SqliteSendLedger(Path dbFile) {
         this(dbFile, false);
@@ -37,12 +39,14 @@ public final class SqliteSendLedger implements SendLedger {
                   PRIMARY KEY (campaign, profile_id)) WITHOUT ROWID""",
                 "CREATE INDEX IF NOT EXISTS send_ledger_profile ON send_ledger(profile_id, claimed_at)",
                 "CREATE INDEX IF NOT EXISTS send_ledger_open ON send_ledger(campaign, stage)");
+        this.writer = new BatchedWriter(SqliteDelivery.open(dbFile, fsyncEveryCommit), "ledger");
     }
 
     @Override
-    public synchronized Claim claim(SendKey key, String messageId, String variant, Instant at) {
-        try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO send_ledger"
-                + "(campaign, profile_id, message_id, variant, stage, claimed_at, updated_at) VALUES (?,?,?,?,?,?,?)")) {
+    public Claim claim(SendKey key, String messageId, String variant, Instant at) {
+        return writer.write(st -> {
+            PreparedStatement ps = st.get("INSERT OR IGNORE INTO send_ledger"
+                    + "(campaign, profile_id, message_id, variant, stage, claimed_at, updated_at) VALUES (?,?,?,?,?,?,?)");
             ps.setString(1, key.campaign());
             ps.setString(2, key.profileId());
             ps.setString(3, messageId);
@@ -51,44 +55,39 @@ public final class SqliteSendLedger implements SendLedger {
             ps.setLong(6, at.toEpochMilli());
             ps.setLong(7, at.toEpochMilli());
             return ps.executeUpdate() == 1 ? Claim.CLAIMED : Claim.ALREADY_TAKEN;
-        } catch (SQLException e) {
-            throw SqliteDelivery.failure("ledger claim", e);
-        }
+        });
     }
 
     @Override
-    public synchronized void committing(SendKey key) {
+    public void committing(SendKey key) {
         update("UPDATE send_ledger SET stage='COMMITTING' WHERE campaign=? AND profile_id=? AND stage IN ('CLAIMED','COMMITTING')", key);
     }
 
     @Override
-    public synchronized void confirm(SendKey key, Stage stage, String reply, Instant at) {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE send_ledger SET stage=?, reply=?, updated_at=? WHERE campaign=? AND profile_id=?")) {
+    public void confirm(SendKey key, Stage stage, String reply, Instant at) {
+        writer.write(st -> {
+            PreparedStatement ps = st.get("UPDATE send_ledger SET stage=?, reply=?, updated_at=? WHERE campaign=? AND profile_id=?");
             ps.setString(1, stage.name());
             ps.setString(2, reply);
             ps.setLong(3, at.toEpochMilli());
             ps.setString(4, key.campaign());
             ps.setString(5, key.profileId());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw SqliteDelivery.failure("ledger confirm", e);
-        }
+            return ps.executeUpdate();
+        });
     }
 
     @Override
-    public synchronized void release(SendKey key) {
+    public void release(SendKey key) {
         update("DELETE FROM send_ledger WHERE campaign=? AND profile_id=? AND stage IN ('CLAIMED','COMMITTING')", key);
     }
 
     private void update(String sql, SendKey key) {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        writer.write(st -> {
+            PreparedStatement ps = st.get(sql);
             ps.setString(1, key.campaign());
             ps.setString(2, key.profileId());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw SqliteDelivery.failure("ledger update", e);
-        }
+            return ps.executeUpdate();
+        });
     }
 
     @Override
@@ -158,6 +157,7 @@ public final class SqliteSendLedger implements SendLedger {
 
     @Override
     public synchronized void close() {
+        writer.close();
         try {
             c.close();
         } catch (SQLException e) {

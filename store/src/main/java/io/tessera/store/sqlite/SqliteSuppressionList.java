@@ -17,12 +17,19 @@ import java.util.Optional;
 public final class SqliteSuppressionList implements SuppressionList {
 
     private final Connection c;
+    private final PreparedStatement findStatement;
 
     public SqliteSuppressionList(Path dbFile) {
         this.c = SqliteDelivery.open(dbFile, false);
         SqliteDelivery.execute(c, """
                 CREATE TABLE IF NOT EXISTS suppression (
                   address TEXT PRIMARY KEY, reason TEXT NOT NULL, since INTEGER NOT NULL, detail TEXT NOT NULL)""");
+        try {
+            // checked once per message: prepared once (preparing cost more than the lookup)
+            this.findStatement = c.prepareStatement("SELECT address, reason, since, detail FROM suppression WHERE address=?");
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("suppression", e);
+        }
     }
 
     @Override
@@ -40,7 +47,8 @@ public final class SqliteSuppressionList implements SuppressionList {
 
     @Override
     public synchronized Optional<Suppression> find(String address) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT address, reason, since, detail FROM suppression WHERE address=?")) {
+        try {
+            PreparedStatement ps = findStatement;
             ps.setString(1, address.toLowerCase(Locale.ROOT));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();

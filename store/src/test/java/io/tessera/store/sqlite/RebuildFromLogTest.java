@@ -46,7 +46,7 @@ class RebuildFromLogTest {
     @Test
     void rebuildFromLogEqualsLiveProfiles() throws Exception {
         Random rnd = new Random(seeds.seed());
-        List<Event> events = new EventGenerator(seeds.seed()).withDuplicates(0.02).histories(250, 14);
+        List<Event> events = new EventGenerator(seeds.seed()).withDuplicates(0.02).histories(200, 14);
         try (EventLog log = new SqliteEventLog(dir.resolve("events.db"));
                 ProfileStore live = new SqliteProfileStore(dir.resolve("live.db"));
                 ProfileStore rebuilt = new SqliteProfileStore(dir.resolve("rebuilt.db"))) {
@@ -57,7 +57,7 @@ class RebuildFromLogTest {
             assertThat(result.profiles()).isEqualTo(live.count());
             assertThat(snapshot(rebuilt)).isEqualTo(snapshot(live));
             assertNoProfileCarriesTwoUserIds(live);
-            for (int u = 0; u < 250; u++) {
+            for (int u = 0; u < 200; u++) {
                 assertThat(live.resolve(Identity.userId(EventGenerator.userId(u)))).isPresent();
             }
         }

@@ -1,0 +1,21 @@
+package io.tessera.delivery.campaign;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Saved campaign definitions, each save a new version. Adapter: {@code store.sqlite.SqliteCampaignStore}.
+ * Thread-safe.
+ */
+public interface CampaignStore extends AutoCloseable {
+
+    /** Saves a new version; returns its number (1 for the first). */
+    int put(Campaign campaign);
+
+    Optional<Campaign> get(String key);
+
+    List<Campaign> list();
+
+    @Override
+    void close();
+}

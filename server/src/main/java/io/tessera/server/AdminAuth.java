@@ -1,0 +1,28 @@
+package io.tessera.server;
+
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Guards the admin API ({@code /api/*}): a bearer token, compared in constant time. Registered as
+ * a before-handler, so every feature's admin routes are covered without doing anything.
+ */
+final class AdminAuth {
+    private final byte[] token;
+
+    AdminAuth(String token) {
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    void check(Context ctx) {
+        String h = ctx.header("Authorization");
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new ApiException("missing_admin_token", "the admin API needs 'Authorization: Bearer <admin token>'");
+        }
+        byte[] given = h.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, token)) {
+            throw new ApiException("invalid_admin_token", "the admin token is not valid");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.tessera.server;
+
+import io.tessera.server.importer.EventImport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+/**
+ * The bundled sample for {@code tessera demo}: a dozen shoppers who browse anonymously, identify,
+ * add to cart and order ({@code demo/sample-events.jsonl}), loaded through the import path.
+ * Features add their own demo steps (segments, templates, a campaign) after this one.
+ */
+final class DemoData {
+    static final String SAMPLE_USER = "u_ann";
+
+    private DemoData() {}
+
+    static void load(Tessera tessera, PrintStream out) throws IOException, InterruptedException {
+        Path tmp = Files.createTempFile("tessera-demo", ".jsonl");
+        try (InputStream in = DemoData.class.getResourceAsStream("/demo/sample-events.jsonl")) {
+            if (in == null) {
+                throw new IllegalStateException("demo/sample-events.jsonl is missing from the jar");
+            }
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            EventImport.Summary s = new EventImport(tessera.ingestor(), tessera.quarantine()).run(tmp, out);
+            tessera.awaitProfilesCurrent(Duration.ofMinutes(1));
+            out.println("loaded the sample: " + s.accepted() + " events, " + tessera.profiles().count() + " profiles");
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.tessera.server;
+
+import io.javalin.Javalin;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tessera.event.EventLog;
+import io.tessera.ingest.IngestLimits;
+import io.tessera.ingest.Ingestor;
+import io.tessera.ingest.TrackingApiParser;
+import io.tessera.log.sqlite.SqliteEventLog;
+import io.tessera.profile.ProfileEngine;
+import io.tessera.quality.QualityChecks;
+import io.tessera.quality.QualityRules;
+import io.tessera.quality.TrackingPlans;
+import io.tessera.server.quality.QualityRoutes;
+import io.tessera.store.sqlite.SqliteTrackingPlanStore;
+import io.tessera.server.ingest.IngestRoutes;
+import io.tessera.server.ops.OperationsRoutes;
+import io.tessera.server.profile.ProfileRoutes;
+import io.tessera.store.sqlite.SqliteProfileStore;
+import io.tessera.store.sqlite.SqliteQuarantineStore;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: every long-lived object of a Tessera node is built here, by plain
+ * constructors, in data-flow order; reading this class tells what runs. Features register their
+ * HTTP routes in {@link #routes} with one line each.
+ *
+ * <p>Lifecycle: construct (opens storage), {@link #start} (the profile engine consumes the log, the
+ * HTTP server listens), {@link #close} (graceful: refuse new writes, drain in-flight appends, stop
+ * HTTP, stop consuming, close the log and the stores). The CLI's offline commands use
+ * {@link #startProcessing} without HTTP.
+ *
+ * <p>Threading: start and close are called by one thread (main or the shutdown hook); everything
+ * built here is thread-safe or confined as its own class comment says.
+ */
+public final class Tessera implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Tessera.class);
+
+    private final TesseraConfig config;
+    private final InstantSource clock = InstantSource.system();
+    private final Json json = new Json();
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final DrainGate gate = new DrainGate();
+
+    private final SqliteEventLog log;
+    private final SqliteProfileStore profiles;
+    private final SqliteQuarantineStore quarantine;
+    private final QualityChecks quality;
+    private final SqliteTrackingPlanStore planStore;
+    private final TrackingPlans plans;
+    private final ProfileEngine engine;
+    private final Ingestor ingestor;
+
+    private EventLog.Subscription subscription;
+    private Javalin http;
+    private boolean closed;
+
+    /** Opens the storage in the data directory; generates secrets there if the config has none. */
+    public Tessera(TesseraConfig configured) {
+        this.config = SecretsFile.complete(configured);
+        var db = config.dataDir().resolve("tessera.db");
+        this.log = new SqliteEventLog(config.dataDir().resolve("events.db"));
+        this.profiles = new SqliteProfileStore(db);
+        this.quarantine = new SqliteQuarantineStore(db);
+        this.engine = new ProfileEngine(profiles, clock);
+        this.quality = new QualityChecks(QualityRules.defaults());
+        this.planStore = new SqliteTrackingPlanStore(db);
+        this.plans = new TrackingPlans(planStore, quality);
+        TesseraConfig.Ingest i = config.ingest();
+        TrackingApiParser parser = new TrackingApiParser(
+                new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
+                clock, () -> UUID.randomUUID().toString());
+        this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
+        Gauge.builder("tessera.log.queue.depth", log, SqliteEventLog::queuedAppends)
+                .description("appends waiting for the group commit").register(metrics);
+    }
+
+    /** Registers every feature's routes; one line per feature. */
+    private void routes(io.javalin.config.JavalinConfig cfg, ErrorMapper errors) {
+        var routes = cfg.routes;
+        errors.register(routes);
+        AdminAuth admin = new AdminAuth(config.adminToken().orElseThrow());
+        routes.before("/api/*", admin::check);
+        new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
+        new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
+        new ProfileRoutes(profiles, engine, log, quarantine, profileId -> List.of()).register(routes);
+        new QualityRoutes(plans, quality, quarantine, log).register(cfg);
+    }
+
+    /** Starts consuming the log into profiles (no HTTP); for offline CLI commands. */
+    public synchronized Tessera startProcessing() {
+        if (subscription == null) {
+            subscription = log.subscribe(engine);
+            Gauge.builder("tessera.profiles.lag", subscription, EventLog.Subscription::lag)
+                    .description("events appended but not yet applied to profiles").register(metrics);
+        }
+        return this;
+    }
+
+    /** Starts processing and the HTTP server. */
+    public synchronized Tessera start() {
+        startProcessing();
+        ErrorMapper errors = new ErrorMapper(json);
+        http = Javalin.create(cfg -> {
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.host = config.host();
+            cfg.jetty.port = config.port();
+            cfg.http.maxRequestSize = Math.max(4L * 1024 * 1024, 2L * config.ingest().maxBatchBytes());
+            cfg.jsonMapper(json);
+            cfg.requestLogger.http((ctx, ms) -> Timer.builder("tessera.http.requests")
+                    .tag("method", ctx.method().name())
+                    .tag("route", routeOf(ctx))
+                    .tag("status", Integer.toString(ctx.statusCode()))
+                    .register(metrics).record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS));
+            routes(cfg, errors);
+        });
+        http.start();
+        LOG.atInfo().setMessage("Tessera listening").addKeyValue("port", http.port())
+                .addKeyValue("dataDir", config.dataDir().toAbsolutePath()).log();
+        return this;
+    }
+
+    private static String routeOf(io.javalin.http.Context ctx) {
+        Endpoint e = ctx.endpoints().lastHttpEndpoint();
+        return e == null ? "unmatched" : e.path;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public TesseraConfig config() {
+        return config;
+    }
+
+    public Ingestor ingestor() {
+        return ingestor;
+    }
+
+    public ProfileEngine engine() {
+        return engine;
+    }
+
+    public SqliteProfileStore profiles() {
+        return profiles;
+    }
+
+    public SqliteQuarantineStore quarantine() {
+        return quarantine;
+    }
+
+    public EventLog log() {
+        return log;
+    }
+
+    /** Blocks until the profile engine has applied everything appended so far. */
+    public boolean awaitProfilesCurrent(Duration timeout) throws InterruptedException {
+        return engine.awaitApplied(0, log.size() - 1, timeout);
+    }
+
+    /** Graceful: refuse new writes, drain in-flight appends, stop HTTP, stop consuming, close storage. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!gate.close(Duration.ofSeconds(30))) {
+                LOG.warn("shutdown: in-flight requests did not finish within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (http != null) {
+            http.stop();
+        }
+        if (subscription != null) {
+            subscription.close();
+        }
+        log.close();
+        profiles.close();
+        quarantine.close();
+        planStore.close();
+        metrics.close();
+        LOG.info("Tessera stopped");
+    }
+}

@@ -1,0 +1,212 @@
+package io.tessera.server.delivery;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.tessera.delivery.Outbox;
+import io.tessera.delivery.SendLedger;
+import io.tessera.delivery.campaign.Campaign;
+import io.tessera.delivery.campaign.CampaignCodec;
+import io.tessera.delivery.campaign.CampaignStats;
+import io.tessera.delivery.campaign.CampaignStore;
+import io.tessera.delivery.dispatch.CampaignDispatcher;
+import io.tessera.event.Event;
+import io.tessera.profile.ProfileStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The campaigns admin API — {@code PUT/GET /api/v1/campaigns/{key}}, {@code POST …/{key}/start},
+ * {@code GET …/{key}/stats} — and {@code GET /api/v1/outbox?campaign=} (with
+ * {@code GET /api/v1/outbox/{messageId}} for the raw MIME). Authentication is the server's
+ * before-handler on {@code /api/*}; errors use the shared {@code {"error": …}} shape.
+ *
+ * <p>Stats join the ledger (who was sent what, in which arm) with the tracking events on each
+ * recipient's profile: "Email Opened", "Email Link Clicked", "Unsubscribed", "Email Marked as
+ * Spam" carrying {@code properties.campaign}, and "Order Completed" for conversions.
+ */
+public final class CampaignRoutes implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final CampaignStore campaigns;
+    private final SendLedger ledger;
+    private final Optional<Outbox> outbox;
+    private final ProfileStore profiles;
+    private final CampaignRunner runner;
+
+    public CampaignRoutes(CampaignStore campaigns, CampaignDispatcher dispatcher, SendLedger ledger, Optional<Outbox> outbox,
+                          ProfileStore profiles, InstantSource clock) {
+        this.campaigns = campaigns;
+        this.ledger = ledger;
+        this.outbox = outbox;
+        this.profiles = profiles;
+        this.runner = new CampaignRunner(dispatcher, clock);
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.get("/api/v1/campaigns", ctx -> json(ctx, 200,
+                Map.of("campaigns", campaigns.list().stream().map(CampaignCodec::toMap).toList())));
+        config.routes.put("/api/v1/campaigns/{key}", this::save);
+        config.routes.get("/api/v1/campaigns/{key}", ctx -> withCampaign(ctx, c -> {
+            Map<String, Object> view = new LinkedHashMap<>(CampaignCodec.toMap(c));
+            view.put("runs", runner.status(c.key()));
+            json(ctx, 200, view);
+        }));
+        config.routes.post("/api/v1/campaigns/{key}/start", ctx -> withCampaign(ctx, c -> {
+            if (c.trigger().isPresent()) {
+                error(ctx, 409, "triggered_campaign", "a triggered campaign is sent on segment entry, not started", List.of());
+                return;
+            }
+            json(ctx, 202, runner.start(c));
+        }));
+        config.routes.get("/api/v1/campaigns/{key}/stats", ctx -> withCampaign(ctx, c -> json(ctx, 200,
+                stats(c, Optional.ofNullable(ctx.queryParam("run")).orElse(c.key())))));
+        config.routes.get("/api/v1/outbox", this::outboxList);
+        config.routes.get("/api/v1/outbox/{messageId}", ctx -> {
+            var e = outbox.flatMap(o -> o.find(ctx.pathParam("messageId")));
+            if (e.isEmpty()) {
+                error(ctx, 404, "not_found", "no such message in the outbox", List.of());
+                return;
+            }
+            ctx.status(200).contentType("message/rfc822").result(e.get().rawMime());
+        });
+    }
+
+    private void save(Context ctx) {
+        String key = ctx.pathParam("key");
+        if (!key.matches("[A-Za-z0-9_-]{1,64}")) {
+            error(ctx, 400, "invalid_key", "campaign keys are 1-64 of A-Z a-z 0-9 _ -", List.of());
+            return;
+        }
+        switch (CampaignCodec.parse(key, ctx.body())) {
+            case CampaignCodec.Parsed.Invalid i -> error(ctx, 400, "invalid_campaign", "the campaign definition has problems",
+                    i.problems().stream().map(p -> Map.of("pointer", p.pointer(), "message", p.message())).toList());
+            case CampaignCodec.Parsed.Valid v -> {
+                int version = campaigns.put(v.campaign());
+                Map<String, Object> view = new LinkedHashMap<>(CampaignCodec.toMap(v.campaign()));
+                view.put("version", version);
+                json(ctx, 200, view);
+            }
+        }
+    }
+
+    private void outboxList(Context ctx) {
+        if (outbox.isEmpty()) {
+            error(ctx, 404, "no_outbox", "an SMTP relay is configured; mail is not kept in an outbox", List.of());
+            return;
+        }
+        Optional<String> campaign = Optional.ofNullable(ctx.queryParam("campaign")).filter(s -> !s.isBlank());
+        long after = parseLong(ctx.queryParam("after"), 0);
+        int limit = (int) Math.min(500, Math.max(1, parseLong(ctx.queryParam("limit"), 100)));
+        List<Outbox.Entry> entries = outbox.get().list(campaign, after, limit);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("count", outbox.get().count(campaign));
+        body.put("messages", entries.stream().map(e -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", e.seq());
+            m.put("messageId", e.messageId());
+            m.put("campaign", e.campaign());
+            m.put("to", e.to());
+            m.put("subject", e.subject());
+            m.put("at", e.at().toString());
+            m.put("bytes", e.rawMime().length);
+            m.put("raw", "/api/v1/outbox/" + e.messageId());
+            return m;
+        }).toList());
+        if (entries.size() == limit) {
+            body.put("next", entries.getLast().seq());
+        }
+        json(ctx, 200, body);
+    }
+
+    private Map<String, Object> stats(Campaign c, String scope) {
+        List<SendLedger.Row> rows = ledger.rows(scope);
+        Map<String, Instant> sentAt = new HashMap<>();
+        rows.forEach(r -> sentAt.put(r.key().profileId(), r.claimedAt()));
+        Duration window = Duration.ofDays(c.conversionDays());
+        CampaignStats s = CampaignStats.of(rows, profileId -> engagement(c.key(), profiles.history(profileId),
+                sentAt.get(profileId), window));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("campaign", c.key());
+        out.put("run", scope);
+        out.put("stages", ledger.stages(scope));
+        out.put("arms", s.arms());
+        out.put("liftVsHoldout", s.liftVsHoldout());
+        return out;
+    }
+
+    static CampaignStats.Engagement engagement(String campaign, List<Event> history, Instant sentAt, Duration window) {
+        int opens = 0;
+        int clicks = 0;
+        boolean unsubscribed = false;
+        boolean complained = false;
+        Instant lastClick = null;
+        for (Event e : history) {
+            if (!campaign.equals(e.properties().get("campaign"))) {
+                continue;
+            }
+            switch (e.name()) {
+                case "Email Opened" -> opens++;
+                case "Email Link Clicked" -> {
+                    clicks++;
+                    lastClick = lastClick == null || e.timestamp().isAfter(lastClick) ? e.timestamp() : lastClick;
+                }
+                case "Unsubscribed" -> unsubscribed = true;
+                case "Email Marked as Spam" -> complained = true;
+                default -> { }
+            }
+        }
+        boolean orderedInWindow = false;
+        boolean convertedAfterClick = false;
+        for (Event e : history) {
+            if (!e.name().equals("Order Completed")) {
+                continue;
+            }
+            Instant t = e.timestamp();
+            if (sentAt != null && !t.isBefore(sentAt) && t.isBefore(sentAt.plus(window))) {
+                orderedInWindow = true;
+            }
+            if (lastClick != null && !t.isBefore(lastClick) && t.isBefore(lastClick.plus(window))) {
+                convertedAfterClick = true;
+            }
+        }
+        return new CampaignStats.Engagement(opens, clicks, unsubscribed, complained, convertedAfterClick, orderedInWindow);
+    }
+
+    private void withCampaign(Context ctx, java.util.function.Consumer<Campaign> then) {
+        Optional<Campaign> c = campaigns.get(ctx.pathParam("key"));
+        if (c.isEmpty()) {
+            error(ctx, 404, "not_found", "no campaign " + ctx.pathParam("key"), List.of());
+            return;
+        }
+        then.accept(c.get());
+    }
+
+    private static long parseLong(String s, long dflt) {
+        try {
+            return s == null ? dflt : Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    private static void json(Context ctx, int status, Object body) {
+        ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
+    }
+
+    private static void error(Context ctx, int status, String code, String message, List<?> details) {
+        json(ctx, status, Map.of("error", Map.of("code", code, "message", message, "details", details)));
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+    }
+}

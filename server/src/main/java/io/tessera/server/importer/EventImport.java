@@ -1,0 +1,184 @@
+package io.tessera.server.importer;
+
+import io.tessera.ingest.IngestCodes;
+import io.tessera.ingest.IngestReceipt;
+import io.tessera.ingest.Ingestor;
+import io.tessera.ingest.RequestVerdict;
+import io.tessera.quality.QuarantineStore;
+import io.tessera.quality.QuarantinedRecord;
+import io.tessera.quality.Reason;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code tessera import FILE}: CSV or JSON Lines of events or profiles, sent through the same
+ * {@link Ingestor} as the HTTP API (same rules, same quarantine), in batches.
+ *
+ * <ul>
+ *   <li><b>JSON Lines</b> ({@code .jsonl}, {@code .ndjson}, {@code .json}): one tracking-API call
+ *       per line. A line without {@code type} is a track when it has {@code event}, else an identify
+ *       (a profile row).</li>
+ *   <li><b>CSV</b> with a header: with an {@code event} column each row is a track (other columns
+ *       become properties), without one each row is a profile (an identify; other columns become
+ *       traits). Columns {@code userId}, {@code anonymousId}, {@code messageId}, {@code timestamp},
+ *       {@code type} keep their tracking-API meaning; numbers are read as numbers.</li>
+ *   <li>A row without a messageId gets one derived from its content, so importing the same file
+ *       twice stores each row once.</li>
+ * </ul>
+ */
+public final class EventImport {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+    private static final int BATCH_EVENTS = 500;
+    private static final int BATCH_BYTES = 400 * 1024;
+
+    private final Ingestor ingestor;
+    private final QuarantineStore quarantine;
+
+    public EventImport(Ingestor ingestor, QuarantineStore quarantine) {
+        this.ingestor = ingestor;
+        this.quarantine = quarantine;
+    }
+
+    /** What an import did. */
+    public record Summary(long rows, long accepted, long duplicates, long quarantined) {}
+
+    public Summary run(Path file, PrintStream progress) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        Batcher b = new Batcher(progress);
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            if (name.endsWith(".csv")) {
+                readCsv(r, b);
+            } else {
+                readJsonLines(r, b);
+            }
+        }
+        b.flush();
+        progress.printf("\r%,d rows read%n", b.rows);
+        return new Summary(b.rows, b.accepted, b.duplicates, b.quarantined);
+    }
+
+    private void readJsonLines(BufferedReader r, Batcher b) throws IOException {
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                Map<String, Object> m = JSON.readValue(line, MAP);
+                b.add(withDefaults(m, line));
+            } catch (JacksonException e) {
+                b.reject(line, new Reason(IngestCodes.MALFORMED_JSON, "", "malformed JSON: " + e.getOriginalMessage()));
+            }
+        }
+    }
+
+    private void readCsv(BufferedReader r, Batcher b) throws IOException {
+        CsvRows rows = new CsvRows(r);
+        Optional<List<String>> header = rows.next();
+        if (header.isEmpty()) {
+            return;
+        }
+        List<String> columns = header.get();
+        boolean events = columns.contains("event");
+        for (Optional<List<String>> row = rows.next(); row.isPresent(); row = rows.next()) {
+            List<String> cells = row.get();
+            Map<String, Object> m = new LinkedHashMap<>();
+            Map<String, Object> rest = new LinkedHashMap<>();
+            for (int i = 0; i < columns.size() && i < cells.size(); i++) {
+                String col = columns.get(i);
+                String cell = cells.get(i);
+                if (cell.isEmpty()) {
+                    continue;
+                }
+                switch (col) {
+                    case "userId", "anonymousId", "messageId", "timestamp", "type", "event" -> m.put(col, cell);
+                    default -> rest.put(col, number(cell));
+                }
+            }
+            m.put(events ? "properties" : "traits", rest);
+            b.add(withDefaults(m, String.join(",", cells)));
+        }
+    }
+
+    private static Map<String, Object> withDefaults(Map<String, Object> m, String raw) {
+        m.putIfAbsent("type", m.containsKey("event") ? "track" : "identify");
+        m.putIfAbsent("messageId", "import-" + UUID.nameUUIDFromBytes(raw.getBytes(StandardCharsets.UTF_8)));
+        return m;
+    }
+
+    private static Object number(String cell) {
+        if (cell.matches("-?\\d{1,18}")) {
+            return Long.parseLong(cell);
+        }
+        if (cell.matches("-?\\d+\\.\\d+")) {
+            return Double.parseDouble(cell);
+        }
+        return cell;
+    }
+
+    /** Collects rows into tracking-API batches and sends them through the ingestor. Single-threaded. */
+    private final class Batcher {
+        private final PrintStream progress;
+        private final List<Map<String, Object>> pending = new ArrayList<>();
+        private int pendingBytes;
+        private long rows;
+        private long accepted;
+        private long duplicates;
+        private long quarantined;
+        private final long started = System.nanoTime();
+
+        Batcher(PrintStream progress) {
+            this.progress = progress;
+        }
+
+        void add(Map<String, Object> event) {
+            rows++;
+            pending.add(event);
+            pendingBytes += 64 + event.toString().length();
+            if (pending.size() >= BATCH_EVENTS || pendingBytes >= BATCH_BYTES) {
+                flush();
+            }
+        }
+
+        void reject(String raw, Reason reason) {
+            rows++;
+            quarantined++;
+            quarantine.add(List.of(new QuarantinedRecord("", "import", raw, List.of(reason), Instant.now(), QuarantinedRecord.Status.QUARANTINED)));
+        }
+
+        void flush() {
+            if (pending.isEmpty()) {
+                return;
+            }
+            byte[] body = JSON.writeValueAsBytes(Map.of("batch", pending));
+            pending.clear();
+            pendingBytes = 0;
+            RequestVerdict v = ingestor.parse(Optional.empty(), body, "import");
+            if (v instanceof RequestVerdict.Parsed p) {
+                IngestReceipt receipt = ingestor.ingest(p, "import").join();
+                accepted += receipt.accepted();
+                duplicates += receipt.duplicates();
+                quarantined += receipt.rejected().size();
+            } else if (v instanceof RequestVerdict.Invalid invalid) {
+                throw new IllegalStateException("import batch refused: " + invalid.reason().message());
+            }
+            double secs = (System.nanoTime() - started) / 1e9;
+            progress.printf("\r%,d rows, %,d accepted, %,d quarantined (%,.0f rows/s)", rows, accepted, quarantined, rows / Math.max(secs, 1e-3));
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.tessera.testkit;
+
+import io.tessera.event.Event;
+import io.tessera.profile.Identity;
+import io.tessera.profile.Profile;
+import io.tessera.profile.ProfileStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A {@link ProfileStore} in memory: for tests of later stages (segments, content) that need
+ * profiles but not persistence, and for the engine benchmark's pure-CPU figure. Passes
+ * {@link ProfileStoreContract} (state survives "reopen" only within one instance). Thread-safe:
+ * every method holds this object's monitor.
+ */
+public final class InMemoryProfileStore implements ProfileStore {
+    private static final Comparator<HistoryEntry> BY_TIME_THEN_OFFSET =
+            Comparator.comparing((HistoryEntry h) -> h.event().timestamp()).thenComparingLong(HistoryEntry::offset);
+
+    private final TreeMap<String, Profile> profiles = new TreeMap<>();
+    private final Map<Identity, String> links = new HashMap<>();
+    private final Map<String, java.util.Set<Identity>> linksByProfile = new HashMap<>();
+    private final Map<String, List<HistoryEntry>> history = new HashMap<>();
+    private final List<MergeRecord> merges = new ArrayList<>();
+    private final Map<Integer, Long> offsets = new HashMap<>();
+
+    @Override
+    public synchronized Optional<Profile> get(String profileId) {
+        return Optional.ofNullable(profiles.get(profileId));
+    }
+
+    @Override
+    public synchronized Optional<String> resolve(Identity identity) {
+        return Optional.ofNullable(links.get(identity));
+    }
+
+    @Override
+    public synchronized List<Event> history(String profileId) {
+        return history.getOrDefault(profileId, List.of()).stream().sorted(BY_TIME_THEN_OFFSET).map(HistoryEntry::event).toList();
+    }
+
+    @Override
+    public synchronized void commit(ProfileCommit c) {
+        c.history().forEach(h -> history.computeIfAbsent(h.profileId(), k -> new ArrayList<>()).add(h));
+        c.links().forEach(this::link);
+        for (MergeRecord m : c.merges()) {
+            merges.add(m);
+            List<HistoryEntry> moved = history.remove(m.from());
+            if (moved != null) {
+                List<HistoryEntry> into = history.computeIfAbsent(m.into(), k -> new ArrayList<>());
+                moved.forEach(h -> into.add(new HistoryEntry(m.into(), h.offset(), h.event())));
+            }
+            java.util.Set<Identity> moving = linksByProfile.remove(m.from());
+            if (moving != null) {
+                List.copyOf(moving).forEach(identity -> link(identity, m.into()));
+            }
+        }
+        c.upserts().forEach(p -> profiles.put(p.id(), p));
+        c.deletes().forEach(profiles::remove);
+        offsets.putAll(c.offsets());
+    }
+
+    private void link(Identity identity, String profileId) {
+        String previous = links.put(identity, profileId);
+        if (previous != null) {
+            java.util.Set<Identity> old = linksByProfile.get(previous);
+            if (old != null) {
+                old.remove(identity);
+            }
+        }
+        linksByProfile.computeIfAbsent(profileId, k -> new java.util.HashSet<>()).add(identity);
+    }
+
+    @Override
+    public synchronized long resumeAfter(int partition) {
+        return offsets.getOrDefault(partition, -1L);
+    }
+
+    @Override
+    public synchronized long count() {
+        return profiles.size();
+    }
+
+    @Override
+    public synchronized List<String> ids(String afterId, int limit) {
+        return profiles.tailMap(afterId, false).keySet().stream().limit(limit).toList();
+    }
+
+    @Override
+    public synchronized List<MergeRecord> merges(String profileId) {
+        return merges.stream().filter(m -> m.from().equals(profileId) || m.into().equals(profileId)).toList();
+    }
+
+    @Override
+    public synchronized void clear() {
+        profiles.clear();
+        links.clear();
+        linksByProfile.clear();
+        history.clear();
+        merges.clear();
+        offsets.clear();
+    }
+
+    @Override
+    public void close() {}
+}
