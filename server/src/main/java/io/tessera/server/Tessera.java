@@ -60,6 +60,7 @@ public final class Tessera implements AutoCloseable {
     private final TrackingPlans plans;
     private final ProfileEngine engine;
     private final Ingestor ingestor;
+    private final io.tessera.server.segment.SegmentFeature segments;
 
     private EventLog.Subscription subscription;
     private Javalin http;
@@ -73,6 +74,7 @@ public final class Tessera implements AutoCloseable {
         this.profiles = new SqliteProfileStore(db);
         this.quarantine = new SqliteQuarantineStore(db);
         this.engine = new ProfileEngine(profiles, clock);
+        this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock);
         this.quality = new QualityChecks(QualityRules.defaults());
         this.planStore = new SqliteTrackingPlanStore(db);
         this.plans = new TrackingPlans(planStore, quality);
@@ -93,8 +95,9 @@ public final class Tessera implements AutoCloseable {
         routes.before("/api/*", admin::check);
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
-        new ProfileRoutes(profiles, engine, log, quarantine, profileId -> List.of()).register(routes);
+        new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
         new QualityRoutes(plans, quality, quarantine, log).register(cfg);
+        segments.register(cfg);
     }
 
     /** Starts consuming the log into profiles (no HTTP); for offline CLI commands. */
@@ -190,6 +193,7 @@ public final class Tessera implements AutoCloseable {
             subscription.close();
         }
         log.close();
+        segments.close();
         profiles.close();
         quarantine.close();
         planStore.close();
