@@ -17,6 +17,8 @@ import io.tessera.quality.QualityRules;
 import io.tessera.quality.TrackingPlans;
 import io.tessera.server.quality.QualityRoutes;
 import io.tessera.store.sqlite.SqliteTrackingPlanStore;
+import io.tessera.store.sqlite.SqliteDataDictionary;
+import io.tessera.quality.DictionaryBuilder;
 import io.tessera.server.ingest.IngestRoutes;
 import io.tessera.server.ops.OperationsRoutes;
 import io.tessera.server.profile.ProfileRoutes;
@@ -57,6 +59,8 @@ public final class Tessera implements AutoCloseable {
     private final SqliteQuarantineStore quarantine;
     private final QualityChecks quality;
     private final SqliteTrackingPlanStore planStore;
+    private final SqliteDataDictionary dictionary;
+    private EventLog.Subscription dictionarySubscription;
     private final TrackingPlans plans;
     private final ProfileEngine engine;
     private final Ingestor ingestor;
@@ -77,6 +81,7 @@ public final class Tessera implements AutoCloseable {
         this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock);
         this.quality = new QualityChecks(QualityRules.defaults());
         this.planStore = new SqliteTrackingPlanStore(db);
+        this.dictionary = new SqliteDataDictionary(db);
         this.plans = new TrackingPlans(planStore, quality);
         TesseraConfig.Ingest i = config.ingest();
         TrackingApiParser parser = new TrackingApiParser(
@@ -96,7 +101,7 @@ public final class Tessera implements AutoCloseable {
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
-        new QualityRoutes(plans, quality, quarantine, log).register(cfg);
+        new QualityRoutes(plans, quality, quarantine, log, dictionary).register(cfg);
         segments.register(cfg);
     }
 
@@ -104,6 +109,7 @@ public final class Tessera implements AutoCloseable {
     public synchronized Tessera startProcessing() {
         if (subscription == null) {
             subscription = log.subscribe(engine);
+            dictionarySubscription = log.subscribe(new DictionaryBuilder(dictionary));
             Gauge.builder("tessera.profiles.lag", subscription, EventLog.Subscription::lag)
                     .description("events appended but not yet applied to profiles").register(metrics);
         }
@@ -191,12 +197,14 @@ public final class Tessera implements AutoCloseable {
         }
         if (subscription != null) {
             subscription.close();
+            dictionarySubscription.close();
         }
         log.close();
         segments.close();
         profiles.close();
         quarantine.close();
         planStore.close();
+        dictionary.close();
         metrics.close();
         LOG.info("Tessera stopped");
     }
