@@ -113,6 +113,11 @@ public final class CompiledPlan {
         return out;
     }
 
+    /** Whether the schema declares the top-level property (true when it cannot say). */
+    public boolean declares(String property) {
+        return declared.map(d -> d.contains(property)).orElse(true);
+    }
+
     /** Properties the schema does not declare; empty when the schema cannot say (patterns, schema-valued additionalProperties). */
     public List<String> undeclared(Map<String, Object> data) {
         return declared.map(d -> data.keySet().stream().filter(k -> !d.contains(k)).toList()).orElse(List.of());

@@ -17,6 +17,8 @@ import io.tessera.quality.QualityRules;
 import io.tessera.quality.TrackingPlans;
 import io.tessera.server.quality.QualityRoutes;
 import io.tessera.store.sqlite.SqliteTrackingPlanStore;
+import io.tessera.store.sqlite.SqliteDataDictionary;
+import io.tessera.quality.DictionaryBuilder;
 import io.tessera.server.ingest.IngestRoutes;
 import io.tessera.server.ops.OperationsRoutes;
 import io.tessera.server.profile.ProfileRoutes;
@@ -57,9 +59,12 @@ public final class Tessera implements AutoCloseable {
     private final SqliteQuarantineStore quarantine;
     private final QualityChecks quality;
     private final SqliteTrackingPlanStore planStore;
+    private final SqliteDataDictionary dictionary;
+    private EventLog.Subscription dictionarySubscription;
     private final TrackingPlans plans;
     private final ProfileEngine engine;
     private final Ingestor ingestor;
+    private final io.tessera.server.segment.SegmentFeature segments;
 
     private EventLog.Subscription subscription;
     private Javalin http;
@@ -73,8 +78,10 @@ public final class Tessera implements AutoCloseable {
         this.profiles = new SqliteProfileStore(db);
         this.quarantine = new SqliteQuarantineStore(db);
         this.engine = new ProfileEngine(profiles, clock);
+        this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock);
         this.quality = new QualityChecks(QualityRules.defaults());
         this.planStore = new SqliteTrackingPlanStore(db);
+        this.dictionary = new SqliteDataDictionary(db);
         this.plans = new TrackingPlans(planStore, quality);
         TesseraConfig.Ingest i = config.ingest();
         TrackingApiParser parser = new TrackingApiParser(
@@ -93,14 +100,16 @@ public final class Tessera implements AutoCloseable {
         routes.before("/api/*", admin::check);
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
-        new ProfileRoutes(profiles, engine, log, quarantine, profileId -> List.of()).register(routes);
-        new QualityRoutes(plans, quality, quarantine, log).register(cfg);
+        new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
+        new QualityRoutes(plans, quality, quarantine, log, dictionary).register(cfg);
+        segments.register(cfg);
     }
 
     /** Starts consuming the log into profiles (no HTTP); for offline CLI commands. */
     public synchronized Tessera startProcessing() {
         if (subscription == null) {
             subscription = log.subscribe(engine);
+            dictionarySubscription = log.subscribe(new DictionaryBuilder(dictionary));
             Gauge.builder("tessera.profiles.lag", subscription, EventLog.Subscription::lag)
                     .description("events appended but not yet applied to profiles").register(metrics);
         }
@@ -188,11 +197,14 @@ public final class Tessera implements AutoCloseable {
         }
         if (subscription != null) {
             subscription.close();
+            dictionarySubscription.close();
         }
         log.close();
+        segments.close();
         profiles.close();
         quarantine.close();
         planStore.close();
+        dictionary.close();
         metrics.close();
         LOG.info("Tessera stopped");
     }

@@ -89,4 +89,21 @@ class QualityRoutesTest {
         assertThat(admin("POST", "/api/v1/quarantine/" + id + "/discard", null).body()).contains("\"status\":\"discarded\"");
         assertThat(admin("POST", "/api/v1/quarantine/" + id + "/replay", null).statusCode()).isEqualTo(409);
     }
+
+    @Test
+    void dictionaryListsEventsAndPropertiesWithTypesCountsAndPlanCoverage() throws Exception {
+        admin("PUT", "/api/v1/tracking-plans/Order%20Completed", "{\"mode\":\"allow\",\"schema\":" + ORDER_SCHEMA + "}");
+        track("{\"orderId\":\"o1\",\"coupon\":\"X\"}");
+        track("{\"orderId\":2}");
+        t.awaitProfiles();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                admin("GET", "/api/v1/dictionary", null).body().contains("coupon"));
+        String body = admin("GET", "/api/v1/dictionary", null).body();
+        Map<String, Object> dictionary = RunningTessera.json(body);
+        @SuppressWarnings("unchecked") Map<String, Object> order = ((List<Map<String, Object>>) dictionary.get("events")).stream()
+                .filter(e -> e.get("event").equals("Order Completed")).findFirst().orElseThrow();
+        assertThat(order).containsEntry("count", 2).containsEntry("planned", true).containsKeys("firstSeen", "lastSeen");
+        assertThat(order.get("properties").toString()).contains("name=orderId, types={number=1, string=1}, declared=true, count=2")
+                .contains("name=coupon, types={string=1}, declared=false, count=1");
+    }
 }

@@ -7,6 +7,7 @@ import io.tessera.event.EventCodec;
 import io.tessera.event.EventLog;
 import io.tessera.ingest.Ingestor;
 import io.tessera.quality.CompiledPlan;
+import io.tessera.quality.DataDictionary;
 import io.tessera.quality.PlanMode;
 import io.tessera.quality.QualityPipeline;
 import io.tessera.quality.QualityVerdict;
@@ -25,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The data-quality admin API: {@code /api/v1/tracking-plans} (list, get, put = new version,
  * versions, delete; an invalid schema is a 400 naming the problems and nothing changes) and
- * {@code /api/v1/quarantine} (list with {@code code}/{@code source}/{@code before}/{@code limit}
+ * {@code /api/v1/dictionary} (every event and property seen, types, counts, first/last seen, covered
+ * by a plan or not) and {@code /api/v1/quarantine} (list with {@code code}/{@code source}/{@code before}/{@code limit}
  * filters, show, replay, discard). A replay runs the record through the current quality rules:
  * accepted records go to the log and are marked replayed; still-failing ones answer 400
  * {@code replay_failed} with the reasons and stay quarantined. Stateless; thread-safe.
@@ -38,8 +40,10 @@ public final class QualityRoutes {
     private final QualityPipeline quality;
     private final QuarantineStore quarantine;
     private final EventLog log;
+    private final DataDictionary dictionary;
 
-    public QualityRoutes(TrackingPlans plans, QualityPipeline quality, QuarantineStore quarantine, EventLog log) {
+    public QualityRoutes(TrackingPlans plans, QualityPipeline quality, QuarantineStore quarantine, EventLog log, DataDictionary dictionary) {
+        this.dictionary = dictionary;
         this.plans = plans;
         this.quality = quality;
         this.quarantine = quarantine;
@@ -60,6 +64,7 @@ public final class QualityRoutes {
             }
             ctx.status(204);
         });
+        r.get("/api/v1/dictionary", ctx -> ctx.json(Map.of("events", dictionaryView())));
         r.get("/api/v1/quarantine", this::listQuarantine);
         r.get("/api/v1/quarantine/{id}", ctx -> ctx.json(view(record(ctx))));
         r.post("/api/v1/quarantine/{id}/replay", this::replay);
@@ -88,6 +93,46 @@ public final class QualityRoutes {
                     "the schema is not valid JSON Schema (draft 2020-12): " + rej.problems().getFirst(), rej.problems());
             case CompiledPlan.Compilation.Compiled ok -> ctx.json(view(ok.plan().plan()));
         }
+    }
+
+    /** Events with their counts and properties; "planned" and "declared" say whether a current plan covers them. */
+    private List<Map<String, Object>> dictionaryView() {
+        Map<String, CompiledPlan> compiled = new LinkedHashMap<>();
+        for (TrackingPlan p : plans.store().current()) {
+            if (CompiledPlan.compile(p) instanceof CompiledPlan.Compilation.Compiled ok) {
+                compiled.put(p.event(), ok.plan());
+            }
+        }
+        Map<String, Map<String, Object>> events = new LinkedHashMap<>();
+        Map<String, Map<String, Map<String, Object>>> props = new LinkedHashMap<>();
+        for (DataDictionary.Entry e : dictionary.entries()) {
+            CompiledPlan plan = compiled.get(e.event());
+            Map<String, Object> target;
+            if (e.property().isEmpty()) {
+                target = events.computeIfAbsent(e.event(), k -> new LinkedHashMap<>());
+                target.put("event", e.event());
+                target.put("planned", plan != null);
+            } else {
+                target = props.computeIfAbsent(e.event(), k -> new LinkedHashMap<>()).computeIfAbsent(e.property(), k -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("name", k);
+                    m.put("types", new LinkedHashMap<String, Long>());
+                    m.put("declared", plan != null && plan.declares(k));
+                    return m;
+                });
+                @SuppressWarnings("unchecked") Map<String, Long> types = (Map<String, Long>) target.get("types");
+                types.put(e.type(), e.count());
+            }
+            target.merge("count", e.count(), (a, b) -> (Long) a + (Long) b);
+            target.merge("firstSeen", e.firstSeen().toString(), (a, b) -> ((String) a).compareTo((String) b) <= 0 ? a : b);
+            target.merge("lastSeen", e.lastSeen().toString(), (a, b) -> ((String) a).compareTo((String) b) >= 0 ? a : b);
+        }
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        events.forEach((name, m) -> {
+            m.put("properties", List.copyOf(props.getOrDefault(name, Map.of()).values()));
+            out.add(m);
+        });
+        return out;
     }
 
     private void listQuarantine(Context ctx) {
