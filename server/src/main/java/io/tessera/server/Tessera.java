@@ -26,7 +26,6 @@ import io.tessera.store.sqlite.SqliteProfileStore;
 import io.tessera.store.sqlite.SqliteQuarantineStore;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
