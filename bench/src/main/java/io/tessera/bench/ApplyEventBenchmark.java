@@ -96,6 +96,35 @@ public class ApplyEventBenchmark {
         }
     }
 
+    /**
+     * The same work outside JMH, reporting the engine thread's CPU time per event as well: on the
+     * shared machine wall-clock throughput mostly measures the neighbours, CPU time much less.
+     * Args: store (memory|sqlite), seconds.
+     */
+    public static void main(String[] args) throws IOException {
+        ApplyEventBenchmark b = new ApplyEventBenchmark();
+        b.store = args.length > 0 ? args[0] : "memory";
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        b.generate();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (String phase : new String[] {"warm-up", "measured"}) {
+            b.freshEngine();
+            long events = 0;
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            long end = t0 + seconds * 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                b.applyBatch();
+                events += BATCH;
+            }
+            double wall = (System.nanoTime() - t0) / 1e9;
+            double cpuMicros = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / events;
+            b.close();
+            System.out.printf("%-8s store=%-6s events/s=%,9.0f  engine-thread cpu=%6.2f us/event (=%,.0f events/s per core)%n",
+                    phase, b.store, events / wall, cpuMicros, 1e6 / cpuMicros);
+        }
+    }
+
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long applyBatch() {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The identifiers an event names, in resolution priority: userId, email, phone, anonymousId, and
@@ -15,6 +16,7 @@ import java.util.Optional;
  * links "Ann@Example.com " with "ann@example.com".
  */
 record EventIdentities(Optional<String> userId, List<Identity> identities, Optional<String> previousId) {
+    private static final Pattern PHONE_PUNCTUATION = Pattern.compile("[\\s().\\-]");
 
     static EventIdentities of(Event e) {
         List<Identity> ids = new ArrayList<>(4);
@@ -37,7 +39,7 @@ record EventIdentities(Optional<String> userId, List<Identity> identities, Optio
 
     static Optional<String> phone(Map<String, Object> traits) {
         if (traits.get("phone") instanceof String s) {
-            String digits = s.trim().replaceAll("[\\s().\\-]", "");
+            String digits = PHONE_PUNCTUATION.matcher(s.trim()).replaceAll("");
             return digits.length() >= 5 ? Optional.of(digits) : Optional.empty();
         }
         return Optional.empty();

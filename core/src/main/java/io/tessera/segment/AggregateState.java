@@ -53,6 +53,20 @@ final class AggregateState {
         return true;
     }
 
+    /** The value of an aggregate no event has matched. */
+    static Object empty(Aggregate a) {
+        return switch (a.kind()) {
+            case COUNT -> 0L;
+            case SUM -> 0.0;
+            case FIRST, LAST -> Instant.EPOCH;
+        };
+    }
+
+    /** A windowed state whose events have all left the window (all-time states never empty). */
+    boolean isEmpty() {
+        return aggregate.windowed() && window.isEmpty();
+    }
+
     void expire(Instant now) {
         int drop = 0;
         while (drop < window.size() && !aggregate.inside(window.get(drop).at(), now)) {

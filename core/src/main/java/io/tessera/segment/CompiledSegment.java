@@ -3,7 +3,6 @@ package io.tessera.segment;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelFunctionResolver;
 import dev.cel.runtime.CelRuntime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,16 +20,21 @@ public final class CompiledSegment {
     private final SegmentDefinition definition;
     private final CelAbstractSyntaxTree ast;
     private final CelRuntime.Program program;
+    private final CelRuntime.Program fast;
+    private final Object[] slots;
     private final Map<Long, Aggregate> aggregatesByExpr;
     private final Set<Aggregate> aggregates;
     private final Set<String> dependsOn;
     private final Set<String> variables;
 
     CompiledSegment(SegmentDefinition definition, CelAbstractSyntaxTree ast, CelRuntime.Program program,
+                    CelRuntime.Program fast, List<Object> slots,
                     Map<Long, Aggregate> aggregatesByExpr, Set<String> dependsOn, Set<String> variables) {
         this.definition = definition;
         this.ast = ast;
         this.program = program;
+        this.fast = fast;
+        this.slots = slots.toArray();
         this.aggregatesByExpr = Map.copyOf(aggregatesByExpr);
         this.aggregates = Set.copyOf(aggregatesByExpr.values());
         this.dependsOn = Set.copyOf(dependsOn);
@@ -72,15 +76,34 @@ public final class CompiledSegment {
 
     /** Evaluates for one profile. An evaluation error (a missing trait, a type mismatch) means "not a member". */
     public Evaluation evaluate(SegmentInput input) {
-        return evaluate(input, ConditionFunctions.resolver(input));
-    }
-
-    Evaluation evaluate(SegmentInput input, CelFunctionResolver functions) {
         try {
-            return new Evaluation(Boolean.TRUE.equals(program.eval(input.variables(), functions)), Optional.empty());
+            return new Evaluation(Boolean.TRUE.equals(fast.eval(name -> variable(name, input))), Optional.empty());
         } catch (CelEvaluationException e) {
             return new Evaluation(false, Optional.of(e.getMessage()));
         }
+    }
+
+    /** The same evaluation through the late-bound functions (the explain path); used to check the fast form. */
+    Evaluation evaluateSlowly(SegmentInput input) {
+        try {
+            return new Evaluation(Boolean.TRUE.equals(program.eval(input.variables(), ConditionFunctions.resolver(input))), Optional.empty());
+        } catch (CelEvaluationException e) {
+            return new Evaluation(false, Optional.of(e.getMessage()));
+        }
+    }
+
+    private Optional<Object> variable(String name, SegmentInput in) {
+        if (name.startsWith("__")) {
+            Object slot = slots[Integer.parseInt(name, 2, name.length(), 10)];
+            return Optional.of(slot instanceof Aggregate a ? in.aggregates().apply(a) : (Object) in.member().test((String) slot));
+        }
+        return Optional.ofNullable(switch (name) {
+            case "traits" -> in.traits();
+            case "identities" -> in.identities();
+            case "rfm" -> in.rfm();
+            case "predicted" -> in.predicted();
+            default -> null;
+        });
     }
 
     /** The value of every sub-expression for one profile, in evaluation order, and the result. */

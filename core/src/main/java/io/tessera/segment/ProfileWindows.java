@@ -23,7 +23,9 @@ final class ProfileWindows {
     private Profile profile;
     private Map<String, Object> traits;
     private Map<String, List<String>> identities;
-    private final Map<Aggregate, AggregateState> states = new HashMap<>();
+    private final Map<Aggregate, AggregateState> states = new HashMap<>(4);
+    private Set<Aggregate> tracked = Set.of();
+    private SegmentCatalog index = SegmentCatalog.EMPTY;
     final Map<String, Instant> memberships;
     Optional<Instant> scheduledTimer;
     /** The log offset of the last event reflected in the state; older deliveries are ignored. */
@@ -52,47 +54,78 @@ final class ProfileWindows {
         return profile;
     }
 
-    Set<Aggregate> tracked() {
-        return states.keySet();
+    /** Whether the state covers every aggregate of the catalog (then it adopts the catalog's index). */
+    boolean tracks(SegmentCatalog catalog) {
+        if (tracked == catalog.aggregates()) {
+            return true;
+        }
+        if (tracked.containsAll(catalog.aggregates())) {
+            tracked = catalog.aggregates();
+            index = catalog;
+            return true;
+        }
+        return false;
     }
 
-    /** Starts tracking aggregates from the full history (used on load and when segments change). */
-    void track(Set<Aggregate> aggregates, List<Event> history, Instant now) {
-        for (Aggregate a : aggregates) {
-            if (states.containsKey(a)) {
-                continue;
-            }
-            AggregateState s = new AggregateState(a);
+    /**
+     * Starts tracking aggregates from the full history (on load, and when segments change).
+     * States are sparse: an aggregate with no matching event has no state object, which keeps a
+     * profile's footprint proportional to its matching events, not to the number of segments.
+     */
+    void track(SegmentCatalog catalog, List<Event> history, Instant now) {
+        Set<Aggregate> fresh = new java.util.HashSet<>(catalog.aggregates());
+        fresh.removeAll(tracked);
+        if (!fresh.isEmpty()) {
             for (Event e : history) {
-                s.add(e, now);
+                for (Aggregate a : catalog.aggregatesOn(e.name())) {
+                    if (fresh.contains(a)) {
+                        add(a, e, now);
+                    }
+                }
             }
-            states.put(a, s);
         }
+        this.tracked = catalog.aggregates();
+        this.index = catalog;
+    }
+
+    private boolean add(Aggregate a, Event e, Instant now) {
+        if (!a.matches(e) || (a.windowed() && !a.inside(e.timestamp(), now))) {
+            return false;
+        }
+        return states.computeIfAbsent(a, AggregateState::new).add(e, now);
     }
 
     /** Applies a new event to every tracked aggregate; returns the aggregates it changed. */
     List<Aggregate> apply(Event e, Instant now) {
         List<Aggregate> changed = new java.util.ArrayList<>(2);
-        states.forEach((a, s) -> {
-            if (s.add(e, now)) {
+        for (Aggregate a : index.aggregatesOn(e.name())) {
+            if (tracked.contains(a) && add(a, e, now)) {
                 changed.add(a);
             }
-        });
+        }
         return changed;
     }
 
     Object value(Aggregate a, Instant now) {
         AggregateState s = states.get(a);
-        if (s == null) {
+        if (s != null) {
+            return s.value(now);
+        }
+        if (!tracked.contains(a)) {
             throw new IllegalStateException("aggregate not tracked for " + profileId + ": " + a.describe());
         }
-        return s.value(now);
+        return AggregateState.empty(a);
     }
 
     Optional<Instant> nextExpiry(Instant now) {
         Optional<Instant> next = Optional.empty();
-        for (AggregateState s : states.values()) {
+        for (var it = states.values().iterator(); it.hasNext(); ) {
+            AggregateState s = it.next();
             s.expire(now);
+            if (s.isEmpty()) {
+                it.remove();
+                continue;
+            }
             Optional<Instant> e = s.nextExpiry();
             if (e.isPresent() && (next.isEmpty() || e.get().isBefore(next.get()))) {
                 next = e;

@@ -23,6 +23,7 @@ public final class SegmentCatalog {
     private final List<CompiledSegment> ordered;
     private final Map<String, Set<String>> byEventName;
     private final Set<Aggregate> aggregates;
+    private final Map<String, List<Aggregate>> aggregatesByEvent;
 
     private SegmentCatalog(Map<String, CompiledSegment> byKey) {
         this.byKey = Map.copyOf(byKey);
@@ -37,6 +38,12 @@ public final class SegmentCatalog {
         }
         this.byEventName = index;
         this.aggregates = Set.copyOf(all);
+        Map<String, List<Aggregate>> byEvent = new HashMap<>();
+        for (Aggregate a : this.aggregates) {
+            byEvent.computeIfAbsent(a.event(), k -> new ArrayList<>()).add(a);
+        }
+        byEvent.replaceAll((k, v) -> List.copyOf(v));
+        this.aggregatesByEvent = Map.copyOf(byEvent);
     }
 
     /** This catalog with the segment added or replaced, or why that is impossible. */
@@ -83,6 +90,11 @@ public final class SegmentCatalog {
 
     public Set<Aggregate> aggregates() {
         return aggregates;
+    }
+
+    /** The aggregates over this event name. */
+    List<Aggregate> aggregatesOn(String eventName) {
+        return aggregatesByEvent.getOrDefault(eventName, List.of());
     }
 
     /** Keys of the segments with an aggregate over this event name. */

@@ -1,6 +1,9 @@
 package io.tessera.segment;
 
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelMutableAst;
+import dev.cel.common.ast.CelMutableExpr;
+import dev.cel.optimizer.AstMutator;
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelOptions;
@@ -122,11 +125,85 @@ public final class SegmentCompiler {
             return x.error;
         }
         try {
+            FastForm fast = fastForm(ast, x);
             return new CompileVerdict.Compiled(new CompiledSegment(definition, ast, runtime.createProgram(ast),
-                    x.aggregates, x.segments, x.variables));
-        } catch (CelEvaluationException e) {
-            return new CompileVerdict.Invalid("invalid_condition", e.getMessage(), 1, 1);
+                    runtime.createProgram(fast.ast()), fast.slots(), x.aggregates, x.segments, x.variables));
+        } catch (CelEvaluationException | CelValidationException e) {
+            throw new IllegalStateException("a checked condition failed to plan: " + definition.condition(), e);
         }
+    }
+
+    /** The rewritten AST and, per {@code __N} variable, the aggregate or segment key it stands for. */
+    private record FastForm(CelAbstractSyntaxTree ast, List<Object> slots) {}
+
+    /**
+     * Rewrites every aggregate call and {@code in_segment} call into a variable {@code __N}, so the
+     * evaluator supplies precomputed values through a variable resolver instead of dispatching
+     * late-bound functions and re-parsing duration literals on every evaluation (the first
+     * benchmark spent most of its time there).
+     */
+    private FastForm fastForm(CelAbstractSyntaxTree ast, Extraction x) throws CelValidationException {
+        // The mutator renumbers expressions, so each round finds the next call afresh.
+        CelMutableAst mutable = CelMutableAst.fromCelAst(ast);
+        AstMutator mutator = AstMutator.newInstance(10_000);
+        var builder = compiler.toCompilerBuilder();
+        List<Object> slots = new ArrayList<>();
+        while (true) {
+            CelAbstractSyntaxTree current = mutable.toParsedAst();
+            Optional<CelExpr> call = firstCall(current.getExpr());
+            if (call.isEmpty()) {
+                break;
+            }
+            String name = "__" + slots.size();
+            CelExpr c = call.get();
+            if (c.call().function().equals("in_segment")) {
+                slots.add(c.call().args().get(0).constant().stringValue());
+                builder.addVar(name, SimpleType.BOOL);
+            } else {
+                Extraction e = new Extraction(current);
+                e.aggregate(c);
+                Aggregate a = e.aggregates.values().iterator().next();
+                slots.add(a);
+                builder.addVar(name, switch (a.kind()) {
+                    case COUNT -> SimpleType.INT;
+                    case SUM -> SimpleType.DOUBLE;
+                    case FIRST, LAST -> SimpleType.TIMESTAMP;
+                });
+            }
+            mutable = mutator.replaceSubtree(mutable, CelMutableExpr.ofIdent(name), c.id());
+        }
+        CelValidationResult checked = builder.build().check(mutable.toParsedAst());
+        return new FastForm(checked.getAst(), slots);
+    }
+
+    private static Optional<CelExpr> firstCall(CelExpr e) {
+        List<CelExpr> children = new ArrayList<>();
+        switch (e.getKind()) {
+            case CALL -> {
+                String fn = e.call().function();
+                if (AGGREGATE_FUNCTIONS.contains(fn) || fn.equals("in_segment")) {
+                    return Optional.of(e);
+                }
+                e.call().target().ifPresent(children::add);
+                children.addAll(e.call().args());
+            }
+            case SELECT -> children.add(e.select().operand());
+            case LIST -> children.addAll(e.list().elements());
+            case MAP -> e.map().entries().forEach(en -> { children.add(en.key()); children.add(en.value()); });
+            case STRUCT -> e.struct().entries().forEach(en -> children.add(en.value()));
+            case COMPREHENSION -> {
+                var c = e.comprehension();
+                children.addAll(List.of(c.iterRange(), c.accuInit(), c.loopCondition(), c.loopStep(), c.result()));
+            }
+            default -> { }
+        }
+        for (CelExpr child : children) {
+            Optional<CelExpr> found = firstCall(child);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
     }
 
     /** Walks the checked AST collecting aggregates, referenced segments and variables. */
@@ -134,6 +211,7 @@ public final class SegmentCompiler {
         private final CelAbstractSyntaxTree ast;
         final Map<Long, Aggregate> aggregates = new LinkedHashMap<>();
         final Set<String> segments = new LinkedHashSet<>();
+        final Map<Long, String> segmentCalls = new LinkedHashMap<>();
         final Set<String> variables = new LinkedHashSet<>();
         CompileVerdict.Invalid error;
 
@@ -153,7 +231,10 @@ public final class SegmentCompiler {
                     if (AGGREGATE_FUNCTIONS.contains(fn)) {
                         aggregate(e);
                     } else if (fn.equals("in_segment")) {
-                        literalString(e.call().args().get(0), "a segment key").ifPresent(segments::add);
+                        literalString(e.call().args().get(0), "a segment key").ifPresent(k -> {
+                            segments.add(k);
+                            segmentCalls.put(e.id(), k);
+                        });
                     }
                     e.call().target().ifPresent(this::walk);
                     e.call().args().forEach(this::walk);
@@ -173,7 +254,7 @@ public final class SegmentCompiler {
             }
         }
 
-        private void aggregate(CelExpr call) {
+        void aggregate(CelExpr call) {
             String fn = call.call().function();
             List<CelExpr> args = call.call().args();
             Optional<String> event = literalString(args.get(0), "an event name");
@@ -187,10 +268,10 @@ public final class SegmentCompiler {
             Map<String, Object> filter = Map.of();
             for (int i = next; i < args.size() && error == null; i++) {
                 CelExpr a = args.get(i);
-                if (ast.getTypeOrThrow(a.id()).equals(SimpleType.DURATION)) {
-                    window = literalDuration(a);
-                } else {
+                if (a.getKind() == CelExpr.ExprKind.Kind.MAP) {
                     filter = literalMap(a);
+                } else {
+                    window = literalDuration(a);
                 }
             }
             if (error != null || event.isEmpty()) {

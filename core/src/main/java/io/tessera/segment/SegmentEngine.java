@@ -47,6 +47,10 @@ public final class SegmentEngine implements ProfileChangeListener {
     private final Map<String, ProfileWindows> cache;
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
     private volatile SegmentCatalog catalog = SegmentCatalog.EMPTY;
+    // Writes of one operation (an event, a page of timers, a backfill page), flushed as one
+    // transaction per store at its end; only touched under the lock.
+    private final List<MembershipChange> pendingChanges = new ArrayList<>();
+    private final Map<String, Optional<Instant>> pendingTimers = new LinkedHashMap<>();
 
     public SegmentEngine(ProfileStore profiles, MembershipStore memberships, WindowTimerStore timers,
                          ProfileScores scores, InstantSource clock, int maxCachedProfiles) {
@@ -90,6 +94,7 @@ public final class SegmentEngine implements ProfileChangeListener {
     public void onProfileChange(Optional<Profile> before, Profile after, LoggedEvent cause, Collection<String> mergedAway) {
         lock.lock();
         try {
+            discardUnflushed();
             Instant now = clock.instant();
             Event event = cause.event();
             String why = "event:" + event.messageId();
@@ -98,13 +103,25 @@ public final class SegmentEngine implements ProfileChangeListener {
             }
             ProfileWindows w = cache.get(after.id());
             Set<String> dirty = new HashSet<>();
-            if (w == null || !mergedAway.isEmpty() || !w.tracked().containsAll(catalog.aggregates())) {
+            if (w == null || !mergedAway.isEmpty() || !w.tracks(catalog)) {
                 cache.remove(after.id());
                 // On the profile engine's thread the store holds exactly the committed batches, so the
                 // loaded state is consistent with the stored profile's last offset.
                 Profile stored = profiles.get(after.id()).orElse(after);
                 w = load(stored, now, true);
-                dirty.addAll(catalog.keys());
+                // Stored memberships are current except for what this event (and an overdue
+                // timer, see evaluate) can change. A merge, or a store already holding later events of
+                // this batch (whose deliveries will now be skipped), can change anything.
+                if (mergedAway.isEmpty() && stored.lastOffset() <= cause.offset()) {
+                    dirty.addAll(catalog.readingEvent(event.name()));
+                    boolean profileChanged = before.map(b -> !b.traits().equals(after.traits())
+                            || !b.identities().equals(after.identities())).orElse(true);
+                    if (profileChanged) {
+                        catalog.ordered().stream().filter(CompiledSegment::readsProfile).forEach(s -> dirty.add(s.key()));
+                    }
+                } else {
+                    dirty.addAll(catalog.keys());
+                }
             } else if (cause.offset() > w.appliedThrough) {
                 for (Aggregate a : w.apply(event, now)) {
                     dirty.addAll(catalog.readingEvent(a.event()));
@@ -121,6 +138,7 @@ public final class SegmentEngine implements ProfileChangeListener {
                 dirty.addAll(catalog.keys());
             }
             evaluate(w, dirty, now, why);
+            flush();
         } finally {
             lock.unlock();
         }
@@ -130,6 +148,7 @@ public final class SegmentEngine implements ProfileChangeListener {
     public int fireDueTimers(int limit) {
         lock.lock();
         try {
+            discardUnflushed();
             Instant now = clock.instant();
             List<WindowTimerStore.WindowTimer> due = timers.due(now, limit);
             Set<String> timed = new HashSet<>();
@@ -137,12 +156,13 @@ public final class SegmentEngine implements ProfileChangeListener {
             for (WindowTimerStore.WindowTimer t : due) {
                 Optional<ProfileWindows> w = windows(t.profileId(), now);
                 if (w.isEmpty()) {
-                    timers.cancel(t.profileId());
+                    pendingTimers.put(t.profileId(), Optional.empty());
                     continue;
                 }
                 w.get().scheduledTimer = Optional.of(t.dueAt());
                 evaluate(w.get(), timed, now, "timer:" + t.dueAt());
             }
+            flush();
             return due.size();
         } finally {
             lock.unlock();
@@ -156,13 +176,21 @@ public final class SegmentEngine implements ProfileChangeListener {
 
     /** Re-evaluates one segment (and its dependents) for a page of profiles: one step of a backfill. */
     public void evaluatePage(String segmentKey, List<String> profileIds, String cause) {
+        evaluatePage(Set.of(segmentKey), profileIds, cause);
+    }
+
+    /** Re-evaluates several segments (and their dependents) for a page of profiles. */
+    public void evaluatePage(Set<String> segmentKeys, List<String> profileIds, String cause) {
         lock.lock();
         try {
+            discardUnflushed();
             Instant now = clock.instant();
-            Set<String> dirty = catalog.dependents(segmentKey);
+            Set<String> dirty = new HashSet<>();
+            segmentKeys.forEach(k -> dirty.addAll(catalog.dependents(k)));
             for (String id : profileIds) {
                 windows(id, now).ifPresent(w -> evaluate(w, dirty, now, cause));
             }
+            flush();
         } finally {
             lock.unlock();
         }
@@ -172,6 +200,7 @@ public final class SegmentEngine implements ProfileChangeListener {
     public void rescore(Collection<String> profileIds) {
         lock.lock();
         try {
+            discardUnflushed();
             Instant now = clock.instant();
             Set<String> dirty = new HashSet<>();
             catalog.ordered().stream().filter(CompiledSegment::readsScores).forEach(s -> dirty.add(s.key()));
@@ -181,6 +210,7 @@ public final class SegmentEngine implements ProfileChangeListener {
             for (String id : profileIds) {
                 windows(id, now).ifPresent(w -> evaluate(w, dirty, now, "rescore"));
             }
+            flush();
         } finally {
             lock.unlock();
         }
@@ -190,6 +220,7 @@ public final class SegmentEngine implements ProfileChangeListener {
     public Optional<Explanation> explain(String segmentKey, String profileId) {
         lock.lock();
         try {
+            discardUnflushed();
             Instant now = clock.instant();
             Optional<CompiledSegment> s = catalog.get(segmentKey);
             Optional<ProfileWindows> w = windows(profileId, now);
@@ -219,7 +250,7 @@ public final class SegmentEngine implements ProfileChangeListener {
      */
     private Optional<ProfileWindows> windows(String profileId, Instant now) {
         ProfileWindows w = cache.get(profileId);
-        if (w != null && w.tracked().containsAll(catalog.aggregates())) {
+        if (w != null && w.tracks(catalog)) {
             return Optional.of(w);
         }
         cache.remove(profileId);
@@ -228,7 +259,7 @@ public final class SegmentEngine implements ProfileChangeListener {
 
     private ProfileWindows load(Profile p, Instant now, boolean keep) {
         ProfileWindows w = new ProfileWindows(p, memberships.memberships(p.id()), timers.scheduled(p.id()));
-        w.track(catalog.aggregates(), catalog.aggregates().isEmpty() ? List.of() : profiles.history(p.id()), now);
+        w.track(catalog, catalog.aggregates().isEmpty() ? List.of() : profiles.history(p.id()), now);
         w.appliedThrough = p.lastOffset();
         if (keep) {
             cache.put(p.id(), w);
@@ -252,13 +283,12 @@ public final class SegmentEngine implements ProfileChangeListener {
         }
         if (!dirty.isEmpty()) {
             SegmentInput input = w.input(now, scores);
-            var functions = ConditionFunctions.resolver(input);
             Set<String> changed = new HashSet<>();
             for (CompiledSegment s : catalog.ordered()) {
                 if (!dirty.contains(s.key()) && s.dependsOn().stream().noneMatch(changed::contains)) {
                     continue;
                 }
-                boolean member = s.evaluate(input, functions).member();
+                boolean member = s.evaluate(input).member();
                 if (member != w.memberships.containsKey(s.key())) {
                     if (member) {
                         w.memberships.put(s.key(), now);
@@ -279,11 +309,7 @@ public final class SegmentEngine implements ProfileChangeListener {
     private void reschedule(ProfileWindows w, Instant now) {
         Optional<Instant> next = w.nextExpiry(now);
         if (!next.equals(w.scheduledTimer)) {
-            if (next.isPresent()) {
-                timers.schedule(w.profileId(), next.get());
-            } else {
-                timers.cancel(w.profileId());
-            }
+            pendingTimers.put(w.profileId(), next);
             w.scheduledTimer = next;
         }
     }
@@ -297,16 +323,44 @@ public final class SegmentEngine implements ProfileChangeListener {
             exits.add(new MembershipChange(key, version, profileId, false, now, cause));
         }
         publish(exits);
-        timers.cancel(profileId);
+        pendingTimers.put(profileId, Optional.empty());
     }
 
     private void publish(List<MembershipChange> changes) {
-        if (changes.isEmpty()) {
-            return;
+        pendingChanges.addAll(changes);
+    }
+
+    /** Leftovers of an operation that failed before its flush: drop them and the state they came from. */
+    private void discardUnflushed() {
+        if (!pendingChanges.isEmpty() || !pendingTimers.isEmpty()) {
+            pendingChanges.clear();
+            pendingTimers.clear();
+            cache.clear();
         }
-        memberships.apply(changes);
-        for (MembershipListener l : listeners) {
-            l.onChanges(changes);
+    }
+
+    /**
+     * Makes the operation's writes durable (one transaction per store), then tells listeners. On
+     * a failure the cache is dropped, so no in-memory state claims what the stores do not hold.
+     */
+    private void flush() {
+        try {
+            timers.apply(pendingTimers);
+            if (!pendingChanges.isEmpty()) {
+                List<MembershipChange> changes = List.copyOf(pendingChanges);
+                memberships.apply(changes);
+                pendingChanges.clear();
+                pendingTimers.clear();
+                for (MembershipListener l : listeners) {
+                    l.onChanges(changes);
+                }
+            }
+        } catch (RuntimeException e) {
+            cache.clear();
+            throw e;
+        } finally {
+            pendingChanges.clear();
+            pendingTimers.clear();
         }
     }
 }

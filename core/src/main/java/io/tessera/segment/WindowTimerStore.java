@@ -16,6 +16,9 @@ public interface WindowTimerStore extends AutoCloseable {
 
     void cancel(String profileId);
 
+    /** Sets (present) or cancels (empty) many timers in one transaction. */
+    void apply(java.util.Map<String, Optional<Instant>> updates);
+
     Optional<Instant> scheduled(String profileId);
 
     /** Timers due at or before {@code now}, earliest first. */

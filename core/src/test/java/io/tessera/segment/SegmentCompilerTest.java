@@ -123,4 +123,30 @@ class SegmentCompilerTest {
                 new Explanation.Step("count(\"Product Viewed\", duration(\"48h\")) > 0", "true"),
                 new Explanation.Step("count(\"Order Completed\", duration(\"48h\")) == 0", "true"));
     }
+
+    @Test
+    void rewrittenFastFormAgreesWithLateBoundFunctions() {
+        List<String> conditions = List.of(
+                "count(\"Product Viewed\", duration(\"48h\")) > 0 && count(\"Order Completed\", duration(\"48h\")) == 0",
+                "sum(\"Order Completed\", \"revenue\", days(7)) > 20.0 || in_segment(\"vip\")",
+                "first(\"Order Completed\") < last(\"Product Viewed\")",
+                "count(\"Order Completed\", {\"category\": \"shoes\"}) >= 1 && traits.plan == \"pro\"",
+                "!in_segment(\"vip\") && count(\"Product Viewed\") == 0");
+        java.util.Random r = new java.util.Random(4);
+        for (int round = 0; round < 50; round++) {
+            List<Event> h = new java.util.ArrayList<>();
+            for (int i = 0; i < r.nextInt(5); i++) {
+                h.add(track(r.nextBoolean() ? "Product Viewed" : "Order Completed",
+                        Map.of("revenue", r.nextInt(30), "category", r.nextBoolean() ? "shoes" : "hats"), NOW.minus(Duration.ofHours(r.nextInt(200)))));
+            }
+            Map<String, Object> traits = r.nextBoolean() ? Map.of("plan", "pro") : Map.of();
+            for (String c : conditions) {
+                CompiledSegment s = compile(c);
+                CompiledSegment.Evaluation fast = s.evaluate(input(h, traits));
+                CompiledSegment.Evaluation slow = s.evaluateSlowly(input(h, traits));
+                assertThat(fast.member()).as(c).isEqualTo(slow.member());
+                assertThat(fast.error().isPresent()).as(c).isEqualTo(slow.error().isPresent());
+            }
+        }
+    }
 }

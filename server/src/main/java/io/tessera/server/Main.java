@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "tessera", mixinStandardHelpOptions = true, version = "Tessera 0.1.0",
         description = "Self-hosted engine for real-time email personalization.",
         subcommands = {Main.Serve.class, Main.Demo.class, Main.Import.class, Main.Rebuild.class,
-                io.tessera.server.cli.DedupeCommand.class})
+                io.tessera.server.cli.DedupeCommand.class,
+                io.tessera.server.cli.RenderCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

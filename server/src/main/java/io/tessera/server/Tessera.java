@@ -12,7 +12,13 @@ import io.tessera.ingest.Ingestor;
 import io.tessera.ingest.TrackingApiParser;
 import io.tessera.log.sqlite.SqliteEventLog;
 import io.tessera.profile.ProfileEngine;
-import io.tessera.quality.QualityPipeline;
+import io.tessera.quality.QualityChecks;
+import io.tessera.quality.QualityRules;
+import io.tessera.quality.TrackingPlans;
+import io.tessera.server.quality.QualityRoutes;
+import io.tessera.store.sqlite.SqliteTrackingPlanStore;
+import io.tessera.store.sqlite.SqliteDataDictionary;
+import io.tessera.quality.DictionaryBuilder;
 import io.tessera.server.ingest.IngestRoutes;
 import io.tessera.server.ops.OperationsRoutes;
 import io.tessera.server.profile.ProfileRoutes;
@@ -20,7 +26,6 @@ import io.tessera.store.sqlite.SqliteProfileStore;
 import io.tessera.store.sqlite.SqliteQuarantineStore;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -51,8 +56,14 @@ public final class Tessera implements AutoCloseable {
     private final SqliteEventLog log;
     private final SqliteProfileStore profiles;
     private final SqliteQuarantineStore quarantine;
+    private final QualityChecks quality;
+    private final SqliteTrackingPlanStore planStore;
+    private final SqliteDataDictionary dictionary;
+    private EventLog.Subscription dictionarySubscription;
+    private final TrackingPlans plans;
     private final ProfileEngine engine;
     private final Ingestor ingestor;
+    private final io.tessera.server.segment.SegmentFeature segments;
 
     private EventLog.Subscription subscription;
     private Javalin http;
@@ -66,7 +77,11 @@ public final class Tessera implements AutoCloseable {
         this.profiles = new SqliteProfileStore(db);
         this.quarantine = new SqliteQuarantineStore(db);
         this.engine = new ProfileEngine(profiles, clock);
-        QualityPipeline quality = QualityPipeline.acceptAll();
+        this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock);
+        this.quality = new QualityChecks(QualityRules.defaults());
+        this.planStore = new SqliteTrackingPlanStore(db);
+        this.dictionary = new SqliteDataDictionary(db);
+        this.plans = new TrackingPlans(planStore, quality);
         TesseraConfig.Ingest i = config.ingest();
         TrackingApiParser parser = new TrackingApiParser(
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
@@ -84,13 +99,17 @@ public final class Tessera implements AutoCloseable {
         routes.before("/api/*", admin::check);
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
-        new ProfileRoutes(profiles, engine, log, quarantine, profileId -> List.of()).register(routes);
+        new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
+        new QualityRoutes(plans, quality, quarantine, log, dictionary).register(cfg);
+        segments.register(cfg);
+        new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
     }
 
     /** Starts consuming the log into profiles (no HTTP); for offline CLI commands. */
     public synchronized Tessera startProcessing() {
         if (subscription == null) {
             subscription = log.subscribe(engine);
+            dictionarySubscription = log.subscribe(new DictionaryBuilder(dictionary));
             Gauge.builder("tessera.profiles.lag", subscription, EventLog.Subscription::lag)
                     .description("events appended but not yet applied to profiles").register(metrics);
         }
@@ -178,10 +197,14 @@ public final class Tessera implements AutoCloseable {
         }
         if (subscription != null) {
             subscription.close();
+            dictionarySubscription.close();
         }
         log.close();
+        segments.close();
         profiles.close();
         quarantine.close();
+        planStore.close();
+        dictionary.close();
         metrics.close();
         LOG.info("Tessera stopped");
     }

@@ -24,6 +24,7 @@ public final class InMemoryProfileStore implements ProfileStore {
 
     private final TreeMap<String, Profile> profiles = new TreeMap<>();
     private final Map<Identity, String> links = new HashMap<>();
+    private final Map<String, java.util.Set<Identity>> linksByProfile = new HashMap<>();
     private final Map<String, List<HistoryEntry>> history = new HashMap<>();
     private final List<MergeRecord> merges = new ArrayList<>();
     private final Map<Integer, Long> offsets = new HashMap<>();
@@ -46,7 +47,7 @@ public final class InMemoryProfileStore implements ProfileStore {
     @Override
     public synchronized void commit(ProfileCommit c) {
         c.history().forEach(h -> history.computeIfAbsent(h.profileId(), k -> new ArrayList<>()).add(h));
-        links.putAll(c.links());
+        c.links().forEach(this::link);
         for (MergeRecord m : c.merges()) {
             merges.add(m);
             List<HistoryEntry> moved = history.remove(m.from());
@@ -54,11 +55,25 @@ public final class InMemoryProfileStore implements ProfileStore {
                 List<HistoryEntry> into = history.computeIfAbsent(m.into(), k -> new ArrayList<>());
                 moved.forEach(h -> into.add(new HistoryEntry(m.into(), h.offset(), h.event())));
             }
-            links.replaceAll((identity, id) -> id.equals(m.from()) ? m.into() : id);
+            java.util.Set<Identity> moving = linksByProfile.remove(m.from());
+            if (moving != null) {
+                List.copyOf(moving).forEach(identity -> link(identity, m.into()));
+            }
         }
         c.upserts().forEach(p -> profiles.put(p.id(), p));
         c.deletes().forEach(profiles::remove);
         offsets.putAll(c.offsets());
+    }
+
+    private void link(Identity identity, String profileId) {
+        String previous = links.put(identity, profileId);
+        if (previous != null) {
+            java.util.Set<Identity> old = linksByProfile.get(previous);
+            if (old != null) {
+                old.remove(identity);
+            }
+        }
+        linksByProfile.computeIfAbsent(profileId, k -> new java.util.HashSet<>()).add(identity);
     }
 
     @Override
@@ -85,6 +100,7 @@ public final class InMemoryProfileStore implements ProfileStore {
     public synchronized void clear() {
         profiles.clear();
         links.clear();
+        linksByProfile.clear();
         history.clear();
         merges.clear();
         offsets.clear();

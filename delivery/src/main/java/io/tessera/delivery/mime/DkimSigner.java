@@ -115,21 +115,49 @@ public final class DkimSigner {
         return name.toLowerCase(Locale.ROOT).strip() + ":" + v;
     }
 
+    /**
+     * RFC 6376 §3.4.4 in one pass: white-space runs become one SP, white space at line ends and
+     * empty lines at the end go, a non-empty body ends with CRLF. (A regex per line cost more
+     * than the RSA signature on 8 kB bodies; docs/BENCHMARKS.md.)
+     */
     static byte[] relaxedBody(String body) {
-        String[] lines = body.split("\r\n", -1);
-        StringBuilder out = new StringBuilder(body.length());
-        int last = lines.length - 1;
-        List<String> canon = new ArrayList<>(lines.length);
-        for (String line : lines) {
-            canon.add(line.replaceAll("[ \t]+", " ").replaceAll(" $", ""));
+        int n = body.length();
+        byte[] out = new byte[n + 2];
+        int len = 0;
+        int lastContentEnd = 0;
+        boolean pendingSpace = false;
+        boolean lineHasContent = false;
+        for (int i = 0; i < n; i++) {
+            char c = body.charAt(i);
+            if (c == '\r' && i + 1 < n && body.charAt(i + 1) == '\n') {
+                out[len++] = '\r';
+                out[len++] = '\n';
+                if (lineHasContent) {
+                    lastContentEnd = len;
+                }
+                pendingSpace = false;
+                lineHasContent = false;
+                i++;
+            } else if (c == ' ' || c == '\t') {
+                pendingSpace = true;
+            } else {
+                if (pendingSpace) {
+                    out[len++] = ' ';
+                    pendingSpace = false;
+                }
+                out[len++] = (byte) c;
+                lineHasContent = true;
+            }
+            if (len + 3 > out.length) {
+                out = java.util.Arrays.copyOf(out, out.length * 2 + 4);
+            }
         }
-        while (last >= 0 && canon.get(last).isEmpty()) {
-            last--;
+        if (lineHasContent) {
+            out[len++] = '\r';
+            out[len++] = '\n';
+            lastContentEnd = len;
         }
-        for (int i = 0; i <= last; i++) {
-            out.append(canon.get(i)).append("\r\n");
-        }
-        return out.toString().getBytes(StandardCharsets.ISO_8859_1);
+        return java.util.Arrays.copyOf(out, lastContentEnd);
     }
 
     static byte[] sha256(byte[] data) {

@@ -58,6 +58,37 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     }
 
     @Override
+    public synchronized void apply(java.util.Map<String, Optional<Instant>> updates) {
+        if (updates.isEmpty()) {
+            return;
+        }
+        try {
+            db.setAutoCommit(false);
+            for (var u : updates.entrySet()) {
+                if (u.getValue().isPresent()) {
+                    schedule(u.getKey(), u.getValue().get());
+                } else {
+                    cancel(u.getKey());
+                }
+            }
+            db.commit();
+        } catch (SQLException e) {
+            try {
+                db.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw SegmentSqlite.failure("apply timers", e);
+        } finally {
+            try {
+                db.setAutoCommit(true);
+            } catch (SQLException e) {
+                throw SegmentSqlite.failure("autocommit", e);
+            }
+        }
+    }
+
+    @Override
     public synchronized void cancel(String profileId) {
         try {
             delete.setString(1, profileId);

@@ -1,0 +1,119 @@
+package io.tessera.content.liquid;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The escaping functions of the email dialect, one per output context. Each returns text that
+ * cannot end its context early: no tag, attribute, URL scheme, CSS declaration or Liquid
+ * delimiter can come out of profile or event data.
+ */
+public final class Escapes {
+
+    /** Marks the start of a data-derived span in plain-text outputs (subject, preheader). */
+    public static final char DATA_START = '\uE000';
+    /** Marks the end of a data-derived span in plain-text outputs. */
+    public static final char DATA_END = '\uE001';
+
+    private static final String BLOCKED_URL = "about:invalid#blocked";
+
+    private Escapes() {}
+
+    /** HTML text and quoted attribute values; braces too, so no later pass can see {{ or {%. */
+    public static String html(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String rep = switch (c) {
+                case '&' -> "&amp;";
+                case '<' -> "&lt;";
+                case '>' -> "&gt;";
+                case '"' -> "&quot;";
+                case '\'' -> "&#39;";
+                case '`' -> "&#96;";
+                case '{' -> "&#123;";
+                case '}' -> "&#125;";
+                case DATA_START, DATA_END -> "";
+                default -> null;
+            };
+            if (rep != null) {
+                if (out == null) {
+                    out = new StringBuilder(s.length() + 16).append(s, 0, i);
+                }
+                out.append(rep);
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+
+    /** A part of a URL (path segment, query value): RFC 3986 percent-encoding of all but unreserved. */
+    public static String urlPart(String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(bytes.length + 8);
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * A whole URL from data (e.g. {@code href="{{ product.url }}"}): only http, https, mailto and
+     * tel schemes (or a relative URL) pass; anything else (javascript:, data:, vbscript:) becomes
+     * a dead link. The result is attribute-escaped.
+     */
+    public static String href(String s) {
+        String t = s.strip();
+        int colon = t.indexOf(':');
+        int slash = t.indexOf('/');
+        int query = t.indexOf('?');
+        boolean hasScheme = colon > 0 && (slash < 0 || colon < slash) && (query < 0 || colon < query);
+        if (hasScheme) {
+            String scheme = t.substring(0, colon).toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("mailto") && !scheme.equals("tel")) {
+                return BLOCKED_URL;
+            }
+        }
+        StringBuilder out = new StringBuilder(t.length());
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c <= ' ' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}' || c == '\\') {
+                out.append(urlPart(String.valueOf(c)));
+            } else if (c == '&') {
+                out.append("&amp;");
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** A CSS value inside a style attribute or element: only characters that cannot start a new declaration. */
+    public static String css(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isLetterOrDigit(c) || c == ' ' || c == '#' || c == '.' || c == ',' || c == '%' || c == '-') {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Plain text that ends up in a header (subject, preheader): line breaks become spaces (no
+     * header injection) and the span is marked so the final check can tell data from template.
+     */
+    public static String text(String s) {
+        String oneLine = s.replace('\r', ' ').replace('\n', ' ').replace(DATA_START, ' ').replace(DATA_END, ' ');
+        return DATA_START + oneLine + DATA_END;
+    }
+}

@@ -1,0 +1,149 @@
+package io.tessera.content;
+
+import static io.tessera.content.EmailFixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tessera.tracking.TrackingToken;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+
+class EmailRendererTest {
+
+    private static final String LAYOUT = """
+            <html><head><style>p { color: #333; } .cta { font-weight: bold; }
+            @media (max-width: 480px) { p { font-size: 14px; } }</style></head>
+            <body>{{ blocks }}<p><a href="{{ unsubscribe_url }}" data-notrack>Unsubscribe</a></p></body></html>""";
+
+    private final EmailRenderer renderer = new EmailRenderer(CLOCK, Optional.of(TRACKING), new RenderErrors());
+
+    @Test
+    void hostileTraitValuesAreNeverInterpreted() {
+        List<String> hostile = List.of("<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>",
+                "{{ profile.id }}", "{% if true %}INJECTED{% endif %}", "javascript:alert(1)");
+        String body = """
+                <p title="{{ profile.name }}">Hi {{ profile.name }}, {{ profile.city }}</p>
+                <a class="cta" href="{{ profile.site }}">site</a>
+                <a href="https://shop.example.com/p?ref={{ profile.ref }}">shop</a>
+                <img src="https://img.example.com/{{ profile.avatar }}.png" alt="{{ profile.note }}">""";
+        CompiledEmail email = compile(html("Hello {{ profile.name }}", LAYOUT, block("hero", body, "")));
+        for (String evil : hostile) {
+            Map<String, Object> traits = new LinkedHashMap<>();
+            for (String t : List.of("name", "city", "site", "ref", "avatar", "note")) {
+                traits.put(t, evil);
+            }
+            RenderedMessage m = rendered(renderer.render(email, new EmailRenderer.Request(
+                    profile("p_secret", traits), Map.of(), Map.of(), "m1")));
+            Document doc = Jsoup.parse(m.html());
+            assertThat(doc.select("script")).as(evil).isEmpty();
+            assertThat(doc.select("[onerror]")).as(evil).isEmpty();
+            assertThat(doc.select("img")).as(evil).hasSize(2); // the author's image and the open pixel
+            assertThat(m.html()).as(evil).doesNotContain("{{").doesNotContain("{%");
+            assertThat(m.html()).as(evil).doesNotContain("p_secret"); // {{ profile.id }} in data is not evaluated
+            for (Element a : doc.select("a[href]")) {
+                assertThat(a.attr("href")).as(evil).doesNotStartWithIgnoringCase("javascript:");
+            }
+            assertThat(doc.select("p").first().text()).as(evil).isEqualTo("Hi " + evil + ", " + evil);
+            assertThat(doc.select("p").first().attr("title")).as(evil).isEqualTo(evil);
+            assertThat(m.subject()).as(evil).isEqualTo("Hello " + evil);
+        }
+    }
+
+    @Test
+    void missingRequiredInputReplacesTheBlockByItsFallback() {
+        CompiledEmail email = compile(html("Hi", LAYOUT,
+                block("offer", "<p>Your code {{ code }}</p>", "<p>See our offers</p>",
+                        new EmailTemplate.Input("code", "profile.couponCode", Optional.empty())),
+                block("greeting", "<p>Hello {{ name }}</p>", "",
+                        new EmailTemplate.Input("name", "profile.firstName", Optional.of("there")))));
+        RenderedMessage m = rendered(renderer.render(email, new EmailRenderer.Request(
+                profile("p1", Map.of("firstName", "  ")), Map.of(), Map.of(), "m1")));
+        assertThat(m.html()).contains("See our offers").contains("Hello there").doesNotContain("Your code");
+        assertThat(m.fallbacksUsed()).containsExactly("offer (missing input code)");
+    }
+
+    @Test
+    void blockThatFailsToRenderIsReplacedByItsFallbackAndCounted() {
+        RenderErrors errors = new RenderErrors();
+        EmailRenderer r = new EmailRenderer(CLOCK, Optional.empty(), errors);
+        CompiledEmail email = compile(html("Hi", LAYOUT,
+                block("price", "<p>{{ profile.price | money: 'EUR' }}</p>", "<p>Great prices inside</p>")));
+        RenderedMessage m = rendered(r.render(email, new EmailRenderer.Request(
+                profile("p1", Map.of("price", "not a number")), Map.of(), Map.of(), "m1")));
+        assertThat(m.html()).contains("Great prices inside");
+        assertThat(m.fallbacksUsed()).hasSize(1).first().asString().startsWith("price (render error");
+        assertThat(errors.count("t@1")).isEqualTo(1);
+    }
+
+    @Test
+    void variantIsChosenByTheFirstMatchingContentRule() {
+        EmailTemplate.Block hero = new EmailTemplate.Block("hero", 1, List.of(), List.of(
+                new EmailTemplate.Variant("pro", "traits.plan == \"pro\"", "<p>Pro news</p>"),
+                new EmailTemplate.Variant("trial", "traits.plan == \"trial\"", "<p>Upgrade now</p>")),
+                "<p>Welcome</p>", "");
+        CompiledEmail email = compile(html("Hi", LAYOUT, hero));
+        assertThat(body(email, Map.of("plan", "pro"))).contains("Pro news").doesNotContain("Welcome");
+        assertThat(body(email, Map.of("plan", "trial"))).contains("Upgrade now").doesNotContain("Pro news");
+        assertThat(body(email, Map.of())).contains("Welcome").doesNotContain("Upgrade");
+    }
+
+    @Test
+    void finalCheckRefusesAnEmptySubjectAndSaysWhy() {
+        RenderErrors errors = new RenderErrors();
+        EmailRenderer r = new EmailRenderer(CLOCK, Optional.empty(), errors);
+        CompiledEmail email = compile(html("{{ profile.subject }}", LAYOUT, block("b", "<p>x</p>", "")));
+        EmailRenderer.Result result = r.render(email, new EmailRenderer.Request(profile("p1", Map.of()), Map.of(), Map.of(), "m1"));
+        assertThat(result).isInstanceOfSatisfying(EmailRenderer.Result.Refused.class,
+                refused -> assertThat(refused.reasons()).contains("empty subject"));
+        assertThat(errors.count("t@1")).isEqualTo(1);
+    }
+
+    @Test
+    void finalCheckRefusesUnresolvedLiquidInTheTemplateText() {
+        CompiledEmail email = compile(html("Hi", LAYOUT, block("b", "<p>{% raw %}{{ oops }}{% endraw %}</p>", "")));
+        EmailRenderer.Result result = renderer.render(email, new EmailRenderer.Request(profile("p1", Map.of()), Map.of(), Map.of(), "m1"));
+        assertThat(result).isInstanceOfSatisfying(EmailRenderer.Result.Refused.class,
+                refused -> assertThat(refused.reasons()).anyMatch(s -> s.startsWith("unresolved Liquid in the HTML")));
+    }
+
+    @Test
+    void unknownFiltersAndUnsafePlacesRefuseTheVersion() {
+        assertThat(compiler().compile(html("Hi", LAYOUT, block("b", "<p>{{ x | nope }}</p>", ""))))
+                .isInstanceOfSatisfying(EmailCompiler.Verdict.Invalid.class,
+                        i -> assertThat(i.problems()).anyMatch(p -> p.contains("unknown_filter")));
+        assertThat(compiler().compile(html("Hi", LAYOUT, block("b", "<p onclick=\"{{ x }}\">y</p>", ""))))
+                .isInstanceOf(EmailCompiler.Verdict.Invalid.class);
+        assertThat(compiler().compile(html("Hi", LAYOUT, block("b", "<p class={{ x }}>y</p>", ""))))
+                .isInstanceOf(EmailCompiler.Verdict.Invalid.class);
+    }
+
+    @Test
+    void linksGoThroughSignedClickTokensAndThePixelAndUnsubscribeHeadersAreAdded() {
+        CompiledEmail email = compile(html("Hi", LAYOUT, block("b", "<p><a href=\"https://shop.example.com/x?a=1&b=2\">Shop</a></p>", "")));
+        RenderedMessage m = rendered(renderer.render(email, new EmailRenderer.Request(profile("p1", Map.of()), Map.of(), Map.of(), "m1")));
+        Document doc = Jsoup.parse(m.html());
+        String href = doc.select("a").first().attr("href");
+        assertThat(href).startsWith("https://t.example.com/t/c/").contains("?u=https%3A%2F%2Fshop.example.com%2Fx%3Fa%3D1%26b%3D2");
+        String token = href.substring("https://t.example.com/t/c/".length(), href.indexOf('?'));
+        assertThat(TOKENS.verify(token, TrackingToken.Purpose.CLICK, "https://shop.example.com/x?a=1&b=2"))
+                .isInstanceOf(TrackingToken.Verdict.Valid.class);
+        assertThat(TOKENS.verify(token, TrackingToken.Purpose.CLICK, "https://evil.example.com/"))
+                .isEqualTo(new TrackingToken.Verdict.Invalid("wrong_target"));
+        assertThat(doc.select("img[src^=https://t.example.com/t/o/]")).hasSize(1);
+        assertThat(m.headers().get("List-Unsubscribe")).startsWith("<https://t.example.com/t/u/").endsWith(", <mailto:unsub@example.com>");
+        assertThat(m.headers()).containsEntry("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        assertThat(doc.select("a:contains(Unsubscribe)").attr("href")).startsWith("https://t.example.com/t/u/");
+        assertThat(doc.select("p").first().attr("style")).contains("color: #333");
+        assertThat(m.text()).contains("Shop (https://t.example.com/t/c/");
+    }
+
+    private String body(CompiledEmail email, Map<String, Object> traits) {
+        return rendered(new EmailRenderer(CLOCK, Optional.empty(), new RenderErrors())
+                .render(email, new EmailRenderer.Request(profile("p1", traits), Map.of(), Map.of(), "m1"))).html();
+    }
+}

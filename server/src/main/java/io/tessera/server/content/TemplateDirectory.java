@@ -1,0 +1,86 @@
+package io.tessera.server.content;
+
+import io.tessera.content.EmailTemplate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Reads email templates kept as files (so teams keep them in git). A template is a directory
+ * with a {@code template.json}:
+ * <pre>{@code
+ * {"subject": "Hi {{ profile.firstName | default: 'there' }}", "preheader": "…",
+ *  "layout": "layout.mjml",
+ *  "blocks": [{"key": "hero", "body": "hero.mjml", "fallback": "hero-fallback.mjml",
+ *              "inputs": {"name": {"path": "profile.firstName", "default": "there"}},
+ *              "variants": [{"name": "vip", "condition": "traits.tier == \"vip\"", "body": "hero-vip.mjml"}]}]}
+ * }</pre>
+ * The format is MJML when the layout file ends in {@code .mjml}, HTML otherwise. File names are
+ * relative to the template directory; a block's {@code body} may also be given inline with
+ * {@code bodyText}.
+ */
+public final class TemplateDirectory {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TemplateDirectory() {}
+
+    public static boolean isTemplate(Path dir) {
+        return Files.isRegularFile(dir.resolve("template.json"));
+    }
+
+    /** All template directories directly under {@code root}, by key (the directory name). */
+    public static List<EmailTemplate> loadAll(Path root, int version) {
+        List<EmailTemplate> out = new ArrayList<>();
+        try (var dirs = Files.list(root)) {
+            dirs.filter(TemplateDirectory::isTemplate).sorted().forEach(d -> out.add(load(d, version)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    public static EmailTemplate load(Path dir, int version) {
+        JsonNode t = JSON.readTree(read(dir, "template.json"));
+        String layoutFile = t.path("layout").asString("layout.html");
+        EmailTemplate.Format format = layoutFile.endsWith(".mjml") ? EmailTemplate.Format.MJML : EmailTemplate.Format.HTML;
+        List<EmailTemplate.Block> blocks = new ArrayList<>();
+        for (JsonNode b : t.path("blocks")) {
+            List<EmailTemplate.Input> inputs = new ArrayList<>();
+            for (Map.Entry<String, JsonNode> in : b.path("inputs").properties()) {
+                JsonNode d = in.getValue().get("default");
+                Optional<Object> def = d == null || d.isNull() ? Optional.empty() : Optional.of(JSON.convertValue(d, Object.class));
+                inputs.add(new EmailTemplate.Input(in.getKey(), in.getValue().path("path").asString(), def));
+            }
+            List<EmailTemplate.Variant> variants = new ArrayList<>();
+            for (JsonNode v : b.path("variants")) {
+                variants.add(new EmailTemplate.Variant(v.path("name").asString(), v.path("condition").asString(),
+                        body(dir, v)));
+            }
+            String fallback = b.has("fallback") ? read(dir, b.get("fallback").asString()) : b.path("fallbackText").asString("");
+            blocks.add(new EmailTemplate.Block(b.path("key").asString(), b.path("version").asInt(1), inputs, variants,
+                    body(dir, b), fallback));
+        }
+        return new EmailTemplate(dir.getFileName().toString(), version, t.path("subject").asString(""),
+                t.path("preheader").asString(""), format, read(dir, layoutFile), blocks);
+    }
+
+    private static String body(Path dir, JsonNode n) {
+        return n.has("body") ? read(dir, n.get("body").asString()) : n.path("bodyText").asString("");
+    }
+
+    private static String read(Path dir, String file) {
+        try {
+            return Files.readString(dir.resolve(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

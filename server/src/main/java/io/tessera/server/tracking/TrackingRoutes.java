@@ -1,0 +1,124 @@
+package io.tessera.server.tracking;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.tessera.delivery.Suppression;
+import io.tessera.delivery.SuppressionList;
+import io.tessera.delivery.tracking.SignedTrackingLinks;
+import io.tessera.delivery.tracking.SignedTrackingLinks.Claim;
+import io.tessera.delivery.tracking.SignedTrackingLinks.Kind;
+import io.tessera.event.EventType;
+import io.tessera.ingest.Ingestor;
+import io.tessera.ingest.RequestVerdict;
+import io.tessera.profile.IdentityKind;
+import io.tessera.profile.Profile;
+import io.tessera.profile.ProfileStore;
+import java.time.InstantSource;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The tracking loop's public endpoints: {@code GET /t/o/{token}} (1×1 GIF open pixel),
+ * {@code GET /t/c/{token}} (click redirect, only to the URL signed into the token) and
+ * {@code POST /t/u/{token}} (RFC 8058 one-click unsubscribe; {@code GET} shows a confirmation
+ * form instead of acting, because link scanners fetch every GET). Each becomes a track event
+ * ("Email Opened", "Email Link Clicked", "Unsubscribed") on the recipient's profile through the
+ * normal {@link Ingestor}, with {@code properties.campaign} and {@code messageId}; an unsubscribe
+ * also suppresses the address at once. Invalid tokens never redirect and never record anything.
+ */
+public final class TrackingRoutes {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final byte[] GIF = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+
+    private final SignedTrackingLinks links;
+    private final Ingestor ingestor;
+    private final ProfileStore profiles;
+    private final SuppressionList suppressions;
+    private final InstantSource clock;
+
+    public TrackingRoutes(SignedTrackingLinks links, Ingestor ingestor, ProfileStore profiles, SuppressionList suppressions,
+                          InstantSource clock) {
+        this.links = links;
+        this.ingestor = ingestor;
+        this.profiles = profiles;
+        this.suppressions = suppressions;
+        this.clock = clock;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.get("/t/o/{token}", ctx -> {
+            links.verify(ctx.pathParam("token"), Kind.OPEN).ifPresent(c -> record(c, "Email Opened", Map.of()));
+            ctx.status(200).contentType("image/gif").header("Cache-Control", "no-store, max-age=0").result(GIF);
+        });
+        config.routes.get("/t/c/{token}", ctx -> {
+            Optional<Claim> c = links.verify(ctx.pathParam("token"), Kind.CLICK);
+            if (c.isEmpty() || !(c.get().url().startsWith("https://") || c.get().url().startsWith("http://"))) {
+                error(ctx, 404, "invalid_link", "this link is not valid");
+                return;
+            }
+            record(c.get(), "Email Link Clicked", Map.of("url", c.get().url()));
+            ctx.status(302).header("Location", c.get().url()).header("Cache-Control", "no-store");
+        });
+        config.routes.post("/t/u/{token}", this::unsubscribe);
+        config.routes.get("/t/u/{token}", ctx -> {
+            if (links.verify(ctx.pathParam("token"), Kind.UNSUBSCRIBE).isEmpty()) {
+                error(ctx, 404, "invalid_link", "this link is not valid");
+                return;
+            }
+            ctx.status(200).contentType("text/html; charset=utf-8").result("<!doctype html><form method=\"post\">"
+                    + "<p>Stop receiving these emails?</p><button type=\"submit\">Unsubscribe</button></form>");
+        });
+    }
+
+    private void unsubscribe(Context ctx) {
+        Optional<Claim> c = links.verify(ctx.pathParam("token"), Kind.UNSUBSCRIBE);
+        if (c.isEmpty()) {
+            error(ctx, 404, "invalid_link", "this link is not valid");
+            return;
+        }
+        Optional<Profile> p = profiles.get(c.get().profileId());
+        p.flatMap(TrackingRoutes::email).ifPresent(address -> suppressions.suppress(
+                new Suppression(address, Suppression.Reason.UNSUBSCRIBE, clock.instant(), "one-click " + c.get().scope())));
+        record(c.get(), "Unsubscribed", Map.of());
+        ctx.status(200).contentType("text/plain; charset=utf-8").result("You are unsubscribed.");
+    }
+
+    /** Appends a track event for the token's profile; the messageId makes repeats of one request idempotent per second. */
+    private void record(Claim c, String event, Map<String, Object> extra) {
+        Optional<Profile> p = profiles.get(c.profileId());
+        Optional<String> userId = p.flatMap(x -> x.firstIdentity(IdentityKind.USER_ID));
+        Optional<String> anonymousId = p.flatMap(x -> x.firstIdentity(IdentityKind.ANONYMOUS_ID));
+        if (userId.isEmpty() && anonymousId.isEmpty()) {
+            return;
+        }
+        Map<String, Object> props = new LinkedHashMap<>(extra);
+        props.put("campaign", c.scope().replaceAll("[@#].*$", ""));
+        props.put("run", c.scope());
+        props.put("emailMessageId", c.messageId());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "track");
+        userId.ifPresentOrElse(u -> body.put("userId", u), () -> body.put("anonymousId", anonymousId.get()));
+        body.put("event", event);
+        body.put("properties", props);
+        body.put("messageId", event.charAt(6) + "-" + c.messageId() + "-" + clock.instant().getEpochSecond());
+        body.put("timestamp", clock.instant().toString());
+        RequestVerdict v = ingestor.parse(Optional.of(EventType.TRACK), JSON.writeValueAsBytes(body), "tracking");
+        if (v instanceof RequestVerdict.Parsed parsed) {
+            ingestor.ingest(parsed, "tracking").join();
+        }
+    }
+
+    private static Optional<String> email(Profile p) {
+        return Optional.ofNullable(p.traits().get("email")).map(t -> String.valueOf(t.value()))
+                .or(() -> p.firstIdentity(IdentityKind.EMAIL));
+    }
+
+    private static void error(Context ctx, int status, String code, String message) {
+        ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(
+                Map.of("error", Map.of("code", code, "message", message, "details", java.util.List.of()))));
+    }
+}

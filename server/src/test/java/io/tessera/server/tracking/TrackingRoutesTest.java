@@ -1,0 +1,127 @@
+package io.tessera.server.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.javalin.Javalin;
+import io.tessera.delivery.SendKey;
+import io.tessera.delivery.Suppression;
+import io.tessera.delivery.tracking.SignedTrackingLinks;
+import io.tessera.event.EventType;
+import io.tessera.ingest.RequestVerdict;
+import io.tessera.profile.Identity;
+import io.tessera.profile.IdentityKind;
+import io.tessera.server.Tessera;
+import io.tessera.server.TesseraConfig;
+import io.tessera.store.sqlite.SqliteSuppressionList;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Opens, clicks and one-click unsubscribes over HTTP become events on the real profile, through the real Ingestor. */
+class TrackingRoutesTest {
+
+    @TempDir
+    Path dir;
+
+    Tessera tessera;
+    SqliteSuppressionList suppressions;
+    Javalin http;
+    String profileId;
+    final SignedTrackingLinks links = new SignedTrackingLinks("https://t.shop.example",
+            "a-test-key-of-thirty-two-bytes!!".getBytes(StandardCharsets.US_ASCII));
+    final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @BeforeEach
+    void start() {
+        tessera = new Tessera(TesseraConfig.forTests(dir, "wk", "admin"));
+        tessera.startProcessing();
+        suppressions = new SqliteSuppressionList(dir.resolve("tessera.db"));
+        RequestVerdict v = tessera.ingestor().parse(Optional.of(EventType.IDENTIFY),
+                "{\"userId\":\"u1\",\"traits\":{\"email\":\"ann@example.com\"}}".getBytes(StandardCharsets.UTF_8), "test");
+        tessera.ingestor().ingest((RequestVerdict.Parsed) v, "test").join();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                tessera.profiles().resolve(new Identity(IdentityKind.USER_ID, "u1")).isPresent());
+        profileId = tessera.profiles().resolve(new Identity(IdentityKind.USER_ID, "u1")).orElseThrow();
+        TrackingRoutes routes = new TrackingRoutes(links, tessera.ingestor(), tessera.profiles(), suppressions, InstantSource.system());
+        http = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.port = 0;
+            routes.register(cfg);
+        }).start();
+    }
+
+    @AfterEach
+    void stop() {
+        http.stop();
+        suppressions.close();
+        tessera.close();
+    }
+
+    String token(String html, String kind) {
+        Matcher m = Pattern.compile("/t/" + kind + "/([A-Za-z0-9_.-]+)").matcher(html);
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    HttpResponse<byte[]> call(String method, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + http.port() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    List<String> eventNames() {
+        return tessera.profiles().history(profileId).stream().map(e -> e.name()).toList();
+    }
+
+    @Test
+    void openClickAndOneClickUnsubscribeBecomeEventsAndSuppressTheAddress() throws Exception {
+        SendKey key = new SendKey("autumn", profileId);
+        String html = links.decorate("<html><body><a href=\"https://shop.example/sale\">Sale</a></body></html>", key, "m1@x");
+
+        HttpResponse<byte[]> pixel = call("GET", "/t/o/" + token(html, "o"));
+        assertThat(pixel.statusCode()).isEqualTo(200);
+        assertThat(pixel.headers().firstValue("content-type")).contains("image/gif");
+        assertThat(new String(pixel.body(), 0, 6, StandardCharsets.US_ASCII)).isEqualTo("GIF89a");
+
+        HttpResponse<byte[]> click = call("GET", "/t/c/" + token(html, "c"));
+        assertThat(click.statusCode()).isEqualTo(302);
+        assertThat(click.headers().firstValue("location")).contains("https://shop.example/sale");
+
+        String unsub = links.unsubscribeUrl(key, "m1@x").orElseThrow();
+        assertThat(call("POST", unsub.substring(unsub.indexOf("/t/u/"))).statusCode()).isEqualTo(200);
+        assertThat(suppressions.find("ann@example.com")).get().extracting(Suppression::reason)
+                .isEqualTo(Suppression.Reason.UNSUBSCRIBE);
+
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                eventNames().containsAll(List.of("Email Opened", "Email Link Clicked", "Unsubscribed")));
+        assertThat(tessera.profiles().history(profileId).stream().filter(e -> e.name().equals("Email Link Clicked")).findFirst()
+                .orElseThrow().properties()).containsEntry("campaign", "autumn").containsEntry("url", "https://shop.example/sale");
+    }
+
+    @Test
+    void forgedClickTokenNeverRedirectsAndRecordsNothing() throws Exception {
+        String html = links.decorate("<a href=\"https://shop.example/sale\">x</a>", new SendKey("autumn", profileId), "m1@x");
+        String good = token(html, "c");
+        String forged = new SignedTrackingLinks("https://t.shop.example", new byte[32])
+                .decorate("<a href=\"https://evil.example/\">x</a>", new SendKey("autumn", profileId), "m1@x");
+        HttpResponse<byte[]> r = call("GET", "/t/c/" + token(forged, "c"));
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.headers().firstValue("location")).isEmpty();
+        assertThat(call("GET", "/t/c/" + good.substring(0, good.length() - 2) + "AA").statusCode()).isEqualTo(404);
+        assertThat(call("POST", "/t/u/" + good).statusCode()).isEqualTo(404);
+        assertThat(suppressions.find("ann@example.com")).isEmpty();
+    }
+}
