@@ -105,9 +105,13 @@ public final class Tessera implements AutoCloseable {
         new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
     }
 
-    /** Starts consuming the log into profiles (no HTTP); for offline CLI commands. */
+    /**
+     * Starts consuming the log into profiles (no HTTP); for offline CLI commands. The setting
+     * {@code profiles.enabled=false} leaves this node ingest-only (the log still takes every event;
+     * another node, or a later start, applies them): used by bench/ingest.sh to measure ingestion alone.
+     */
     public synchronized Tessera startProcessing() {
-        if (subscription == null) {
+        if (subscription == null && !config.setting("profiles.enabled").map("false"::equalsIgnoreCase).orElse(false)) {
             subscription = log.subscribe(engine);
             dictionarySubscription = log.subscribe(new DictionaryBuilder(dictionary));
             Gauge.builder("tessera.profiles.lag", subscription, EventLog.Subscription::lag)
