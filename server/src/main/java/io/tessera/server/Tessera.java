@@ -99,7 +99,7 @@ public final class Tessera implements AutoCloseable {
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, profileId -> List.of()).register(routes);
-        new QualityRoutes(plans, quality, quarantine, log, dictionary).register(cfg);
+        new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles).register(cfg);
     }
 
     /** Starts consuming the log into profiles (no HTTP); for offline CLI commands. */
