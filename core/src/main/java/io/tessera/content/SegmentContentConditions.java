@@ -19,7 +19,7 @@ import java.util.Optional;
 
 /**
  * Content rules in the segments' CEL dialect ({@code traits.plan == "pro"},
- * {@code count("Product Viewed", within: "7d", where: {"category": "shoes"}) > 0} …), evaluated on
+ * {@code count("Product Viewed", days(7), {"category": "shoes"}) > 0} …), evaluated on
  * the profile at render time. Windowed aggregates are computed from the profile's recent timeline
  * (bounded), which is what a message about recent behaviour needs; segment memberships, RFM and
  * predicted scores are not available to content rules (they read as absent). Thread-safe.

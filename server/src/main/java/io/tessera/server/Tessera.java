@@ -26,7 +26,6 @@ import io.tessera.store.sqlite.SqliteProfileStore;
 import io.tessera.store.sqlite.SqliteQuarantineStore;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -64,6 +63,7 @@ public final class Tessera implements AutoCloseable {
     private final TrackingPlans plans;
     private final ProfileEngine engine;
     private final Ingestor ingestor;
+    private final io.tessera.server.segment.SegmentFeature segments;
 
     private EventLog.Subscription subscription;
     private Javalin http;
@@ -77,6 +77,7 @@ public final class Tessera implements AutoCloseable {
         this.profiles = new SqliteProfileStore(db);
         this.quarantine = new SqliteQuarantineStore(db);
         this.engine = new ProfileEngine(profiles, clock);
+        this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock);
         this.quality = new QualityChecks(QualityRules.defaults());
         this.planStore = new SqliteTrackingPlanStore(db);
         this.dictionary = new SqliteDataDictionary(db);
@@ -98,8 +99,10 @@ public final class Tessera implements AutoCloseable {
         routes.before("/api/*", admin::check);
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
-        new ProfileRoutes(profiles, engine, log, quarantine, profileId -> List.of()).register(routes);
+        new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
         new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles).register(cfg);
+        segments.register(cfg);
+        new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
     }
 
     /** Starts consuming the log into profiles (no HTTP); for offline CLI commands. */
@@ -197,6 +200,7 @@ public final class Tessera implements AutoCloseable {
             dictionarySubscription.close();
         }
         log.close();
+        segments.close();
         profiles.close();
         quarantine.close();
         planStore.close();

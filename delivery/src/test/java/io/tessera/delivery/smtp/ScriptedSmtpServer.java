@@ -148,6 +148,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     }
                     reply(out, "354 end with <CRLF>.<CRLF>");
                     byte[] data = readData(in);
+                    if (data == null) {
+                        return; // connection lost before the final ".": like any SMTP server, keep nothing
+                    }
                     received.add(new Received(from, List.copyOf(rcpts), data));
                     if (dropAfterEndOfData) {
                         return;
@@ -196,11 +199,15 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return null;
     }
 
-    /** Reads DATA up to the lone ".", removing dot-stuffing; keeps CRLF line ends. */
+    /** Reads DATA up to the lone ".", removing dot-stuffing; keeps CRLF line ends. Null if the connection ends first. */
     private static byte[] readData(InputStream in) throws IOException {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         String line;
-        while ((line = readLine(in)) != null) {
+        while (true) {
+            line = readLine(in);
+            if (line == null) {
+                return null;
+            }
             if (line.equals(".")) {
                 break;
             }

@@ -1,0 +1,163 @@
+package io.tessera.content.lint;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The caniemail support tables (hteumeuleu/caniemail {@code _features/*.md}), parsed from the
+ * files' text (the caller reads them; the core does no I/O). For each feature we keep the most
+ * recent test result per client and platform — {@code y}, {@code n}, {@code a} (partial, with
+ * note numbers) or {@code u}. Immutable.
+ */
+public final class CanIEmail {
+
+    /** One feature's latest support per "client/platform". */
+    public record Feature(String slug, String title, Map<String, String> latest) {
+        public Feature {
+            latest = Map.copyOf(latest);
+        }
+    }
+
+    private final Map<String, Feature> features;
+
+    private CanIEmail(Map<String, Feature> features) {
+        this.features = Map.copyOf(features);
+    }
+
+    /** @param files file name (e.g. {@code css-display-flex.md}) → content */
+    public static CanIEmail parse(Map<String, String> files) {
+        Map<String, Feature> out = new LinkedHashMap<>();
+        files.forEach((name, text) -> {
+            if (name.startsWith("_") || !name.endsWith(".md")) {
+                return;
+            }
+            String slug = name.substring(0, name.length() - 3);
+            String title = frontMatterValue(text, "title").orElse(slug);
+            int s = text.indexOf("stats:");
+            if (s < 0) {
+                return;
+            }
+            int open = text.indexOf('{', s);
+            Map<String, String> latest = new LinkedHashMap<>();
+            if (open >= 0) {
+                new StatsParser(text, open).parseClients(latest);
+            }
+            out.put(slug, new Feature(slug, title, latest));
+        });
+        return new CanIEmail(out);
+    }
+
+    public java.util.Optional<Feature> feature(String slug) {
+        return java.util.Optional.ofNullable(features.get(slug));
+    }
+
+    public java.util.Collection<Feature> features() {
+        return features.values();
+    }
+
+    private static java.util.Optional<String> frontMatterValue(String text, String key) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(key + ":")) {
+                return java.util.Optional.of(line.substring(key.length() + 1).trim().replaceAll("^\"|\"$", ""));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** A small reader for the stats block: JSON-like with unquoted keys and trailing commas. */
+    private static final class StatsParser {
+        private final String s;
+        private int i;
+
+        StatsParser(String s, int open) {
+            this.s = s;
+            this.i = open;
+        }
+
+        void parseClients(Map<String, String> latest) {
+            expect('{');
+            while (true) {
+                skip();
+                if (peek() == '}') {
+                    i++;
+                    return;
+                }
+                String client = key();
+                expect(':');
+                expect('{');
+                while (true) {
+                    skip();
+                    if (peek() == '}') {
+                        i++;
+                        break;
+                    }
+                    String platform = key();
+                    expect(':');
+                    expect('{');
+                    String last = null;
+                    while (true) {
+                        skip();
+                        if (peek() == '}') {
+                            i++;
+                            break;
+                        }
+                        key();
+                        expect(':');
+                        skip();
+                        last = key();
+                        comma();
+                    }
+                    if (last != null) {
+                        latest.put(client + "/" + platform, last);
+                    }
+                    comma();
+                }
+                comma();
+            }
+        }
+
+        private char peek() {
+            return i < s.length() ? s.charAt(i) : '}';
+        }
+
+        private void skip() {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+        }
+
+        private void comma() {
+            skip();
+            if (peek() == ',') {
+                i++;
+            }
+        }
+
+        private void expect(char c) {
+            skip();
+            if (peek() == c) {
+                i++;
+            }
+        }
+
+        private String key() {
+            skip();
+            if (peek() == '"' || peek() == '\'') {
+                char q = s.charAt(i++);
+                int start = i;
+                while (i < s.length() && s.charAt(i) != q) {
+                    i++;
+                }
+                String k = s.substring(start, i);
+                i++;
+                return k;
+            }
+            int start = i;
+            while (i < s.length() && ":,{}".indexOf(s.charAt(i)) < 0 && !Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+            return s.substring(start, i);
+        }
+    }
+
+}
