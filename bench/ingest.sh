@@ -23,10 +23,12 @@ if [ "$(major "$JAVA")" -lt 21 ] 2>/dev/null; then
 fi
 command -v nginx >/dev/null || { echo "nginx is not installed (apt-get install nginx)"; exit 1; }
 
-if [ ! -f server/target/tessera.jar ] || [ ! -f bench/target/tessera-bench.jar ] || \
-   [ -n "$(find server/src/main bench/src/main core/src/main log/src/main store/src/main -newer bench/target/tessera-bench.jar -print -quit)" ]; then
+stamp=bench/target/.ingest-bench-built
+if [ ! -f server/target/tessera.jar ] || [ ! -f bench/target/tessera-bench.jar ] || [ ! -f "$stamp" ] || \
+   [ -n "$(find server/src/main bench/src/main core/src/main log/src/main store/src/main -newer "$stamp" -print -quit)" ]; then
   rm -f server/target/tessera.jar server/target/original-tessera.jar bench/target/*.jar
   ./mvnw -q -B -DskipTests package -pl bench -am
+  touch "$stamp"
 fi
 LOAD=(env "$JAVA" -cp bench/target/tessera-bench.jar io.tessera.bench.ingest.IngestLoad 127.0.0.1)
 

@@ -1,9 +1,14 @@
 package io.tessera.event;
 
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,8 +29,50 @@ public final class EventCodec {
         this.json = json;
     }
 
+    /**
+     * The stored JSON of an event: the same bytes as serializing {@link #toMap}, written straight to
+     * a streaming generator. Binding the map through Jackson's {@code MapSerializer} looked up a
+     * serializer per entry and was the largest share of the ingest path's CPU in the ingestion
+     * profile (docs/BENCHMARKS.md, section Ingestion); events hold only plain JSON values, so a
+     * small recursive writer does.
+     */
     public byte[] encode(Event e) {
-        return json.writeValueAsBytes(toMap(e));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = json.createGenerator(out)) {
+            writeValue(g, toMap(e));
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeValue(JsonGenerator g, Object v) {
+        switch (v) {
+            case null -> g.writeNull();
+            case String s -> g.writeString(s);
+            case Map<?, ?> m -> {
+                g.writeStartObject();
+                for (Map.Entry<?, ?> entry : m.entrySet()) {
+                    g.writeName(String.valueOf(entry.getKey()));
+                    writeValue(g, entry.getValue());
+                }
+                g.writeEndObject();
+            }
+            case List<?> l -> {
+                g.writeStartArray();
+                for (Object x : l) {
+                    writeValue(g, x);
+                }
+                g.writeEndArray();
+            }
+            case Boolean b -> g.writeBoolean(b);
+            case Integer i -> g.writeNumber(i);
+            case Long l -> g.writeNumber(l);
+            case Double d -> g.writeNumber(d);
+            case Float f -> g.writeNumber(f);
+            case BigDecimal d -> g.writeNumber(d);
+            case BigInteger i -> g.writeNumber(i);
+            case Short s -> g.writeNumber(s);
+            default -> g.writePOJO(v);
+        }
     }
 
     public Event decode(byte[] bytes) {

@@ -1,6 +1,7 @@
 package io.tessera.ingest;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,10 @@ import tools.jackson.core.JsonToken;
  * Reads one JSON value from a streaming parser into plain Java values (LinkedHashMap, ArrayList,
  * String, Number, Boolean, null), refusing to descend deeper than a limit. Reading straight from
  * the token stream (instead of binding through a databind tree) keeps the ingest path to one pass
- * and one allocation per value; see docs/BENCHMARKS.md, section Ingestion.
+ * and one allocation per value. The containers come back in {@link io.tessera.event.JsonValues}'
+ * frozen form (unmodifiable LinkedHashMap/ArrayList, deeply), so {@code Event}'s constructor keeps
+ * them without a second deep copy (measured with bench {@code ParseThroughput}; see
+ * docs/BENCHMARKS.md, section Ingestion).
  */
 final class BoundedJsonReader {
     private final int maxDepth;
@@ -41,7 +45,7 @@ final class BoundedJsonReader {
             p.nextToken();
             m.put(name, readValue(p, depth, pointer, name));
         }
-        return m;
+        return Collections.unmodifiableMap(m);
     }
 
     private List<Object> readArray(JsonParser p, int depth, String pointer) {
@@ -53,7 +57,7 @@ final class BoundedJsonReader {
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             l.add(readValue(p, depth, pointer, Integer.toString(i++)));
         }
-        return l;
+        return Collections.unmodifiableList(l);
     }
 
     private Object readValue(JsonParser p, int depth, String parent, String step) {

@@ -106,4 +106,24 @@ class QualityRoutesTest {
         assertThat(order.get("properties").toString()).contains("name=orderId, types={number=1, string=1}, declared=true, count=2")
                 .contains("name=coupon, types={string=1}, declared=false, count=1");
     }
+
+    @Test
+    void findsFuzzyDuplicateProfilesThatShareNoIdentifier() throws Exception {
+        t.post("/v1/identify", "{\"userId\":\"crm-1\",\"traits\":{\"firstName\":\"Katherine\",\"lastName\":\"Smith\","
+                + "\"birthday\":\"1980-03-14\",\"address\":{\"postalCode\":\"2600\",\"city\":\"Canberra\"}}}");
+        t.post("/v1/identify", "{\"userId\":\"crm-2\",\"traits\":{\"firstName\":\"Kathrine\",\"lastName\":\"Smith\","
+                + "\"birthday\":\"1980-03-14\",\"address\":{\"postalCode\":\"2600\",\"city\":\"Canberra\"}}}");
+        t.post("/v1/identify", "{\"userId\":\"crm-3\",\"traits\":{\"firstName\":\"Oliver\",\"lastName\":\"Nguyen\","
+                + "\"birthday\":\"1975-11-02\",\"address\":{\"postalCode\":\"3000\",\"city\":\"Melbourne\"}}}");
+        t.awaitProfiles();
+        HttpResponse<String> r = admin("POST", "/api/v1/profiles/dedupe", "{\"autoMerge\":0.9,\"review\":0.5}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        Map<String, Object> body = RunningTessera.json(r.body());
+        assertThat(body).containsEntry("profiles", 3);
+        @SuppressWarnings("unchecked") List<Map<String, Object>> pairs = (List<Map<String, Object>>) body.get("pairs");
+        assertThat(pairs).hasSize(1);
+        String a = t.getJson("/api/v1/profiles/crm-1").get("id").toString();
+        String b = t.getJson("/api/v1/profiles/crm-2").get("id").toString();
+        assertThat(List.of(pairs.getFirst().get("a"), pairs.getFirst().get("b"))).containsExactlyInAnyOrder(a, b);
+    }
 }

@@ -6,7 +6,14 @@ import io.tessera.event.Event;
 import io.tessera.event.EventCodec;
 import io.tessera.event.EventLog;
 import io.tessera.ingest.Ingestor;
+import io.tessera.profile.Profile;
+import io.tessera.profile.ProfileStore;
 import io.tessera.quality.CompiledPlan;
+import io.tessera.quality.dedupe.DedupeResult;
+import io.tessera.quality.dedupe.DedupeSettings;
+import io.tessera.quality.dedupe.Deduplicator;
+import io.tessera.quality.dedupe.MatchPair;
+import io.tessera.quality.dedupe.ProfileRecords;
 import io.tessera.quality.DataDictionary;
 import io.tessera.quality.PlanMode;
 import io.tessera.quality.QualityPipeline;
@@ -26,6 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The data-quality admin API: {@code /api/v1/tracking-plans} (list, get, put = new version,
  * versions, delete; an invalid schema is a 400 naming the problems and nothing changes) and
+ * {@code POST /api/v1/profiles/dedupe} (fuzzy duplicate profiles, reported not merged),
  * {@code /api/v1/dictionary} (every event and property seen, types, counts, first/last seen, covered
  * by a plan or not) and {@code /api/v1/quarantine} (list with {@code code}/{@code source}/{@code before}/{@code limit}
  * filters, show, replay, discard). A replay runs the record through the current quality rules:
@@ -41,9 +49,12 @@ public final class QualityRoutes {
     private final QuarantineStore quarantine;
     private final EventLog log;
     private final DataDictionary dictionary;
+    private final ProfileStore profiles;
 
-    public QualityRoutes(TrackingPlans plans, QualityPipeline quality, QuarantineStore quarantine, EventLog log, DataDictionary dictionary) {
+    public QualityRoutes(TrackingPlans plans, QualityPipeline quality, QuarantineStore quarantine, EventLog log,
+            DataDictionary dictionary, ProfileStore profiles) {
         this.dictionary = dictionary;
+        this.profiles = profiles;
         this.plans = plans;
         this.quality = quality;
         this.quarantine = quarantine;
@@ -64,6 +75,7 @@ public final class QualityRoutes {
             }
             ctx.status(204);
         });
+        r.post("/api/v1/profiles/dedupe", this::dedupeProfiles);
         r.get("/api/v1/dictionary", ctx -> ctx.json(Map.of("events", dictionaryView())));
         r.get("/api/v1/quarantine", this::listQuarantine);
         r.get("/api/v1/quarantine/{id}", ctx -> ctx.json(view(record(ctx))));
@@ -93,6 +105,32 @@ public final class QualityRoutes {
                     "the schema is not valid JSON Schema (draft 2020-12): " + rej.problems().getFirst(), rej.problems());
             case CompiledPlan.Compilation.Compiled ok -> ctx.json(view(ok.plan().plan()));
         }
+    }
+
+    /**
+     * Fuzzy duplicates among the stored profiles (CRM traits), scored as {@code tessera dedupe}
+     * does; optional body {@code {"autoMerge": 0.9, "review": 0.5}}. Reports pairs, merges nothing.
+     */
+    private void dedupeProfiles(Context ctx) {
+        JsonNode body = ctx.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(ctx.body());
+        double merge = body.has("autoMerge") ? body.get("autoMerge").asDouble() : 0.9;
+        double review = body.has("review") ? body.get("review").asDouble() : 0.5;
+        if (!(review > 0 && review <= merge && merge <= 1)) {
+            throw new ApiException("invalid_thresholds", "need 0 < review <= autoMerge <= 1");
+        }
+        List<Profile> all = new java.util.ArrayList<>();
+        String after = "";
+        for (List<String> ids = profiles.ids(after, 1000); !ids.isEmpty(); ids = profiles.ids(after, 1000)) {
+            ids.forEach(id -> profiles.get(id).ifPresent(all::add));
+            after = ids.getLast();
+        }
+        DedupeResult result = new Deduplicator(DedupeSettings.defaults().withThresholds(merge, review)).run(ProfileRecords.table(all));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("profiles", all.size());
+        out.put("candidatePairs", result.candidatePairs());
+        out.put("pairs", result.pairs().stream().map(p -> Map.of("a", p.idA(), "b", p.idB(), "score", p.score(),
+                "decision", p.decision() == MatchPair.Decision.AUTO_MERGE ? "auto-merge" : "review")).toList());
+        ctx.json(out);
     }
 
     /** Events with their counts and properties; "planned" and "declared" say whether a current plan covers them. */
