@@ -29,6 +29,8 @@ final class DemoData {
             EventImport.Summary s = new EventImport(tessera.ingestor(), tessera.quarantine()).run(tmp, out);
             tessera.awaitProfilesCurrent(Duration.ofMinutes(1));
             out.println("loaded the sample: " + s.accepted() + " events, " + tessera.profiles().count() + " profiles");
+            io.tessera.server.content.TemplateDirectory.syncIfPresent(Path.of("examples", "templates"),
+                    tessera.config().dataDir().resolve("tessera.db"), out);
         } finally {
             Files.deleteIfExists(tmp);
         }

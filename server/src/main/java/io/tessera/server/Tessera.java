@@ -13,8 +13,8 @@ import io.tessera.ingest.TrackingApiParser;
 import io.tessera.log.sqlite.SqliteEventLog;
 import io.tessera.profile.ProfileEngine;
 import io.tessera.quality.QualityChecks;
-import io.tessera.quality.QualityRules;
 import io.tessera.quality.TrackingPlans;
+import io.tessera.server.quality.QualityConfig;
 import io.tessera.server.quality.QualityRoutes;
 import io.tessera.store.sqlite.SqliteTrackingPlanStore;
 import io.tessera.store.sqlite.SqliteDataDictionary;
@@ -78,7 +78,7 @@ public final class Tessera implements AutoCloseable {
         this.quarantine = new SqliteQuarantineStore(db);
         this.engine = new ProfileEngine(profiles, clock);
         this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock);
-        this.quality = new QualityChecks(QualityRules.defaults());
+        this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = new SqliteTrackingPlanStore(db);
         this.dictionary = new SqliteDataDictionary(db);
         this.plans = new TrackingPlans(planStore, quality);

@@ -114,6 +114,10 @@ public final class LiquidEngine {
         if (!unknown.isEmpty()) {
             return new ParseVerdict.Invalid("unknown_filter", "unknown filter(s): " + String.join(", ", unknown));
         }
+        List<String> arity = FilterArity.violations(t.getParseTree());
+        if (!arity.isEmpty()) {
+            return new ParseVerdict.Invalid("filter_arguments", String.join("; ", arity));
+        }
         return new ParseVerdict.Parsed(new LiquidTemplate(effective, this, t));
     }
 

@@ -22,7 +22,7 @@ import tools.jackson.databind.ObjectMapper;
 class GoldenLiquidConformanceTest {
 
     /** The floor reached; raise it when a fix lands, never lower it. */
-    private static final double PASS_RATE_FLOOR = 0.73;
+    private static final double PASS_RATE_FLOOR = 0.77;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

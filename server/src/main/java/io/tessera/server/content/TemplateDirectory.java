@@ -47,6 +47,17 @@ public final class TemplateDirectory {
         return out;
     }
 
+    /** Stores every template under {@code root} (if it exists) as a new version; used by {@code tessera demo}. */
+    public static void syncIfPresent(Path root, Path dbFile, java.io.PrintStream out) {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        io.tessera.store.sqlite.SqliteTemplateStore store = new io.tessera.store.sqlite.SqliteTemplateStore(dbFile);
+        for (EmailTemplate t : loadAll(root, 0)) {
+            out.println("template " + t.key() + ": version " + store.save(t).version() + " (from " + root + ")");
+        }
+    }
+
     public static EmailTemplate load(Path dir, int version) {
         JsonNode t = JSON.readTree(read(dir, "template.json"));
         String layoutFile = t.path("layout").asString("layout.html");

@@ -44,6 +44,15 @@ class RenderCommandTest {
         assertThat(run("render", dir.resolve("bad.liquid").toString()).code).isEqualTo(1);
     }
 
+    @Test
+    void templatesSyncStoresChangedTemplatesAsNewVersions() {
+        String data = dir.resolve("data").toString();
+        Run first = run("templates", "sync", "../examples/templates", "--data-dir", data);
+        assertThat(first.code).isZero();
+        assertThat(first.out).contains("weekly-picks: saved version 1");
+        assertThat(run("templates", "sync", "../examples/templates", "--data-dir", data).out).contains("weekly-picks: unchanged (version 1)");
+    }
+
     private record Run(int code, String out) {}
 
     private static Run run(String... args) {
