@@ -110,12 +110,13 @@ class NpmClientsTest {
     }
 
     private static void run(List<String> command, int timeoutSeconds) throws Exception {
-        Process p = new ProcessBuilder(command).directory(NPM_DIR.toFile()).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
+        Path log = NPM_DIR.resolve("last-command.log");
+        Process p = new ProcessBuilder(command).directory(NPM_DIR.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError(command + " timed out");
+            throw new AssertionError(command + " timed out:\n" + Files.readString(log, StandardCharsets.UTF_8));
         }
-        assertThat(p.exitValue()).as(command + ":\n" + new String(out, StandardCharsets.UTF_8)).isZero();
+        assertThat(p.exitValue()).as(command + ":\n" + Files.readString(log, StandardCharsets.UTF_8)).isZero();
     }
 }
