@@ -4,6 +4,7 @@
 # realistic events, unique messageIds, keep-alive connections), then at 50% of the peak rate for
 # p99, then nginx (return 200, body read and discarded) with the same load; prints rates and ratio.
 # Usage: bench/ingest.sh [SECONDS] [CONNECTIONS]     (defaults 15 s, 8 connections)
+#        PROFILES=false bench/ingest.sh …   ingestion alone: the profile engine does not consume the log
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN="${1:-15}"
@@ -42,8 +43,8 @@ cleanup() {
 trap cleanup EXIT
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 
-echo "== Tessera serve (embedded, SQLite event log, synchronous=FULL), fresh data dir, $CONNECTIONS connections, ${SECONDS_PER_RUN}s"
-TESSERA_WRITE_KEYS=$KEY TESSERA_ADMIN_TOKEN=$TOKEN TESSERA_SERVER_HOST=127.0.0.1 \
+echo "== Tessera serve (embedded, SQLite event log, synchronous=FULL, profile engine ${PROFILES:-true}), fresh data dir, $CONNECTIONS connections, ${SECONDS_PER_RUN}s"
+TESSERA_WRITE_KEYS=$KEY TESSERA_ADMIN_TOKEN=$TOKEN TESSERA_SERVER_HOST=127.0.0.1 TESSERA_PROFILES_ENABLED=${PROFILES:-true} \
   "$JAVA" --enable-native-access=ALL-UNNAMED ${TESSERA_BENCH_JAVA_OPTS:-} -jar server/target/tessera.jar serve \
   --data-dir "$work/data" --port $TESSERA_PORT > "$work/tessera.log" 2>&1 &
 tessera_pid=$!

@@ -13,8 +13,8 @@ import io.tessera.ingest.TrackingApiParser;
 import io.tessera.log.sqlite.SqliteEventLog;
 import io.tessera.profile.ProfileEngine;
 import io.tessera.quality.QualityChecks;
-import io.tessera.quality.QualityRules;
 import io.tessera.quality.TrackingPlans;
+import io.tessera.server.quality.QualityConfig;
 import io.tessera.server.quality.QualityRoutes;
 import io.tessera.store.sqlite.SqliteTrackingPlanStore;
 import io.tessera.store.sqlite.SqliteDataDictionary;
@@ -78,7 +78,7 @@ public final class Tessera implements AutoCloseable {
         this.quarantine = new SqliteQuarantineStore(db);
         this.engine = new ProfileEngine(profiles, clock);
         this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock);
-        this.quality = new QualityChecks(QualityRules.defaults());
+        this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = new SqliteTrackingPlanStore(db);
         this.dictionary = new SqliteDataDictionary(db);
         this.plans = new TrackingPlans(planStore, quality);
@@ -105,9 +105,13 @@ public final class Tessera implements AutoCloseable {
         new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
     }
 
-    /** Starts consuming the log into profiles (no HTTP); for offline CLI commands. */
+    /**
+     * Starts consuming the log into profiles (no HTTP); for offline CLI commands. The setting
+     * {@code profiles.enabled=false} leaves this node ingest-only (the log still takes every event;
+     * another node, or a later start, applies them): used by bench/ingest.sh to measure ingestion alone.
+     */
     public synchronized Tessera startProcessing() {
-        if (subscription == null) {
+        if (subscription == null && !config.setting("profiles.enabled").map("false"::equalsIgnoreCase).orElse(false)) {
             subscription = log.subscribe(engine);
             dictionarySubscription = log.subscribe(new DictionaryBuilder(dictionary));
             Gauge.builder("tessera.profiles.lag", subscription, EventLog.Subscription::lag)

@@ -126,4 +126,17 @@ class QualityRoutesTest {
         String b = t.getJson("/api/v1/profiles/crm-2").get("id").toString();
         assertThat(List.of(pairs.getFirst().get("a"), pairs.getFirst().get("b"))).containsExactlyInAnyOrder(a, b);
     }
+
+    @Test
+    void taxonomyWithBadRowsIs400NamingTheLinesAndTheGoodOneMapsCategories() throws Exception {
+        HttpResponse<String> bad = admin("PUT", "/api/v1/taxonomy", "raw_label,canonical\nMens Shoes,Men > Footwear\nhats\n");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("invalid_taxonomy").contains("line 3");
+        assertThat(admin("GET", "/api/v1/taxonomy", null).body()).contains("\"labels\":0");
+
+        assertThat(admin("PUT", "/api/v1/taxonomy", "raw_label,canonical\nMens Shoes,Men > Footwear\n").statusCode()).isEqualTo(200);
+        t.post("/v1/track", "{\"userId\":\"u9\",\"event\":\"Product Viewed\",\"properties\":{\"category\":\"mens-shoes\"}}");
+        t.awaitProfiles();
+        assertThat(t.getJson("/api/v1/profiles/u9").get("timeline").toString()).contains("category=Men > Footwear");
+    }
 }

@@ -16,7 +16,8 @@ import io.tessera.quality.dedupe.MatchPair;
 import io.tessera.quality.dedupe.ProfileRecords;
 import io.tessera.quality.DataDictionary;
 import io.tessera.quality.PlanMode;
-import io.tessera.quality.QualityPipeline;
+import io.tessera.quality.CategoryTaxonomy;
+import io.tessera.quality.QualityChecks;
 import io.tessera.quality.QualityVerdict;
 import io.tessera.quality.QuarantineStore;
 import io.tessera.quality.QuarantinedRecord;
@@ -33,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The data-quality admin API: {@code /api/v1/tracking-plans} (list, get, put = new version,
  * versions, delete; an invalid schema is a 400 naming the problems and nothing changes) and
- * {@code POST /api/v1/profiles/dedupe} (fuzzy duplicate profiles, reported not merged),
+ * {@code PUT /api/v1/taxonomy} (category taxonomy CSV), {@code POST /api/v1/profiles/dedupe} (fuzzy duplicate profiles, reported not merged),
  * {@code /api/v1/dictionary} (every event and property seen, types, counts, first/last seen, covered
  * by a plan or not) and {@code /api/v1/quarantine} (list with {@code code}/{@code source}/{@code before}/{@code limit}
  * filters, show, replay, discard). A replay runs the record through the current quality rules:
@@ -45,13 +46,13 @@ public final class QualityRoutes {
     private static final EventCodec CODEC = new EventCodec();
 
     private final TrackingPlans plans;
-    private final QualityPipeline quality;
+    private final QualityChecks quality;
     private final QuarantineStore quarantine;
     private final EventLog log;
     private final DataDictionary dictionary;
     private final ProfileStore profiles;
 
-    public QualityRoutes(TrackingPlans plans, QualityPipeline quality, QuarantineStore quarantine, EventLog log,
+    public QualityRoutes(TrackingPlans plans, QualityChecks quality, QuarantineStore quarantine, EventLog log,
             DataDictionary dictionary, ProfileStore profiles) {
         this.dictionary = dictionary;
         this.profiles = profiles;
@@ -76,6 +77,8 @@ public final class QualityRoutes {
             ctx.status(204);
         });
         r.post("/api/v1/profiles/dedupe", this::dedupeProfiles);
+        r.put("/api/v1/taxonomy", this::replaceTaxonomy);
+        r.get("/api/v1/taxonomy", ctx -> ctx.json(Map.of("labels", quality.rules().taxonomy().size())));
         r.get("/api/v1/dictionary", ctx -> ctx.json(Map.of("events", dictionaryView())));
         r.get("/api/v1/quarantine", this::listQuarantine);
         r.get("/api/v1/quarantine/{id}", ctx -> ctx.json(view(record(ctx))));
@@ -105,6 +108,15 @@ public final class QualityRoutes {
                     "the schema is not valid JSON Schema (draft 2020-12): " + rej.problems().getFirst(), rej.problems());
             case CompiledPlan.Compilation.Compiled ok -> ctx.json(view(ok.plan().plan()));
         }
+    }
+
+    /** Replaces the category taxonomy with a CSV body (raw_label,canonical); any bad row → 400 with every problem, nothing changed. */
+    private void replaceTaxonomy(Context ctx) {
+        CategoryTaxonomy.Loaded loaded = CategoryTaxonomy.fromCsv(new java.io.StringReader(ctx.body()));
+        CategoryTaxonomy taxonomy = loaded.taxonomy().orElseThrow(() -> new ApiException("invalid_taxonomy",
+                "the taxonomy CSV has " + loaded.problems().size() + " bad row(s): " + loaded.problems().getFirst(), loaded.problems()));
+        quality.swap(quality.rules().withTaxonomy(taxonomy));
+        ctx.json(Map.of("labels", taxonomy.size()));
     }
 
     /**
