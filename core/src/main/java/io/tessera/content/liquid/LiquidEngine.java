@@ -121,6 +121,10 @@ public final class LiquidEngine {
         return new ParseVerdict.Parsed(new LiquidTemplate(effective, this, t));
     }
 
+    TemplateParser parser() {
+        return parser;
+    }
+
     /** Another parsed copy of source that already passed {@link #parse}. */
     Template parseCopy(String effectiveSource) {
         return parser.parse(effectiveSource);

@@ -4,7 +4,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import liqp.Template;
 import liqp.TemplateContext;
+import liqp.TemplateParser;
 import liqp.exceptions.LiquidException;
+import liqp.nodes.LNode;
+import liqp.parser.v4.NodeVisitor;
 
 /**
  * One parsed Liquid source, safe to render from many threads at once.
@@ -15,6 +18,12 @@ import liqp.exceptions.LiquidException;
  * one when all are busy), renders, and returns it. The pool grows to the peak concurrency and
  * no further, so a 2-core server holds two or three copies per template; parsing happens once per
  * copy, never per render. The first copy is the one parsed when the template was checked.
+ *
+ * <p>liqp's {@code Template.render} rebuilds its node tree from the ANTLR parse tree on every
+ * call (a {@code NodeVisitor} walk, with {@code getText} on every token). Each pooled copy here
+ * builds its node tree once and renders it with a fresh root context per call — the same steps
+ * {@code Template.renderToObjectUnguarded} takes, minus the rebuild (golden-liquid gives the same
+ * pass rate either way; the gain is in docs/BENCHMARKS.md, "Render throughput").
  */
 public final class LiquidTemplate {
 
@@ -22,12 +31,19 @@ public final class LiquidTemplate {
 
     private final String source;
     private final LiquidEngine engine;
-    private final ConcurrentLinkedQueue<Template> idle = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Copy> idle = new ConcurrentLinkedQueue<>();
+
+    /** One parsed copy with its node tree; used by one render at a time. */
+    private record Copy(Template template, LNode root) {
+        static Copy of(Template t, TemplateParser p) {
+            return new Copy(t, (LNode) new NodeVisitor(p.insertions, p.filters, p.liquidStyleInclude).visit(t.getParseTree()));
+        }
+    }
 
     LiquidTemplate(String source, LiquidEngine engine, Template first) {
         this.source = source;
         this.engine = engine;
-        idle.offer(first);
+        idle.offer(Copy.of(first, engine.parser()));
     }
 
     public String source() {
@@ -36,9 +52,9 @@ public final class LiquidTemplate {
 
     /** Renders with {@code data} as the template's variables (the map is not modified). */
     public RenderOutcome render(Map<String, Object> data) {
-        Template t = borrow();
+        Copy t = borrow();
         try {
-            return new RenderOutcome.Rendered(t.render(data));
+            return new RenderOutcome.Rendered(renderCopy(t, data));
         } catch (LiquidException | LiquidRenderFailure e) {
             return new RenderOutcome.Failed("render_error", message(e));
         } catch (RuntimeException e) {
@@ -51,9 +67,9 @@ public final class LiquidTemplate {
 
     /** Renders inside an existing context (used by tags such as echo); exceptions propagate to liqp. */
     String renderIn(TemplateContext context) {
-        Template t = borrow();
+        Copy t = borrow();
         try {
-            return t.renderUnguarded(context);
+            return t.template().renderUnguarded(context);
         } finally {
             release(t);
         }
@@ -61,20 +77,31 @@ public final class LiquidTemplate {
 
     /** Renders with {@code data} as variables; exceptions propagate (used by the render tag). */
     String renderStrict(Map<String, Object> data) {
-        Template t = borrow();
+        Copy t = borrow();
         try {
-            return t.render(data);
+            return renderCopy(t, data);
         } finally {
             release(t);
         }
     }
 
-    private Template borrow() {
-        Template t = idle.poll();
-        return t != null ? t : engine.parseCopy(source);
+    private String renderCopy(Copy c, Map<String, Object> data) {
+        TemplateParser p = engine.parser();
+        Map<String, Object> vars = p.evaluate(p.mapper, data);
+        TemplateContext ctx = new TemplateContext(c.template(), p, vars);
+        if (p.getEnvironmentMapConfigurator() != null) {
+            p.getEnvironmentMapConfigurator().accept(ctx.getEnvironmentMap());
+        }
+        Object out = c.root().render(ctx);
+        return String.valueOf(p.getRenderTransformer().transformObject(ctx, out));
     }
 
-    private void release(Template t) {
+    private Copy borrow() {
+        Copy t = idle.poll();
+        return t != null ? t : Copy.of(engine.parseCopy(source), engine.parser());
+    }
+
+    private void release(Copy t) {
         if (idle.size() < MAX_IDLE_COPIES) {
             idle.offer(t);
         }
