@@ -63,7 +63,9 @@ public final class SqliteProfileStore implements ProfileStore {
     private final EventCodec events = new EventCodec();
 
     public SqliteProfileStore(Path dbFile) {
-        this.db = new SqliteDatabase(dbFile, SCHEMA);
+        // derived from the log, offset in the same transaction: a power cut can only make it lag the
+        // log, never lead it, and replay catches up; fsyncing every batch cost ~2.3x throughput
+        this.db = new SqliteDatabase(dbFile, SCHEMA, false);
     }
 
     @Override
