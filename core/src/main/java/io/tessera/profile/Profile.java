@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param identities  identifiers by kind, in the order first seen
  * @param traits      trait name → value with the event time that set it
  * @param events      event name → aggregate
- * @param timeline    the most recent events, oldest first (bounded; the store keeps the full history)
+ * @param timeline    the {@value #TIMELINE_LIMIT} most recent events by event time, oldest first; stores
+ *                    derive it from the profile's history, so it is never written twice
  * @param lastOffset  the log offset of the last event applied (for idempotency checks and tests)
  */
 public record Profile(
@@ -24,6 +25,9 @@ public record Profile(
         Map<String, EventAggregate> events,
         List<Event> timeline,
         long lastOffset) {
+
+    /** How many recent events a profile's timeline holds. */
+    public static final int TIMELINE_LIMIT = 50;
 
     public Profile {
         identities = Map.copyOf(identities);

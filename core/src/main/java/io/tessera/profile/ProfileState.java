@@ -20,7 +20,7 @@ import java.util.Map;
  * events by event time, oldest first.
  */
 final class ProfileState {
-    static final int TIMELINE = 50;
+    static final int TIMELINE = Profile.TIMELINE_LIMIT;
     private static final Comparator<Event> BY_TIME = Comparator.comparing(Event::timestamp);
 
     final String id;

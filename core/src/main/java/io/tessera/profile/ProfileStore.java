@@ -16,6 +16,12 @@ import java.util.Optional;
  */
 public interface ProfileStore extends AutoCloseable {
 
+    /**
+     * The profile, with its timeline taken from its history: the last {@link Profile#TIMELINE_LIMIT}
+     * entries by event time, then offset. (Stores do not persist the timeline given in an upsert:
+     * re-writing 50 events with every profile write cost ~30x the rest of the row; see
+     * docs/BENCHMARKS.md, "Event log and profile engine".)
+     */
     Optional<Profile> get(String profileId);
 
     /** The profile that carries this identity, if any. */

@@ -31,7 +31,13 @@ public final class InMemoryProfileStore implements ProfileStore {
 
     @Override
     public synchronized Optional<Profile> get(String profileId) {
-        return Optional.ofNullable(profiles.get(profileId));
+        Profile p = profiles.get(profileId);
+        if (p == null) {
+            return Optional.empty();
+        }
+        List<Event> all = history(profileId);
+        List<Event> timeline = all.subList(Math.max(0, all.size() - Profile.TIMELINE_LIMIT), all.size());
+        return Optional.of(new Profile(p.id(), p.identities(), p.traits(), p.events(), timeline, p.lastOffset()));
     }
 
     @Override

@@ -165,12 +165,30 @@ public abstract class ProfileStoreContract {
     void upsertReplacesTheProfile() {
         ProfileStore store = store();
         store.commit(commit(List.of(profile("p_1", "u1", 0)), List.of(), Map.of(), List.of(), List.of(), Map.of()));
-        Profile newer = profile("p_1", "u1", 5, track("m9", "u1", "X", T0));
+        Event e = track("m9", "u1", "X", T0);
+        Profile newer = profile("p_1", "u1", 5, e);
 
-        store.commit(commit(List.of(newer), List.of(), Map.of(), List.of(), List.of(), Map.of()));
+        store.commit(commit(List.of(newer), List.of(), Map.of(), List.of(new HistoryEntry("p_1", 5, e)), List.of(), Map.of()));
 
         assertThat(store.get("p_1")).contains(newer);
         assertThat(store.count()).isEqualTo(1);
+    }
+
+    @Test
+    void timelineIsTheLastEntriesOfTheHistoryByEventTime() {
+        ProfileStore store = store();
+        List<HistoryEntry> history = new java.util.ArrayList<>();
+        for (int i = 0; i < Profile.TIMELINE_LIMIT + 10; i++) {
+            // written newest first, to prove the order comes from event time, not from writing order
+            history.add(new HistoryEntry("p_1", i, track("m" + i, "u1", "X", T0.minusSeconds(i))));
+        }
+        store.commit(commit(List.of(profile("p_1", "u1", 59)), List.of(), Map.of(), history, List.of(), Map.of()));
+
+        List<Event> timeline = store.get("p_1").orElseThrow().timeline();
+
+        assertThat(timeline).hasSize(Profile.TIMELINE_LIMIT);
+        assertThat(timeline.get(0).messageId()).isEqualTo("m" + (Profile.TIMELINE_LIMIT - 1));
+        assertThat(timeline.get(Profile.TIMELINE_LIMIT - 1).messageId()).isEqualTo("m0");
     }
 
     @Test

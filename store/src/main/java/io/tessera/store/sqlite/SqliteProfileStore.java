@@ -63,19 +63,44 @@ public final class SqliteProfileStore implements ProfileStore {
     private final EventCodec events = new EventCodec();
 
     public SqliteProfileStore(Path dbFile) {
-        this.db = new SqliteDatabase(dbFile, SCHEMA);
+        // derived from the log, offset in the same transaction: a power cut can only make it lag the
+        // log, never lead it, and replay catches up; fsyncing every batch cost ~2.3x throughput
+        this.db = new SqliteDatabase(dbFile, SCHEMA, false);
     }
 
     @Override
     public Optional<Profile> get(String profileId) {
         return db.read(c -> {
+            Profile summary;
             try (PreparedStatement s = c.prepareStatement("SELECT body FROM profiles WHERE id = ?")) {
                 s.setString(1, profileId);
                 try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? Optional.of(profiles.decode(rs.getString(1))) : Optional.empty();
+                    if (!rs.next()) {
+                        return Optional.<Profile>empty();
+                    }
+                    summary = profiles.decode(rs.getString(1));
                 }
             }
+            return Optional.of(new Profile(summary.id(), summary.identities(), summary.traits(), summary.events(),
+                    timeline(c, profileId), summary.lastOffset()));
         });
+    }
+
+    /** The last {@link Profile#TIMELINE_LIMIT} history entries, oldest first (uses history_by_profile backwards). */
+    private List<Event> timeline(Connection c, String profileId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT body FROM history WHERE profile_id = ?
+                ORDER BY ts_seconds DESC, ts_nanos DESC, log_offset DESC LIMIT ?""")) {
+            s.setString(1, profileId);
+            s.setInt(2, Profile.TIMELINE_LIMIT);
+            List<Event> newestFirst = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    newestFirst.add(events.decode(rs.getBytes(1)));
+                }
+            }
+            return newestFirst.reversed();
+        }
     }
 
     @Override
@@ -187,7 +212,8 @@ public final class SqliteProfileStore implements ProfileStore {
         try (PreparedStatement s = c.prepareStatement("INSERT OR REPLACE INTO profiles(id, body) VALUES (?, ?)")) {
             for (Profile p : upserts) {
                 s.setString(1, p.id());
-                s.setString(2, profiles.encode(p));
+                // the timeline is derived from history on read; writing it here would re-encode 50 events per event
+                s.setString(2, profiles.encode(new Profile(p.id(), p.identities(), p.traits(), p.events(), List.of(), p.lastOffset())));
                 s.executeUpdate();
             }
         }
