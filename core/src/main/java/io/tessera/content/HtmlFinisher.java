@@ -4,6 +4,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.Optional;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -12,8 +16,9 @@ import org.jsoup.nodes.Node;
 import org.jsoup.nodes.TextNode;
 import org.jsoup.parser.ParseError;
 import org.jsoup.parser.Parser;
-import org.jsoup.select.Elements;
+import org.jsoup.select.Evaluator;
 import org.jsoup.select.NodeVisitor;
+import org.jsoup.select.QueryParser;
 import org.jsoup.select.Selector;
 
 /**
@@ -25,7 +30,7 @@ import org.jsoup.select.Selector;
  * whose selector jsoup can match (no pseudo-classes) into the matching elements' {@code style}
  * attribute, before the element's own declarations (which therefore win); the {@code <style>}
  * element stays for clients that read it (media queries). Specificity between rules is by source
- * order only. Stateless and thread-safe.
+ * order only. Thread-safe: the only state is a concurrent cache of parsed style rules.
  */
 final class HtmlFinisher {
 
@@ -97,40 +102,96 @@ final class HtmlFinisher {
         });
     }
 
-    private static void inlineCss(Document doc) {
+    /** One inlinable CSS rule: a compiled selector and its declarations (ending in ';'). */
+    private record Rule(Evaluator selector, String declarations) {}
+
+    private static final int MAX_CACHED_STYLES = 512;
+    private static final Pattern CSS_COMMENT = Pattern.compile("(?s)/\\*.*?\\*/");
+
+    /**
+     * Parsed rules per {@code <style>} text. The style text comes from the compiled template, not
+     * from recipient data, so this is parsed once per template version; bounded (cleared when full).
+     */
+    private final Map<String, List<Rule>> rulesByStyle = new ConcurrentHashMap<>();
+
+    /**
+     * Copies each rule's declarations into the matching elements in one traversal of the document
+     * (instead of one full {@code select} per selector); per element the result is the same as
+     * applying the rules one after another in source order.
+     */
+    private void inlineCss(Document doc) {
+        List<Rule> rules = new ArrayList<>();
         for (Element style : doc.select("style")) {
-            String css = style.data().replaceAll("(?s)/\\*.*?\\*/", "");
-            int depth = 0;
-            int start = 0;
-            boolean inMedia = false;
-            String selector = null;
-            for (int i = 0; i < css.length(); i++) {
-                char c = css.charAt(i);
-                if (c == '{') {
-                    String head = css.substring(start, i).trim();
-                    if (depth == 0 && head.startsWith("@")) {
-                        inMedia = true;
-                    } else if (!inMedia || depth > 0) {
-                        selector = depth == 0 ? head : null;
-                    }
-                    depth++;
-                    start = i + 1;
-                } else if (c == '}') {
-                    depth--;
-                    if (depth == 0 && !inMedia && selector != null) {
-                        apply(doc, selector, css.substring(start, i).trim());
-                    }
-                    if (depth == 0) {
-                        inMedia = false;
-                        selector = null;
-                    }
-                    start = i + 1;
+            rules.addAll(rules(style.data()));
+        }
+        if (rules.isEmpty()) {
+            return;
+        }
+        List<Predicate<Element>> tests = new ArrayList<>(rules.size());
+        for (Rule r : rules) {
+            tests.add(r.selector().asPredicate(doc));
+        }
+        StringBuilder prefix = new StringBuilder();
+        for (Element e : doc.getAllElements()) {
+            prefix.setLength(0);
+            for (int i = 0; i < rules.size(); i++) {
+                if (tests.get(i).test(e)) {
+                    prefix.insert(0, rules.get(i).declarations());
                 }
+            }
+            if (!prefix.isEmpty()) {
+                e.attr("style", prefix + e.attr("style"));
             }
         }
     }
 
-    private static void apply(Document doc, String selectors, String declarations) {
+    private List<Rule> rules(String styleText) {
+        List<Rule> cached = rulesByStyle.get(styleText);
+        if (cached != null) {
+            return cached;
+        }
+        if (rulesByStyle.size() >= MAX_CACHED_STYLES) {
+            rulesByStyle.clear();
+        }
+        List<Rule> parsed = List.copyOf(parseRules(styleText));
+        rulesByStyle.put(styleText, parsed);
+        return parsed;
+    }
+
+    private static List<Rule> parseRules(String styleText) {
+        List<Rule> rules = new ArrayList<>();
+        String css = CSS_COMMENT.matcher(styleText).replaceAll("");
+        int depth = 0;
+        int start = 0;
+        boolean inMedia = false;
+        String selector = null;
+        for (int i = 0; i < css.length(); i++) {
+            char c = css.charAt(i);
+            if (c == '{') {
+                String head = css.substring(start, i).trim();
+                if (depth == 0 && head.startsWith("@")) {
+                    inMedia = true;
+                } else if (!inMedia || depth > 0) {
+                    selector = depth == 0 ? head : null;
+                }
+                depth++;
+                start = i + 1;
+            } else if (c == '}') {
+                depth--;
+                if (depth == 0 && !inMedia && selector != null) {
+                    addRules(rules, selector, css.substring(start, i).trim());
+                }
+                if (depth == 0) {
+                    inMedia = false;
+                    selector = null;
+                }
+                start = i + 1;
+            }
+        }
+        return rules;
+    }
+
+    private static void addRules(List<Rule> rules, String selectors, String declarations) {
         if (declarations.isEmpty()) {
             return;
         }
@@ -140,29 +201,28 @@ final class HtmlFinisher {
             if (s.isEmpty() || s.contains(":") || s.contains("@")) {
                 continue;
             }
-            Elements matched;
             try {
-                matched = doc.select(s);
+                rules.add(new Rule(QueryParser.parse(s), decl));
             } catch (Selector.SelectorParseException unsupported) {
-                continue;
-            }
-            for (Element e : matched) {
-                String own = e.attr("style");
-                e.attr("style", own.isEmpty() ? decl : decl + own);
+                // a selector jsoup cannot match stays in <style> only
             }
         }
     }
 
     /** The plain-text alternative: visible text, block structure as line breaks, links as "text (url)". */
     static final class PlainText implements NodeVisitor {
+        private static final Pattern SPACES = Pattern.compile("[ \\t\\x0B\\f\\r]+");
+        private static final Pattern SPACED_NEWLINE = Pattern.compile(" *\n *");
+        private static final Pattern BLANK_LINES = Pattern.compile("\n{3,}");
         private final StringBuilder out = new StringBuilder();
         private int hiddenDepth = -1;
 
         static String of(Document doc) {
             PlainText p = new PlainText();
             doc.body().traverse(p);
-            return p.out.toString().replaceAll("[ \\t\\x0B\\f\\r]+", " ").replaceAll(" *\n *", "\n")
-                    .replaceAll("\n{3,}", "\n\n").strip() + "\n";
+            String t = SPACES.matcher(p.out).replaceAll(" ");
+            t = SPACED_NEWLINE.matcher(t).replaceAll("\n");
+            return BLANK_LINES.matcher(t).replaceAll("\n\n").strip() + "\n";
         }
 
         @Override

@@ -55,6 +55,27 @@ class EmailRendererTest {
     }
 
     @Test
+    void cssRulesAreInlinedInSourceOrderWithTheElementsOwnStyleLast() {
+        String layout = """
+                <html><head><style>/* brand */ p { color: #333; } .cta, h1 { font-weight: bold }
+                p.cta { color: red; } a:hover { color: blue; }
+                @media (max-width: 480px) { p { font-size: 14px; } }</style></head>
+                <body>{{ blocks }}</body></html>""";
+        CompiledEmail email = compile(html("Hi", layout, block("hero",
+                "<h1>Title</h1><p>plain</p><p class=\"cta\" style=\"margin:0\">buy</p><a href=\"#x\">top</a>", "")));
+        for (int round = 0; round < 2; round++) { // the second render uses the cached rules
+            RenderedMessage m = rendered(new EmailRenderer(CLOCK, Optional.empty(), new RenderErrors())
+                    .render(email, new EmailRenderer.Request(profile("p1", Map.of()), Map.of(), Map.of(), "m" + round)));
+            Document doc = Jsoup.parse(m.html());
+            assertThat(doc.select("h1").attr("style")).isEqualTo("font-weight: bold;");
+            assertThat(doc.select("p").get(0).attr("style")).isEqualTo("color: #333;");
+            assertThat(doc.select("p.cta").attr("style")).isEqualTo("color: red;font-weight: bold;color: #333;margin:0");
+            assertThat(doc.select("a").attr("style")).isEmpty();
+            assertThat(doc.select("style").html()).contains("@media");
+        }
+    }
+
+    @Test
     void missingRequiredInputReplacesTheBlockByItsFallback() {
         CompiledEmail email = compile(html("Hi", LAYOUT,
                 block("offer", "<p>Your code {{ code }}</p>", "<p>See our offers</p>",

@@ -1,0 +1,37 @@
+package io.tessera.bench.content;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+
+/**
+ * Thread CPU time per complete message of {@link RenderBenchmark} (same email, same recipients,
+ * same work). Wall-clock throughput on the shared 2-core machine swings 5x with other people's
+ * builds; CPU time per message does not, so this is the figure to compare before/after a change.
+ *
+ * <p>Run: {@code java -cp bench/target/tessera-bench.jar io.tessera.bench.content.RenderCpuPerMessage}
+ */
+public final class RenderCpuPerMessage {
+
+    private RenderCpuPerMessage() {
+    }
+
+    public static void main(String[] args) {
+        RenderBenchmark b = new RenderBenchmark();
+        b.setUp();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sink = 0;
+        for (int i = 0; i < 3000; i++) {
+            sink += b.completeMessageOneThread().length;
+        }
+        for (int round = 0; round < 3; round++) {
+            int n = 2000;
+            long c0 = mx.getCurrentThreadCpuTime();
+            for (int i = 0; i < n; i++) {
+                sink += b.completeMessageOneThread().length;
+            }
+            double us = (mx.getCurrentThreadCpuTime() - c0) / 1000.0 / n;
+            System.out.printf("CPU per complete message: %.0f µs = %.0f messages/s per core%n", us, 1e6 / us);
+        }
+        System.out.println("(bytes produced: " + sink + ")");
+    }
+}
