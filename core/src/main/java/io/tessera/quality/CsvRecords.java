@@ -6,6 +6,7 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * RFC 4180 CSV text as rows of cells (quoted fields, doubled quotes, line breaks inside quotes),
@@ -24,58 +25,81 @@ public final class CsvRecords {
 
     /** Every non-blank row, header included. An I/O failure of the reader is an outage, thrown unchecked. */
     public static List<Row> read(Reader reader) {
-        try {
-            BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader, 1 << 16);
-            List<Row> rows = new ArrayList<>();
-            int lineNo = 0;
-            String line;
-            while ((line = in.readLine()) != null) {
+        Cursor rows = new Cursor(reader);
+        List<Row> out = new ArrayList<>();
+        for (Optional<Row> row = rows.next(); row.isPresent(); row = rows.next()) {
+            out.add(row.get());
+        }
+        return out;
+    }
+
+    /**
+     * Rows one at a time, for files too large to hold (imports). Confined to one thread.
+     * An I/O failure of the reader is an outage, thrown unchecked.
+     */
+    public static final class Cursor {
+        private final BufferedReader in;
+        private int lineNo;
+
+        public Cursor(Reader reader) {
+            this.in = reader instanceof BufferedReader b ? b : new BufferedReader(reader, 1 << 16);
+        }
+
+        /** The next non-blank row, or empty at the end of the text. */
+        public Optional<Row> next() {
+            try {
+                String line = in.readLine();
                 lineNo++;
-                if (line.isBlank()) {
-                    continue;
+                while (line != null && line.isBlank()) {
+                    line = in.readLine();
+                    lineNo++;
                 }
-                int start = lineNo;
-                List<String> cells = new ArrayList<>();
-                StringBuilder cell = new StringBuilder();
-                boolean quoted = false;
-                while (true) {
-                    for (int i = 0; i < line.length(); i++) {
-                        char c = line.charAt(i);
-                        if (quoted) {
-                            if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                                cell.append('"');
-                                i++;
-                            } else if (c == '"') {
-                                quoted = false;
-                            } else {
-                                cell.append(c);
-                            }
+                return line == null ? Optional.empty() : Optional.of(rowStartingWith(line));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private Row rowStartingWith(String first) throws IOException {
+            int start = lineNo;
+            String line = first;
+            List<String> cells = new ArrayList<>();
+            StringBuilder cell = new StringBuilder();
+            boolean quoted = false;
+            while (true) {
+                for (int i = 0; i < line.length(); i++) {
+                    char c = line.charAt(i);
+                    if (quoted) {
+                        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                            cell.append('"');
+                            i++;
                         } else if (c == '"') {
-                            quoted = true;
-                        } else if (c == ',') {
-                            cells.add(cell.toString());
-                            cell.setLength(0);
+                            quoted = false;
                         } else {
                             cell.append(c);
                         }
+                    } else if (c == '"') {
+                        quoted = true;
+                    } else if (c == ',') {
+                        cells.add(cell.toString());
+                        cell.setLength(0);
+                    } else {
+                        cell.append(c);
                     }
-                    if (!quoted) {
-                        break;
-                    }
-                    String more = in.readLine();
-                    if (more == null) {
-                        break;
-                    }
-                    lineNo++;
-                    cell.append('\n');
-                    line = more;
                 }
-                cells.add(cell.toString());
-                rows.add(new Row(start, cells));
+                if (!quoted) {
+                    break;
+                }
+                String more = in.readLine();
+                if (more == null) {
+                    break;
+                }
+                lineNo++;
+                cell.append('\n');
+                line = more;
             }
-            return rows;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            cells.add(cell.toString());
+            return new Row(start, cells);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.tessera.ingest.RequestVerdict;
 import io.tessera.quality.QuarantineStore;
 import io.tessera.quality.QuarantinedRecord;
 import io.tessera.quality.Reason;
+import io.tessera.quality.CsvRecords;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -88,15 +89,15 @@ public final class EventImport {
     }
 
     private void readCsv(BufferedReader r, Batcher b) throws IOException {
-        CsvRows rows = new CsvRows(r);
-        Optional<List<String>> header = rows.next();
+        CsvRecords.Cursor rows = new CsvRecords.Cursor(r);
+        Optional<CsvRecords.Row> header = rows.next();
         if (header.isEmpty()) {
             return;
         }
-        List<String> columns = header.get();
+        List<String> columns = header.get().cells();
         boolean events = columns.contains("event");
-        for (Optional<List<String>> row = rows.next(); row.isPresent(); row = rows.next()) {
-            List<String> cells = row.get();
+        for (Optional<CsvRecords.Row> row = rows.next(); row.isPresent(); row = rows.next()) {
+            List<String> cells = row.get().cells();
             Map<String, Object> m = new LinkedHashMap<>();
             Map<String, Object> rest = new LinkedHashMap<>();
             for (int i = 0; i < columns.size() && i < cells.size(); i++) {
