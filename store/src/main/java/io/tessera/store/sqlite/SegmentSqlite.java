@@ -30,6 +30,34 @@ final class SegmentSqlite {
         }
     }
 
+    /** Work on the connection that may fail with SQLException. */
+    @FunctionalInterface
+    interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    /** Runs {@code work} as one transaction on {@code c}: committed, or rolled back and rethrown unchecked. */
+    static void inTransaction(Connection c, String what, SqlWork work) {
+        try {
+            c.setAutoCommit(false);
+            work.run();
+            c.commit();
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw failure(what, e);
+        } finally {
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException e) {
+                throw failure("autocommit", e);
+            }
+        }
+    }
+
     static IllegalStateException failure(String what, SQLException e) {
         return new IllegalStateException("SQLite " + what + " failed", e);
     }

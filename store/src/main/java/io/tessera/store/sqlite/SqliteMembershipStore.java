@@ -72,8 +72,7 @@ public final class SqliteMembershipStore implements MembershipStore {
 
     @Override
     public synchronized void apply(List<MembershipChange> list) {
-        try {
-            db.setAutoCommit(false);
+        SegmentSqlite.inTransaction(db, "apply membership changes", () -> {
             for (MembershipChange c : list) {
                 if (c.entered()) {
                     enter.setString(1, c.segment());
@@ -93,21 +92,7 @@ public final class SqliteMembershipStore implements MembershipStore {
                 log.setString(6, c.cause());
                 log.executeUpdate();
             }
-            db.commit();
-        } catch (SQLException e) {
-            try {
-                db.rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw SegmentSqlite.failure("apply membership changes", e);
-        } finally {
-            try {
-                db.setAutoCommit(true);
-            } catch (SQLException e) {
-                throw SegmentSqlite.failure("autocommit", e);
-            }
-        }
+        });
     }
 
     @Override

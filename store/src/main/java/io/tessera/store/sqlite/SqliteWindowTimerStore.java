@@ -62,8 +62,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
         if (updates.isEmpty()) {
             return;
         }
-        try {
-            db.setAutoCommit(false);
+        SegmentSqlite.inTransaction(db, "apply timers", () -> {
             for (var u : updates.entrySet()) {
                 if (u.getValue().isPresent()) {
                     schedule(u.getKey(), u.getValue().get());
@@ -71,21 +70,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
                     cancel(u.getKey());
                 }
             }
-            db.commit();
-        } catch (SQLException e) {
-            try {
-                db.rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw SegmentSqlite.failure("apply timers", e);
-        } finally {
-            try {
-                db.setAutoCommit(true);
-            } catch (SQLException e) {
-                throw SegmentSqlite.failure("autocommit", e);
-            }
-        }
+        });
     }
 
     @Override
