@@ -120,6 +120,18 @@ public final class PostgresDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes a transaction-scoped advisory lock on ({@code kind}, {@code key}): writers that number
+     * versions (max + 1) of the same key, on any node, take turns; other keys are not blocked.
+     */
+    static void lock(Connection c, String kind, String key) throws SQLException {
+        try (java.sql.PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))")) {
+            s.setString(1, kind);
+            s.setString(2, key);
+            s.execute();
+        }
+    }
+
     /** Runs {@code work} on a pooled connection in autocommit mode (each statement its own snapshot). */
     <T> T read(Work<T> work) {
         try (Connection c = pool.getConnection()) {
