@@ -64,6 +64,7 @@ public final class Tessera implements AutoCloseable {
     private final ProfileEngine engine;
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
+    private final io.tessera.server.sync.PullFeature pulls;
 
     private EventLog.Subscription subscription;
     private Javalin http;
@@ -87,6 +88,7 @@ public final class Tessera implements AutoCloseable {
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
                 clock, () -> UUID.randomUUID().toString());
         this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
+        this.pulls = new io.tessera.server.sync.PullFeature(new io.tessera.store.sqlite.SqlitePullStore(db), ingestor, clock, json);
         Gauge.builder("tessera.log.queue.depth", log, SqliteEventLog::queuedAppends)
                 .description("appends waiting for the group commit").register(metrics);
     }
@@ -103,6 +105,7 @@ public final class Tessera implements AutoCloseable {
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
         new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles).register(cfg);
         segments.register(cfg);
+        pulls.register(routes);
         new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
     }
 
@@ -140,6 +143,7 @@ public final class Tessera implements AutoCloseable {
             routes(cfg, errors);
         });
         http.start();
+        pulls.start();
         LOG.atInfo().setMessage("Tessera listening").addKeyValue("port", http.port())
                 .addKeyValue("dataDir", config.dataDir().toAbsolutePath()).log();
         return this;
@@ -197,6 +201,7 @@ public final class Tessera implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        pulls.close();
         if (http != null) {
             http.stop();
         }
