@@ -127,6 +127,9 @@ public final class ProfileEngine implements EventBatchHandler {
                 l.onChange(change);
             }
         }
+        for (ProfileChangeListener l : listeners) {
+            l.onBatchCommitted(partition, last);
+        }
         notifyAll();
     }
 
