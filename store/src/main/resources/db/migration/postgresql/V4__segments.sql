@@ -17,6 +17,9 @@ CREATE TABLE segment_membership_log (
 CREATE INDEX segment_membership_log_profile ON segment_membership_log (profile_id, seq);
 CREATE INDEX segment_membership_log_segment ON segment_membership_log (segment);
 
+-- per log partition, the offset through which the memberships reflect the profile store
+CREATE TABLE segment_position (log_partition integer PRIMARY KEY, applied_through bigint NOT NULL);
+
 -- window timers: one per profile, due time in microseconds since the epoch (rounded up)
 CREATE TABLE segment_timer (profile_id text PRIMARY KEY, due_at bigint NOT NULL);
 CREATE INDEX segment_timer_due ON segment_timer (due_at);

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What every {@link MembershipStore} adapter must do, on its real technology: current members with
  * their entry time, counted and paged in profile-id order; the log of every enter and exit in the
- * order applied; a batch applied in order; removal of a segment; state that survives reopening.
+ * order applied; a batch applied in order; log positions written with the changes; removal of a
+ * segment; state that survives reopening.
  */
 public abstract class MembershipStoreContract {
     private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
@@ -98,6 +99,18 @@ public abstract class MembershipStoreContract {
         assertThat(store.memberships("p_1")).containsOnlyKeys("churned");
         assertThat(store.count("vip")).isZero();
         assertThat(store.changes("p_1")).extracting(MembershipChange::segment).containsExactly("churned");
+    }
+
+    @Test
+    void positionsPerPartitionAreRecordedWithTheChanges() {
+        MembershipStore store = store();
+        assertThat(store.appliedThrough()).isEmpty();
+
+        store.apply(List.of(enter("vip", "p_1", T0)), Map.of(0, 10L, 1, 4L));
+        store.apply(List.of(), Map.of(0, 12L));
+
+        assertThat(store.appliedThrough()).isEqualTo(Map.of(0, 12L, 1, 4L));
+        assertThat(store.memberships("p_1")).containsOnlyKeys("vip");
     }
 
     @Test

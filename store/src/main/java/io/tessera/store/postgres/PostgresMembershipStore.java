@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * Segment memberships in PostgreSQL (migration {@code V4__segments.sql}): current members and the
  * log of every change, as in {@code SqliteMembershipStore}.
  *
- * <p>{@link #apply} is one transaction of three batches: the log rows in the order given, then the
+ * <p>{@link #apply} is one transaction: the partition positions, then the log rows in the order given, then the
  * final state of each (segment, profile) the batch touched — the last change wins, which is what
  * applying the changes one by one would leave — as one batch of upserts and one of deletes, in
  * key order. Thread-safe; does not own the {@link PostgresDatabase}.
@@ -54,13 +54,17 @@ public final class PostgresMembershipStore implements MembershipStore {
     }
 
     @Override
-    public void apply(List<MembershipChange> changes) {
-        if (changes.isEmpty()) {
+    public void apply(List<MembershipChange> changes, Map<Integer, Long> appliedThrough) {
+        if (changes.isEmpty() && appliedThrough.isEmpty()) {
             return;
         }
         Map<Key, MembershipChange> last = new TreeMap<>();
         changes.forEach(ch -> last.put(new Key(ch.segment(), ch.profileId()), ch));
         db.write(c -> {
+            savePositions(c, appliedThrough);
+            if (changes.isEmpty()) {
+                return null;
+            }
             log(c, changes);
             try (PreparedStatement enter = c.prepareStatement("INSERT INTO segment_member(segment, profile_id, since) VALUES (?, ?, ?) "
                     + "ON CONFLICT (segment, profile_id) DO UPDATE SET since = excluded.since");
@@ -87,6 +91,35 @@ public final class PostgresMembershipStore implements MembershipStore {
                 }
             }
             return null;
+        });
+    }
+
+    private static void savePositions(Connection c, Map<Integer, Long> appliedThrough) throws SQLException {
+        if (appliedThrough.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO segment_position(log_partition, applied_through) VALUES (?, ?) "
+                + "ON CONFLICT (log_partition) DO UPDATE SET applied_through = excluded.applied_through")) {
+            for (Map.Entry<Integer, Long> p : new TreeMap<>(appliedThrough).entrySet()) {
+                s.setInt(1, p.getKey());
+                s.setLong(2, p.getValue());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    @Override
+    public Map<Integer, Long> appliedThrough() {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT log_partition, applied_through FROM segment_position");
+                    ResultSet rs = s.executeQuery()) {
+                Map<Integer, Long> out = new HashMap<>();
+                while (rs.next()) {
+                    out.put(rs.getInt(1), rs.getLong(2));
+                }
+                return out;
+            }
         });
     }
 
