@@ -46,6 +46,9 @@ public interface SendLedger extends AutoCloseable {
     /** Every row for a campaign, by profile id (for stats). */
     List<Row> rows(String campaign);
 
+    /** The row of the message with this Message-ID (without angle brackets): how a DSN or webhook finds its campaign and profile. */
+    java.util.Optional<Row> findByMessageId(String messageId);
+
     @Override
     void close();
 

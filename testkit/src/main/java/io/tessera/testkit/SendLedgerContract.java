@@ -123,4 +123,16 @@ public abstract class SendLedgerContract {
         List<SendLedger.Row> rows = ledger.rows("c");
         assertThat(rows).extracting(SendLedger.Row::variant).containsExactly("A", "holdout");
     }
+
+    @Test
+    void aMessageIdFindsItsCampaignAndProfileSoABounceCanBeAttributed() {
+        ledger.claim(new SendKey("c@1", "p1"), "c-1.p1.x@mail.example", "B", T0);
+        ledger.confirm(new SendKey("c@1", "p1"), Stage.DELIVERED, "250", T0);
+        assertThat(ledger.findByMessageId("c-1.p1.x@mail.example")).get().satisfies(r -> {
+            assertThat(r.key()).isEqualTo(new SendKey("c@1", "p1"));
+            assertThat(r.variant()).isEqualTo("B");
+            assertThat(r.stage()).isEqualTo(Stage.DELIVERED);
+        });
+        assertThat(ledger.findByMessageId("unknown@mail.example")).isEmpty();
+    }
 }
