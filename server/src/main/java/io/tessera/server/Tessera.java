@@ -99,6 +99,7 @@ public final class Tessera implements AutoCloseable {
         routes.before("/api/*", admin::check);
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
+        new io.tessera.server.ingest.HookRoutes(new io.tessera.store.sqlite.SqliteHookSourceStore(config.dataDir().resolve("tessera.db")), ingestor, clock, gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
         new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles).register(cfg);
         segments.register(cfg);
