@@ -135,4 +135,18 @@ public abstract class SendLedgerContract {
         });
         assertThat(ledger.findByMessageId("unknown@mail.example")).isEmpty();
     }
+
+    @Test
+    void skippedRowsAreCountedByTheirSkipCode() {
+        ledger.claim(new SendKey("c", "p1"), "m1", "holdout", T0);
+        ledger.claim(new SendKey("c", "p2"), "m2", "A", T0);
+        ledger.claim(new SendKey("c", "p3"), "m3", "A", T0);
+        ledger.claim(new SendKey("c", "p4"), "m4", "A", T0);
+        ledger.confirm(new SendKey("c", "p1"), Stage.SKIPPED, "holdout", T0);
+        ledger.confirm(new SendKey("c", "p2"), Stage.SKIPPED, "unsubscribed_topic", T0);
+        ledger.confirm(new SendKey("c", "p3"), Stage.SKIPPED, "unsubscribed_topic", T0);
+        ledger.confirm(new SendKey("c", "p4"), Stage.DELIVERED, "250", T0);
+        assertThat(ledger.skipReasons("c")).containsExactlyInAnyOrderEntriesOf(
+                java.util.Map.of("holdout", 1L, "unsubscribed_topic", 2L));
+    }
 }

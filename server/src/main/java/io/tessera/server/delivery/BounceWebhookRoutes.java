@@ -5,27 +5,29 @@ import io.javalin.http.Context;
 import io.tessera.delivery.bounce.Bounce;
 import io.tessera.delivery.bounce.BounceRecorder;
 import io.tessera.delivery.bounce.SmtpStatus;
+import io.tessera.ingest.hook.HookSignature;
+import io.tessera.ingest.hook.HookSource;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code POST /hooks/bounces}: bounces and complaints reported by an ESP or relay over HTTP.
  *
- * <p>Signed: header {@code X-Tessera-Signature: sha256=<hex HMAC-SHA256 of the raw body>} with the
- * secret {@code hooks.bounces.secret} ({@code TESSERA_HOOKS_BOUNCES_SECRET}); no secret configured
- * means the endpoint is off (503), a missing or wrong signature is 401 and records nothing. Body:
+ * <p>Signed like every inbound webhook ({@link HookSignature}): by default Tessera's scheme,
+ * {@code X-Tessera-Signature: sha256=<hex HMAC-SHA256 of "{timestamp}.{body}">} with the Unix time in
+ * {@code X-Tessera-Timestamp} (five-minute replay window), keyed by {@code hooks.bounces.secret}
+ * ({@code TESSERA_HOOKS_BOUNCES_SECRET}). A webhook source named {@code bounces} saved through
+ * {@code PUT /api/v1/hooks/bounces} overrides secret and scheme (e.g. an ESP's own header). No
+ * secret at all means the endpoint is off (503); a missing, wrong or stale signature is 401 and
+ * records nothing. Body:
  * one object or an array of up to 1000, each
  * {@code {"email", "type": "hard"|"soft"|"complaint", "reason", "messageId", "smtpCode", "status"}}
  * ({@code email} and {@code type} required). The whole body is validated before anything is
@@ -39,11 +41,18 @@ public final class BounceWebhookRoutes {
     private static final int MAX_ITEMS = 1000;
 
     private final BounceRecorder recorder;
+    private final Supplier<Optional<HookSource>> source;
     private final Optional<byte[]> secret;
     private final InstantSource clock;
 
-    public BounceWebhookRoutes(BounceRecorder recorder, Optional<String> secret, InstantSource clock) {
+    /**
+     * @param source the saved webhook source named {@code bounces}, if any (looked up per request)
+     * @param secret {@code hooks.bounces.secret} from the configuration
+     */
+    public BounceWebhookRoutes(BounceRecorder recorder, Supplier<Optional<HookSource>> source, Optional<String> secret,
+                               InstantSource clock) {
         this.recorder = recorder;
+        this.source = source;
         this.secret = secret.filter(s -> !s.isBlank()).map(s -> s.getBytes(StandardCharsets.UTF_8));
         this.clock = clock;
     }
@@ -52,21 +61,18 @@ public final class BounceWebhookRoutes {
         routes.post("/hooks/bounces", this::receive);
     }
 
-    /** The signature header value for a body; what a sender computes. */
-    public static String signature(byte[] secret, byte[] body) {
-        return "sha256=" + HexFormat.of().formatHex(hmac(secret, body));
-    }
-
     private void receive(Context ctx) {
-        if (secret.isEmpty()) {
+        Optional<HookSource> saved = source.get();
+        Optional<byte[]> key = saved.map(HookSource::secret).or(() -> secret);
+        if (key.isEmpty()) {
             error(ctx, 503, "unavailable", "bounce webhook is not configured (hooks.bounces.secret)", List.of());
             return;
         }
+        HookSignature scheme = saved.map(HookSource::signature).orElseGet(HookSignature::tessera);
         byte[] body = ctx.bodyAsBytes();
-        String given = Optional.ofNullable(ctx.header("X-Tessera-Signature")).orElse("").strip();
-        byte[] expected = signature(secret.get(), body).getBytes(StandardCharsets.US_ASCII);
-        if (!MessageDigest.isEqual(expected, given.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
-            error(ctx, 401, "invalid_signature", "X-Tessera-Signature must be sha256=<HMAC-SHA256 of the body>", List.of());
+        Optional<String> refused = scheme.verify(key.get(), name -> Optional.ofNullable(ctx.header(name)), body, clock.instant());
+        if (refused.isPresent()) {
+            error(ctx, 401, refused.get(), "the request must be signed: " + scheme.header() + " (see docs/CAMPAIGNS.md)", List.of());
             return;
         }
         JsonNode root;
@@ -148,16 +154,6 @@ public final class BounceWebhookRoutes {
 
     private static Map<String, String> problem(String pointer, String message) {
         return Map.of("pointer", pointer, "message", message);
-    }
-
-    private static byte[] hmac(byte[] key, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void error(Context ctx, int status, String code, String message, List<?> details) {

@@ -157,6 +157,23 @@ public final class SqliteSendLedger implements SendLedger {
     }
 
     @Override
+    public synchronized Map<String, Long> skipReasons(String campaign) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT reply, count(*) FROM send_ledger WHERE campaign=? AND stage='SKIPPED' GROUP BY reply")) {
+            ps.setString(1, campaign);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("ledger skipReasons", e);
+        }
+    }
+
+    @Override
     public synchronized java.util.Optional<Row> findByMessageId(String messageId) {
         try (PreparedStatement ps = c.prepareStatement("SELECT campaign, profile_id, message_id, variant, stage, claimed_at "
                 + "FROM send_ledger WHERE message_id=? LIMIT 1")) {
