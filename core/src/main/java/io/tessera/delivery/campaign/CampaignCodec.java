@@ -111,13 +111,13 @@ public final class CampaignCodec {
         JsonNode key = t.isObject() ? t.path("key") : t;
         String pointer = t.isObject() ? "/topic/key" : "/topic";
         Optional<String> k = r.text(key, pointer, true);
-        if (k.isPresent() && !k.get().matches("[A-Za-z0-9_-]{1,64}")) {
-            r.problems.add(new Problem(pointer, "letters, digits, '_' and '-' only (at most 64)"));
-            return Optional.empty();
-        }
         JsonNode optIn = t.path("optIn");
         if (!optIn.isMissingNode() && !optIn.isBoolean()) {
             r.problems.add(new Problem("/topic/optIn", "must be true or false"));
+        }
+        if (k.isPresent() && !k.get().matches("[A-Za-z0-9_-]{1,64}")) {
+            r.problems.add(new Problem(pointer, "letters, digits, '_' and '-' only (at most 64)"));
+            return Optional.empty();
         }
         return k.map(x -> new Campaign.Topic(x, optIn.asBoolean(false)));
     }
