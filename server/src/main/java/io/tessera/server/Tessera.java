@@ -13,7 +13,9 @@ import io.tessera.ingest.TrackingApiParser;
 import io.tessera.log.sqlite.SqliteEventLog;
 import io.tessera.profile.ProfileEngine;
 import io.tessera.quality.QualityChecks;
+import io.tessera.quality.NormalizationSettings;
 import io.tessera.quality.TrackingPlans;
+import io.tessera.store.sqlite.SqliteQualitySettingsStore;
 import io.tessera.server.quality.QualityConfig;
 import io.tessera.server.quality.QualityRoutes;
 import io.tessera.store.sqlite.SqliteTrackingPlanStore;
@@ -61,12 +63,15 @@ public final class Tessera implements AutoCloseable {
     private final SqliteDataDictionary dictionary;
     private EventLog.Subscription dictionarySubscription;
     private final TrackingPlans plans;
+    private final SqliteQualitySettingsStore settingsStore;
+    private final NormalizationSettings settings;
     private final ProfileEngine engine;
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
     private final io.tessera.tracking.TrackingToken tokens;
     private final io.tessera.server.opentime.OpenTimeFeature openTime;
     private EventLog.Subscription openTimeSubscription;
+    private final io.tessera.server.sync.PullFeature pulls;
 
     private EventLog.Subscription subscription;
     private Javalin http;
@@ -85,6 +90,8 @@ public final class Tessera implements AutoCloseable {
         this.planStore = new SqliteTrackingPlanStore(db);
         this.dictionary = new SqliteDataDictionary(db);
         this.plans = new TrackingPlans(planStore, quality);
+        this.settingsStore = new SqliteQualitySettingsStore(db);
+        this.settings = new NormalizationSettings(settingsStore, quality);
         TesseraConfig.Ingest i = config.ingest();
         TrackingApiParser parser = new TrackingApiParser(
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
@@ -94,6 +101,7 @@ public final class Tessera implements AutoCloseable {
         this.openTime = new io.tessera.server.opentime.OpenTimeFeature(config::setting, ConfigLoader::duration, profiles,
                 id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
                 tokens, clock, metrics);
+        this.pulls = new io.tessera.server.sync.PullFeature(new io.tessera.store.sqlite.SqlitePullStore(db), ingestor, clock, json);
         Gauge.builder("tessera.log.queue.depth", log, SqliteEventLog::queuedAppends)
                 .description("appends waiting for the group commit").register(metrics);
     }
@@ -106,10 +114,12 @@ public final class Tessera implements AutoCloseable {
         routes.before("/api/*", admin::check);
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
+        new io.tessera.server.ingest.HookRoutes(new io.tessera.store.sqlite.SqliteHookSourceStore(config.dataDir().resolve("tessera.db")), ingestor, clock, gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
-        new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles).register(cfg);
+        new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles, settings).register(cfg);
         segments.register(cfg);
         openTime.register(routes);
+        pulls.register(routes);
         new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
     }
 
@@ -148,6 +158,7 @@ public final class Tessera implements AutoCloseable {
             routes(cfg, errors);
         });
         http.start();
+        pulls.start();
         LOG.atInfo().setMessage("Tessera listening").addKeyValue("port", http.port())
                 .addKeyValue("dataDir", config.dataDir().toAbsolutePath()).log();
         return this;
@@ -219,6 +230,7 @@ public final class Tessera implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        pulls.close();
         if (http != null) {
             http.stop();
         }
@@ -233,6 +245,7 @@ public final class Tessera implements AutoCloseable {
         profiles.close();
         quarantine.close();
         planStore.close();
+        settingsStore.close();
         dictionary.close();
         metrics.close();
         LOG.info("Tessera stopped");
