@@ -202,6 +202,22 @@ public final class Tessera implements AutoCloseable {
         return openTime;
     }
 
+    /** Blocks until the open-time catalog and interactions have read everything appended so far. */
+    public boolean awaitOpenTimeCurrent(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (openTimeSubscription != null && openTimeSubscription.lag() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    public InstantSource clock() {
+        return clock;
+    }
+
     /** Where links in mail point: {@code server.public-url}, else this node's local HTTP address. */
     public String publicUrl() {
         return config.setting("server.public-url").orElseGet(() -> "http://localhost:" + port());
