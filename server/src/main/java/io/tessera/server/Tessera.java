@@ -55,7 +55,7 @@ public final class Tessera implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DrainGate gate = new DrainGate();
 
-    private final SqliteEventLog log;
+    private final EventLog log;
     private final SqliteProfileStore profiles;
     private final SqliteQuarantineStore quarantine;
     private final QualityChecks quality;
@@ -77,7 +77,7 @@ public final class Tessera implements AutoCloseable {
     public Tessera(TesseraConfig configured) {
         this.config = SecretsFile.complete(configured);
         var db = config.dataDir().resolve("tessera.db");
-        this.log = new SqliteEventLog(config.dataDir().resolve("events.db"));
+        this.log = io.tessera.server.cluster.Deployment.of(config::setting).openLog(config.dataDir());
         this.profiles = new SqliteProfileStore(db);
         this.quarantine = new SqliteQuarantineStore(db);
         this.engine = new ProfileEngine(profiles, clock);
@@ -93,8 +93,10 @@ public final class Tessera implements AutoCloseable {
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
                 clock, () -> UUID.randomUUID().toString());
         this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
-        Gauge.builder("tessera.log.queue.depth", log, SqliteEventLog::queuedAppends)
-                .description("appends waiting for the group commit").register(metrics);
+        if (log instanceof SqliteEventLog embedded) {
+            Gauge.builder("tessera.log.queue.depth", embedded, SqliteEventLog::queuedAppends)
+                    .description("appends waiting for the group commit").register(metrics);
+        }
     }
 
     /** Registers every feature's routes; one line per feature. */
