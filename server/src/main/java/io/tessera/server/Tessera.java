@@ -116,12 +116,14 @@ public final class Tessera implements AutoCloseable {
         routes.before("/api/*", admin::check);
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
+        new io.tessera.server.ingest.SnippetRoutes().register(routes);
         new io.tessera.server.ingest.HookRoutes(new io.tessera.store.sqlite.SqliteHookSourceStore(config.dataDir().resolve("tessera.db")), ingestor, clock, gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
         new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles, settings).register(cfg);
         segments.register(cfg);
         openTime.register(routes);
         pulls.register(routes);
+        new io.tessera.server.delivery.SubscriptionRoutes(ingestor, profiles, clock).register(routes);
         new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
     }
 
