@@ -24,7 +24,11 @@ final class RunningTessera implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     RunningTessera(Path dataDir) {
-        this.tessera = new Tessera(TesseraConfig.forTests(dataDir, WRITE_KEY, ADMIN_TOKEN)).start();
+        this(TesseraConfig.forTests(dataDir, WRITE_KEY, ADMIN_TOKEN));
+    }
+
+    RunningTessera(TesseraConfig config) {
+        this.tessera = new Tessera(config).start();
     }
 
     String base() {
