@@ -59,10 +59,7 @@ class MergeRoutesTest {
             t.awaitProfiles();
             assertThat(t.getJson("/api/v1/stats")).containsEntry("profiles", 2);
         }
-        TesseraConfig merging = TesseraConfig.forTests(dir.resolve("merging"), RunningTessera.WRITE_KEY, RunningTessera.ADMIN_TOKEN);
-        merging = new TesseraConfig(merging.host(), 0, merging.dataDir(), merging.writeKeys(), merging.adminToken(), merging.ingest(),
-                Map.of("PROFILES_MERGE_DIFFERENT_USER_IDS", "true"));
-        try (RunningTessera t = new RunningTessera(merging)) {
+        try (RunningTessera t = new RunningTessera(dir.resolve("merging"), Map.of("profiles.merge-different-user-ids", "true"))) {
             t.post("/v1/identify", "{\"userId\":\"u1\",\"traits\":{\"email\":\"shared@example.com\"}}");
             t.post("/v1/identify", "{\"userId\":\"u2\",\"traits\":{\"email\":\"shared@example.com\"}}");
             t.awaitProfiles();
