@@ -31,6 +31,7 @@ final class DemoData {
             out.println("loaded the sample: " + s.accepted() + " events, " + tessera.profiles().count() + " profiles");
             io.tessera.server.content.TemplateDirectory.syncIfPresent(Path.of("examples", "templates"),
                     tessera.config().dataDir().resolve("tessera.db"), out);
+            tessera.delivery().runDemo(tessera.segments(), tessera.port(), out);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -64,6 +64,7 @@ public final class Tessera implements AutoCloseable {
     private final ProfileEngine engine;
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
+    private final io.tessera.server.delivery.DeliveryFeature delivery;
 
     private EventLog.Subscription subscription;
     private Javalin http;
@@ -87,6 +88,8 @@ public final class Tessera implements AutoCloseable {
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
                 clock, () -> UUID.randomUUID().toString());
         this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
+        this.delivery = new io.tessera.server.delivery.DeliveryFeature(config, profiles, ingestor, segments,
+                SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock);
         Gauge.builder("tessera.log.queue.depth", log, SqliteEventLog::queuedAppends)
                 .description("appends waiting for the group commit").register(metrics);
     }
@@ -102,6 +105,7 @@ public final class Tessera implements AutoCloseable {
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
         new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles).register(cfg);
         segments.register(cfg);
+        delivery.register(cfg);
         new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
     }
 
@@ -139,6 +143,7 @@ public final class Tessera implements AutoCloseable {
             routes(cfg, errors);
         });
         http.start();
+        delivery.start();
         LOG.atInfo().setMessage("Tessera listening").addKeyValue("port", http.port())
                 .addKeyValue("dataDir", config.dataDir().toAbsolutePath()).log();
         return this;
@@ -155,6 +160,14 @@ public final class Tessera implements AutoCloseable {
 
     public TesseraConfig config() {
         return config;
+    }
+
+    public io.tessera.server.delivery.DeliveryFeature delivery() {
+        return delivery;
+    }
+
+    public io.tessera.server.segment.SegmentFeature segments() {
+        return segments;
     }
 
     public Ingestor ingestor() {
@@ -204,6 +217,7 @@ public final class Tessera implements AutoCloseable {
             dictionarySubscription.close();
         }
         log.close();
+        delivery.close();
         segments.close();
         profiles.close();
         quarantine.close();
