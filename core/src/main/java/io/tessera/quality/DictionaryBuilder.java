@@ -14,10 +14,17 @@ import java.util.Map;
 /**
  * Feeds the {@link DataDictionary} from the event log: per batch it counts, for every event name
  * (identify: {@code $identify}; page/screen/group/alias: {@code $page} …) and every top-level
- * property (identify: trait), the observed JSON types, and stores them with the batch's last
- * offset. Stateless between batches; called on the log's delivery thread.
+ * property (identify: trait), the observed JSON types, and every category label (under
+ * {@link #CATEGORIES}), and stores them with the batch's last offset. Stateless between batches; called on the log's delivery thread.
  */
 public final class DictionaryBuilder implements EventBatchHandler {
+    /**
+     * The dictionary's pseudo event under which category labels are counted (property = the label
+     * as stored: canonical when the taxonomy mapped it, raw otherwise); the taxonomy API reports the
+     * unmapped ones from it, and the event listing leaves it out.
+     */
+    public static final String CATEGORIES = "$category";
+
     private final DataDictionary dictionary;
 
     public DictionaryBuilder(DataDictionary dictionary) {
@@ -42,8 +49,25 @@ public final class DictionaryBuilder implements EventBatchHandler {
             add(counts, name, "", "event", at);
             Map<String, Object> data = e.type() == EventType.IDENTIFY || e.type() == EventType.GROUP ? e.traits() : e.properties();
             data.forEach((k, v) -> add(counts, name, k, typeOf(v), at));
+            categoryLabels(e.properties()).forEach(label -> add(counts, CATEGORIES, label, "string", at));
         }
         dictionary.record(partition, batch.getLast().offset(), new ArrayList<>(counts.values()));
+    }
+
+    /** The labels at {@code properties.category} and {@code properties.products[].category}. */
+    static List<String> categoryLabels(Map<String, Object> properties) {
+        List<String> out = new ArrayList<>(1);
+        if (properties.get("category") instanceof String s && !s.isBlank()) {
+            out.add(s);
+        }
+        if (properties.get("products") instanceof List<?> products) {
+            for (Object p : products) {
+                if (p instanceof Map<?, ?> m && m.get("category") instanceof String s && !s.isBlank()) {
+                    out.add(s);
+                }
+            }
+        }
+        return out;
     }
 
     static String eventKey(Event e) {

@@ -32,6 +32,11 @@ public final class QualityChecks implements QualityPipeline {
         rules.set(next);
     }
 
+    /** Atomically replaces the rules with {@code change} applied to the current ones (retried if another change lands first). */
+    public QualityRules update(java.util.function.UnaryOperator<QualityRules> change) {
+        return rules.updateAndGet(change);
+    }
+
     public QualityRules rules() {
         return rules.get();
     }

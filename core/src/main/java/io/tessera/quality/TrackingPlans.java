@@ -44,7 +44,7 @@ public final class TrackingPlans {
 
     /** Sets the mode for events without a plan (ALLOW or BLOCK). */
     public synchronized void unplanned(PlanMode mode) {
-        checks.swap(checks.rules().withPlans(checks.rules().plans(), mode));
+        checks.update(r -> r.withPlans(r.plans(), mode));
     }
 
     private void reload() {
@@ -55,6 +55,6 @@ public final class TrackingPlans {
                 compiled.put(p.event(), ok.plan());
             }
         }
-        checks.swap(checks.rules().withPlans(compiled, checks.rules().unplanned()));
+        checks.update(r -> r.withPlans(compiled, r.unplanned()));
     }
 }

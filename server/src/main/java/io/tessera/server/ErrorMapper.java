@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
     private static final Set<String> TOO_LARGE = Set.of(IngestCodes.EVENT_TOO_LARGE, IngestCodes.BATCH_TOO_LARGE, IngestCodes.TOO_MANY_EVENTS);
-    private static final Set<String> UNAUTHORIZED = Set.of("missing_write_key", "invalid_write_key", "missing_admin_token", "invalid_admin_token");
+    private static final Set<String> UNAUTHORIZED = Set.of("missing_write_key", "invalid_write_key", "missing_admin_token", "invalid_admin_token",
+            "missing_signature", "invalid_signature", "stale_request");
 
     private final Json json;
 
@@ -37,7 +38,7 @@ public final class ErrorMapper {
             return 401;
         }
         return switch (code) {
-            case "not_found" -> 404;
+            case "not_found", "unknown_source" -> 404;
             case "method_not_allowed" -> 405;
             case "conflict" -> 409;
             case "unsupported_media_type", "unsupported_encoding" -> 415;

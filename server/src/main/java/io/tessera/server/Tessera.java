@@ -13,7 +13,9 @@ import io.tessera.ingest.TrackingApiParser;
 import io.tessera.log.sqlite.SqliteEventLog;
 import io.tessera.profile.ProfileEngine;
 import io.tessera.quality.QualityChecks;
+import io.tessera.quality.NormalizationSettings;
 import io.tessera.quality.TrackingPlans;
+import io.tessera.store.sqlite.SqliteQualitySettingsStore;
 import io.tessera.server.quality.QualityConfig;
 import io.tessera.server.quality.QualityRoutes;
 import io.tessera.store.sqlite.SqliteTrackingPlanStore;
@@ -61,6 +63,8 @@ public final class Tessera implements AutoCloseable {
     private final SqliteDataDictionary dictionary;
     private EventLog.Subscription dictionarySubscription;
     private final TrackingPlans plans;
+    private final SqliteQualitySettingsStore settingsStore;
+    private final NormalizationSettings settings;
     private final ProfileEngine engine;
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
@@ -83,6 +87,8 @@ public final class Tessera implements AutoCloseable {
         this.planStore = new SqliteTrackingPlanStore(db);
         this.dictionary = new SqliteDataDictionary(db);
         this.plans = new TrackingPlans(planStore, quality);
+        this.settingsStore = new SqliteQualitySettingsStore(db);
+        this.settings = new NormalizationSettings(settingsStore, quality);
         TesseraConfig.Ingest i = config.ingest();
         TrackingApiParser parser = new TrackingApiParser(
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
@@ -102,8 +108,9 @@ public final class Tessera implements AutoCloseable {
         routes.before("/api/*", admin::check);
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
+        new io.tessera.server.ingest.HookRoutes(new io.tessera.store.sqlite.SqliteHookSourceStore(config.dataDir().resolve("tessera.db")), ingestor, clock, gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
-        new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles).register(cfg);
+        new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles, settings).register(cfg);
         segments.register(cfg);
         delivery.register(cfg);
         new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
@@ -222,6 +229,7 @@ public final class Tessera implements AutoCloseable {
         profiles.close();
         quarantine.close();
         planStore.close();
+        settingsStore.close();
         dictionary.close();
         metrics.close();
         LOG.info("Tessera stopped");

@@ -76,7 +76,14 @@ final class RunningTessera implements AutoCloseable {
         }
     }
 
-    private HttpResponse<String> send(HttpRequest r) {
+    /** An admin API call with a JSON body (or none when {@code body} is null). */
+    HttpResponse<String> admin(String method, String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    HttpResponse<String> send(HttpRequest r) {
         try {
             return http.send(r, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

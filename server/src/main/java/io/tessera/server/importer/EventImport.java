@@ -7,6 +7,7 @@ import io.tessera.ingest.RequestVerdict;
 import io.tessera.quality.QuarantineStore;
 import io.tessera.quality.QuarantinedRecord;
 import io.tessera.quality.Reason;
+import io.tessera.quality.ContentHash;
 import io.tessera.quality.CsvRecords;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,8 +38,10 @@ import tools.jackson.databind.json.JsonMapper;
  *       become properties), without one each row is a profile (an identify; other columns become
  *       traits). Columns {@code userId}, {@code anonymousId}, {@code messageId}, {@code timestamp},
  *       {@code type} keep their tracking-API meaning; numbers are read as numbers.</li>
- *   <li>A row without a messageId gets one derived from its content, so importing the same file
- *       twice stores each row once.</li>
+ *   <li>A row without a messageId gets {@link ContentHash#messageId} of its content (a CSV row:
+ *       the header and the cells; a JSON line: the line), so importing the same file twice stores
+ *       each row once through the log's messageId dedupe — one content-hash scheme, one dedupe
+ *       mechanism.</li>
  * </ul>
  */
 public final class EventImport {
@@ -47,6 +49,7 @@ public final class EventImport {
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
     private static final int BATCH_EVENTS = 500;
     private static final int BATCH_BYTES = 400 * 1024;
+    private static final String SOURCE = "import";
 
     private final Ingestor ingestor;
     private final QuarantineStore quarantine;
@@ -81,7 +84,7 @@ public final class EventImport {
             }
             try {
                 Map<String, Object> m = JSON.readValue(line, MAP);
-                b.add(withDefaults(m, line));
+                b.add(withDefaults(m, List.of(line)));
             } catch (JacksonException e) {
                 b.reject(line, new Reason(IngestCodes.MALFORMED_JSON, "", "malformed JSON: " + e.getOriginalMessage()));
             }
@@ -112,13 +115,16 @@ public final class EventImport {
                 }
             }
             m.put(events ? "properties" : "traits", rest);
-            b.add(withDefaults(m, String.join(",", cells)));
+            List<String> content = new ArrayList<>(columns);
+            content.addAll(cells);
+            b.add(withDefaults(m, content));
         }
     }
 
-    private static Map<String, Object> withDefaults(Map<String, Object> m, String raw) {
+    /** Fills type, and a messageId from the row's content (the one content-hash scheme, {@link ContentHash}). */
+    private static Map<String, Object> withDefaults(Map<String, Object> m, List<String> content) {
         m.putIfAbsent("type", m.containsKey("event") ? "track" : "identify");
-        m.putIfAbsent("messageId", "import-" + UUID.nameUUIDFromBytes(raw.getBytes(StandardCharsets.UTF_8)));
+        m.putIfAbsent("messageId", ContentHash.messageId(SOURCE, content));
         return m;
     }
 

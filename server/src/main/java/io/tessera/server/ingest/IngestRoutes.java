@@ -76,7 +76,7 @@ public final class IngestRoutes {
             }
             IngestReceipt receipt = append(parsed, call.isEmpty() ? "batch" : "api");
             metrics.receipt(receipt);
-            answer(ctx, receipt, call.isEmpty());
+            answer(ctx, json, receipt, call.isEmpty());
         } finally {
             gate.exit();
         }
@@ -84,6 +84,10 @@ public final class IngestRoutes {
 
     /** The request body, inflated when the client gzipped it (RudderStack's SDK does by default). */
     private byte[] body(Context ctx) {
+        return body(ctx, ingestor, metrics);
+    }
+
+    static byte[] body(Context ctx, Ingestor ingestor, IngestMetrics metrics) {
         try {
             return RequestBodies.decode(ctx.header("Content-Encoding"), ctx.bodyAsBytes(), ingestor.limits().maxBatchBytes() + 1);
         } catch (ApiException e) {
@@ -112,7 +116,12 @@ public final class IngestRoutes {
         }
     }
 
-    private void answer(Context ctx, IngestReceipt receipt, boolean batch) {
+    /**
+     * Writes the answer to an ingestion request (shared with the webhook route): 200
+     * {@code {"success":true}}; 200 with the rejected items when some were taken; the first
+     * rejection as a 4xx error when nothing was.
+     */
+    static void answer(Context ctx, Json json, IngestReceipt receipt, boolean batch) {
         if (receipt.rejected().isEmpty()) {
             ctx.contentType("application/json").result(SUCCESS);
             return;

@@ -15,6 +15,9 @@ import io.tessera.quality.dedupe.Deduplicator;
 import io.tessera.quality.dedupe.MatchPair;
 import io.tessera.quality.dedupe.ProfileRecords;
 import io.tessera.quality.DataDictionary;
+import io.tessera.quality.DictionaryBuilder;
+import io.tessera.quality.NormalizationSettings;
+import io.tessera.quality.QualitySettingsCodec;
 import io.tessera.quality.PlanMode;
 import io.tessera.quality.CategoryTaxonomy;
 import io.tessera.quality.QualityChecks;
@@ -34,7 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The data-quality admin API: {@code /api/v1/tracking-plans} (list, get, put = new version,
  * versions, delete; an invalid schema is a 400 naming the problems and nothing changes) and
- * {@code PUT /api/v1/taxonomy} (category taxonomy CSV), {@code POST /api/v1/profiles/dedupe} (fuzzy duplicate profiles, reported not merged),
+ * {@code PUT /api/v1/taxonomy} (category taxonomy CSV, stored; {@code GET} reports unmapped labels seen),
+ * {@code GET|PUT /api/v1/quality/settings} (unplanned-event mode, phone region, SKU and field rules, stored), {@code POST /api/v1/profiles/dedupe} (fuzzy duplicate profiles, reported not merged),
  * {@code /api/v1/dictionary} (every event and property seen, types, counts, first/last seen, covered
  * by a plan or not) and {@code /api/v1/quarantine} (list with {@code code}/{@code source}/{@code before}/{@code limit}
  * filters, show, replay, discard). A replay runs the record through the current quality rules:
@@ -51,9 +55,11 @@ public final class QualityRoutes {
     private final EventLog log;
     private final DataDictionary dictionary;
     private final ProfileStore profiles;
+    private final NormalizationSettings settings;
 
     public QualityRoutes(TrackingPlans plans, QualityChecks quality, QuarantineStore quarantine, EventLog log,
-            DataDictionary dictionary, ProfileStore profiles) {
+            DataDictionary dictionary, ProfileStore profiles, NormalizationSettings settings) {
+        this.settings = settings;
         this.dictionary = dictionary;
         this.profiles = profiles;
         this.plans = plans;
@@ -78,7 +84,9 @@ public final class QualityRoutes {
         });
         r.post("/api/v1/profiles/dedupe", this::dedupeProfiles);
         r.put("/api/v1/taxonomy", this::replaceTaxonomy);
-        r.get("/api/v1/taxonomy", ctx -> ctx.json(Map.of("labels", quality.rules().taxonomy().size())));
+        r.get("/api/v1/taxonomy", this::taxonomy);
+        r.get("/api/v1/quality/settings", ctx -> ctx.contentType("application/json").result(settings.currentJson()));
+        r.put("/api/v1/quality/settings", this::changeSettings);
         r.get("/api/v1/dictionary", ctx -> ctx.json(Map.of("events", dictionaryView())));
         r.get("/api/v1/quarantine", this::listQuarantine);
         r.get("/api/v1/quarantine/{id}", ctx -> ctx.json(view(record(ctx))));
@@ -110,13 +118,39 @@ public final class QualityRoutes {
         }
     }
 
-    /** Replaces the category taxonomy with a CSV body (raw_label,canonical); any bad row → 400 with every problem, nothing changed. */
+    /** Replaces the category taxonomy with a CSV body (raw_label,canonical), stored; any bad row → 400 with every problem, nothing changed. */
     private void replaceTaxonomy(Context ctx) {
-        CategoryTaxonomy.Loaded loaded = CategoryTaxonomy.fromCsv(new java.io.StringReader(ctx.body()));
+        CategoryTaxonomy.Loaded loaded = settings.replaceTaxonomy(ctx.body());
         CategoryTaxonomy taxonomy = loaded.taxonomy().orElseThrow(() -> new ApiException("invalid_taxonomy",
                 "the taxonomy CSV has " + loaded.problems().size() + " bad row(s): " + loaded.problems().getFirst(), loaded.problems()));
-        quality.swap(quality.rules().withTaxonomy(taxonomy));
         ctx.json(Map.of("labels", taxonomy.size()));
+    }
+
+    /** The label count, and every category label seen in the log that the current taxonomy does not map. */
+    private void taxonomy(Context ctx) {
+        CategoryTaxonomy taxonomy = settings.taxonomy();
+        List<Map<String, Object>> unmapped = new java.util.ArrayList<>();
+        for (DataDictionary.Entry e : dictionary.entries()) {
+            if (e.event().equals(DictionaryBuilder.CATEGORIES) && taxonomy.canonical(e.property()).isEmpty()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("label", e.property());
+                m.put("count", e.count());
+                m.put("firstSeen", e.firstSeen().toString());
+                m.put("lastSeen", e.lastSeen().toString());
+                unmapped.add(m);
+            }
+        }
+        unmapped.sort(java.util.Comparator.comparing((Map<String, Object> m) -> (Long) m.get("count")).reversed());
+        ctx.json(Map.of("labels", taxonomy.size(), "unmapped", unmapped));
+    }
+
+    /** A (partial) settings document: unplanned mode, phone region, SKU rules, field rules; invalid → 400 naming each problem, nothing changed. */
+    private void changeSettings(Context ctx) {
+        switch (settings.change(ctx.body())) {
+            case QualitySettingsCodec.Change.Invalid bad -> throw new ApiException("invalid_settings",
+                    "the settings were not changed: " + bad.problems().getFirst(), bad.problems());
+            case QualitySettingsCodec.Change.Valid ok -> ctx.contentType("application/json").result(settings.currentJson());
+        }
     }
 
     /**
@@ -156,6 +190,9 @@ public final class QualityRoutes {
         Map<String, Map<String, Object>> events = new LinkedHashMap<>();
         Map<String, Map<String, Map<String, Object>>> props = new LinkedHashMap<>();
         for (DataDictionary.Entry e : dictionary.entries()) {
+            if (e.event().equals(DictionaryBuilder.CATEGORIES)) {
+                continue; // category labels: reported by GET /api/v1/taxonomy
+            }
             CompiledPlan plan = compiled.get(e.event());
             Map<String, Object> target;
             if (e.property().isEmpty()) {

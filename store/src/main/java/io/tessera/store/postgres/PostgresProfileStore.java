@@ -1,0 +1,305 @@
+package io.tessera.store.postgres;
+
+import io.tessera.event.Event;
+import io.tessera.event.EventCodec;
+import io.tessera.profile.Identity;
+import io.tessera.profile.IdentityKind;
+import io.tessera.profile.Profile;
+import io.tessera.profile.ProfileCodec;
+import io.tessera.profile.ProfileStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cluster {@link ProfileStore}: the same tables as {@code SqliteProfileStore} (migration
+ * {@code V1__profiles.sql}), each {@link #commit} one transaction of JDBC batches.
+ *
+ * <p>Batched: history rows, identity links, profile upserts and offsets are each one batch (sent
+ * as multi-row statements); merge re-pointing is one batch of UPDATEs in merge order, so a chain
+ * a→b→c in one commit ends at c. Rows are written in key order, so two nodes committing
+ * overlapping keys lock them in the same order (and a deadlock that still happens is retried by
+ * {@link PostgresDatabase#write}).
+ *
+ * <p>Thread-safe; does not own the {@link PostgresDatabase}.
+ */
+public final class PostgresProfileStore implements ProfileStore {
+    private final PostgresDatabase db;
+    private final ProfileCodec profiles = new ProfileCodec();
+    private final EventCodec events = new EventCodec();
+
+    public PostgresProfileStore(PostgresDatabase db) {
+        this.db = db;
+    }
+
+    @Override
+    public Optional<Profile> get(String profileId) {
+        return db.read(c -> {
+            Profile summary;
+            try (PreparedStatement s = c.prepareStatement("SELECT body FROM profiles WHERE id = ?")) {
+                s.setString(1, profileId);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<Profile>empty();
+                    }
+                    summary = profiles.decode(rs.getString(1));
+                }
+            }
+            return Optional.of(new Profile(summary.id(), summary.identities(), summary.traits(), summary.events(),
+                    timeline(c, profileId), summary.lastOffset()));
+        });
+    }
+
+    private List<Event> timeline(Connection c, String profileId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT body FROM history WHERE profile_id = ?
+                ORDER BY ts_seconds DESC, ts_nanos DESC, log_offset DESC LIMIT ?""")) {
+            s.setString(1, profileId);
+            s.setInt(2, Profile.TIMELINE_LIMIT);
+            return events(s).reversed();
+        }
+    }
+
+    private List<Event> events(PreparedStatement s) throws SQLException {
+        List<Event> out = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                out.add(events.decode(rs.getBytes(1)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<String> resolve(Identity identity) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT profile_id FROM identity_links WHERE kind = ? AND value = ?")) {
+                s.setString(1, identity.kind().apiName());
+                s.setString(2, identity.value());
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<Event> history(String profileId) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT body FROM history WHERE profile_id = ? ORDER BY ts_seconds, ts_nanos, log_offset")) {
+                s.setString(1, profileId);
+                return events(s);
+            }
+        });
+    }
+
+    @Override
+    public void commit(ProfileCommit commit) {
+        db.write(c -> {
+            insertHistory(c, commit.history());
+            upsertLinks(c, commit.links());
+            recordMerges(c, commit.merges());
+            upsertProfiles(c, commit.upserts());
+            deleteProfiles(c, commit.deletes());
+            saveOffsets(c, commit.offsets());
+            return null;
+        });
+    }
+
+    private void insertHistory(Connection c, List<HistoryEntry> history) throws SQLException {
+        if (history.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO history(profile_id, ts_seconds, ts_nanos, log_offset, body) VALUES (?, ?, ?, ?, ?)")) {
+            for (HistoryEntry h : history) {
+                s.setString(1, h.profileId());
+                s.setLong(2, h.event().timestamp().getEpochSecond());
+                s.setInt(3, h.event().timestamp().getNano());
+                s.setLong(4, h.offset());
+                s.setBytes(5, events.encode(h.event()));
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    private static void upsertLinks(Connection c, Map<Identity, String> links) throws SQLException {
+        if (links.isEmpty()) {
+            return;
+        }
+        List<Map.Entry<Identity, String>> ordered = new ArrayList<>(links.entrySet());
+        ordered.sort(Comparator.comparing((Map.Entry<Identity, String> l) -> l.getKey().kind().apiName())
+                .thenComparing(l -> l.getKey().value()));
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO identity_links(kind, value, profile_id) VALUES (?, ?, ?) "
+                + "ON CONFLICT (kind, value) DO UPDATE SET profile_id = excluded.profile_id")) {
+            for (Map.Entry<Identity, String> l : ordered) {
+                s.setString(1, l.getKey().kind().apiName());
+                s.setString(2, l.getKey().value());
+                s.setString(3, l.getValue());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    private static void recordMerges(Connection c, List<MergeRecord> merges) throws SQLException {
+        if (merges.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO merges(from_id, into_id, kind, value, at, message_id) VALUES (?, ?, ?, ?, ?, ?)");
+                PreparedStatement moveHistory = c.prepareStatement("UPDATE history SET profile_id = ? WHERE profile_id = ?");
+                PreparedStatement moveLinks = c.prepareStatement("UPDATE identity_links SET profile_id = ? WHERE profile_id = ?")) {
+            for (MergeRecord m : merges) {
+                insert.setString(1, m.from());
+                insert.setString(2, m.into());
+                insert.setString(3, m.by().kind().apiName());
+                insert.setString(4, m.by().value());
+                insert.setString(5, m.at().toString());
+                insert.setString(6, m.messageId());
+                insert.addBatch();
+                for (PreparedStatement move : List.of(moveHistory, moveLinks)) {
+                    move.setString(1, m.into());
+                    move.setString(2, m.from());
+                    move.addBatch();
+                }
+            }
+            insert.executeBatch();
+            moveHistory.executeBatch();
+            moveLinks.executeBatch();
+        }
+    }
+
+    private void upsertProfiles(Connection c, List<Profile> upserts) throws SQLException {
+        if (upserts.isEmpty()) {
+            return;
+        }
+        // one row per id (the last upsert wins), in id order: see the class comment
+        Map<String, Profile> byId = new LinkedHashMap<>();
+        upserts.forEach(p -> byId.put(p.id(), p));
+        List<Profile> ordered = new ArrayList<>(byId.values());
+        ordered.sort(Comparator.comparing(Profile::id));
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO profiles(id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body")) {
+            for (Profile p : ordered) {
+                s.setString(1, p.id());
+                // the timeline is derived from history on read (see ProfileStore#get)
+                s.setString(2, profiles.encode(new Profile(p.id(), p.identities(), p.traits(), p.events(), List.of(), p.lastOffset())));
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    private static void deleteProfiles(Connection c, List<String> deletes) throws SQLException {
+        if (deletes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM profiles WHERE id = ANY (?)")) {
+            s.setArray(1, c.createArrayOf("text", deletes.toArray()));
+            s.executeUpdate();
+        }
+    }
+
+    private static void saveOffsets(Connection c, Map<Integer, Long> offsets) throws SQLException {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO partition_offsets(partition, log_offset) VALUES (?, ?) "
+                + "ON CONFLICT (partition) DO UPDATE SET log_offset = excluded.log_offset")) {
+            for (Map.Entry<Integer, Long> o : new java.util.TreeMap<>(offsets).entrySet()) {
+                s.setInt(1, o.getKey());
+                s.setLong(2, o.getValue());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    @Override
+    public long resumeAfter(int partition) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT log_offset FROM partition_offsets WHERE partition = ?")) {
+                s.setInt(1, partition);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : -1L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public long count() {
+        return db.read(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM profiles")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public List<String> ids(String afterId, int limit) {
+        return db.read(c -> {
+            // profiles.id is COLLATE "C" (byte order, as SQLite), whatever the database's locale
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM profiles WHERE id > ? ORDER BY id LIMIT ?")) {
+                s.setString(1, afterId);
+                s.setInt(2, limit);
+                List<String> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public List<MergeRecord> merges(String profileId) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT from_id, into_id, kind, value, at, message_id FROM merges "
+                    + "WHERE from_id = ? OR into_id = ? ORDER BY seq")) {
+                s.setString(1, profileId);
+                s.setString(2, profileId);
+                List<MergeRecord> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        IdentityKind kind = IdentityKind.fromApiName(rs.getString(3))
+                                .orElseThrow(() -> new IllegalStateException("unknown identity kind in merges"));
+                        out.add(new MergeRecord(rs.getString(1), rs.getString(2), new Identity(kind, rs.getString(4)),
+                                Instant.parse(rs.getString(5)), rs.getString(6)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public void clear() {
+        db.write(c -> {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("TRUNCATE profiles, identity_links, history, merges, partition_offsets");
+            }
+            return null;
+        });
+    }
+
+    /** Nothing to release: the pool belongs to the {@link PostgresDatabase}. */
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,152 @@
+package io.tessera.store.postgres;
+
+import io.tessera.delivery.SendKey;
+import io.tessera.delivery.SendLedger;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The send ledger in PostgreSQL (migration {@code V3__send_ledger.sql}): one row per (campaign,
+ * profile) under a primary key, so a second claim — from this node or any other — is refused by
+ * the database ({@code INSERT … ON CONFLICT DO NOTHING} inserts nothing). Each call is one
+ * autocommit statement on a pooled connection: concurrent senders commit in parallel, and
+ * PostgreSQL's own group commit shares WAL flushes between them. Thread-safe; does not own the
+ * {@link PostgresDatabase}.
+ */
+public final class PostgresSendLedger implements SendLedger {
+    private static final String OPEN = "('CLAIMED','COMMITTING')";
+
+    private final PostgresDatabase db;
+
+    public PostgresSendLedger(PostgresDatabase db) {
+        this.db = db;
+    }
+
+    @Override
+    public Claim claim(SendKey key, String messageId, String variant, Instant at) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO send_ledger"
+                    + "(campaign, profile_id, message_id, variant, stage, claimed_at, updated_at) VALUES (?,?,?,?,?,?,?) "
+                    + "ON CONFLICT (campaign, profile_id) DO NOTHING")) {
+                ps.setString(1, key.campaign());
+                ps.setString(2, key.profileId());
+                ps.setString(3, messageId);
+                ps.setString(4, variant);
+                ps.setString(5, Stage.CLAIMED.name());
+                ps.setLong(6, at.toEpochMilli());
+                ps.setLong(7, at.toEpochMilli());
+                return ps.executeUpdate() == 1 ? Claim.CLAIMED : Claim.ALREADY_TAKEN;
+            }
+        });
+    }
+
+    @Override
+    public void committing(SendKey key) {
+        update("UPDATE send_ledger SET stage='COMMITTING' WHERE campaign=? AND profile_id=? AND stage IN " + OPEN, key);
+    }
+
+    @Override
+    public void confirm(SendKey key, Stage stage, String reply, Instant at) {
+        db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE send_ledger SET stage=?, reply=?, updated_at=? WHERE campaign=? AND profile_id=?")) {
+                ps.setString(1, stage.name());
+                ps.setString(2, reply);
+                ps.setLong(3, at.toEpochMilli());
+                ps.setString(4, key.campaign());
+                ps.setString(5, key.profileId());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void release(SendKey key) {
+        update("DELETE FROM send_ledger WHERE campaign=? AND profile_id=? AND stage IN " + OPEN, key);
+    }
+
+    private void update(String sql, SendKey key) {
+        db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, key.campaign());
+                ps.setString(2, key.profileId());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<Pending> unconfirmed(String campaign) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT profile_id, message_id, stage FROM send_ledger "
+                    + "WHERE campaign=? AND stage IN " + OPEN + " ORDER BY profile_id")) {
+                ps.setString(1, campaign);
+                List<Pending> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Pending(new SendKey(campaign, rs.getString(1)), rs.getString(2), Stage.valueOf(rs.getString(3))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public Map<Stage, Long> stages(String campaign) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT stage, count(*) FROM send_ledger WHERE campaign=? GROUP BY stage")) {
+                ps.setString(1, campaign);
+                Map<Stage, Long> out = new EnumMap<>(Stage.class);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(Stage.valueOf(rs.getString(1)), rs.getLong(2));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public int sentSince(String profileId, Instant since) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM send_ledger WHERE profile_id=? "
+                    + "AND claimed_at >= ? AND stage IN ('CLAIMED','COMMITTING','DELIVERED','BOUNCED')")) {
+                ps.setString(1, profileId);
+                ps.setLong(2, since.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getInt(1) : 0;
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<Row> rows(String campaign) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT profile_id, message_id, variant, stage, claimed_at "
+                    + "FROM send_ledger WHERE campaign=? ORDER BY profile_id")) {
+                ps.setString(1, campaign);
+                List<Row> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Row(new SendKey(campaign, rs.getString(1)), rs.getString(2), rs.getString(3),
+                                Stage.valueOf(rs.getString(4)), Instant.ofEpochMilli(rs.getLong(5))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Nothing to release: the pool belongs to the {@link PostgresDatabase}. */
+    @Override
+    public void close() {
+    }
+}
