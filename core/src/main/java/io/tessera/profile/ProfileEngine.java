@@ -127,7 +127,22 @@ public final class ProfileEngine implements EventBatchHandler {
                 l.onChange(change);
             }
         }
+        for (ProfileChangeListener l : listeners) {
+            l.onBatchCommitted(partition, last);
+        }
         notifyAll();
+    }
+
+    /**
+     * Another node owns these partitions now (Kafka rebalance): forget their applied offsets, so a
+     * later assignment resumes from the store, and empty the caches, whose profiles that node may
+     * change from now on.
+     */
+    @Override
+    public synchronized void onPartitionsRevoked(List<Integer> partitions) {
+        partitions.forEach(appliedUpTo::remove);
+        profiles.invalidateAll();
+        links.invalidateAll();
     }
 
     private void commit(BatchApplication work, ProfileCommit commit) {

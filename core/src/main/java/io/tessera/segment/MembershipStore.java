@@ -15,7 +15,18 @@ public interface MembershipStore extends AutoCloseable {
     Map<String, Instant> memberships(String profileId);
 
     /** Appends the changes to the log and updates current memberships, atomically. */
-    void apply(List<MembershipChange> changes);
+    default void apply(List<MembershipChange> changes) {
+        apply(changes, Map.of());
+    }
+
+    /**
+     * Appends the changes to the log, updates current memberships and records, per log partition,
+     * the offset through which the memberships reflect the profile store, all atomically.
+     */
+    void apply(List<MembershipChange> changes, Map<Integer, Long> appliedThrough);
+
+    /** The recorded positions: log partition → offset the memberships reflect (empty before the first). */
+    Map<Integer, Long> appliedThrough();
 
     long count(String segment);
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * catalog: it lives in a bounded LRU and is rebuilt from {@code ProfileStore.history} on a miss,
  * which is also how a restart recovers (memberships and timers are durable; windows are not).
  *
+ * <p><b>Writes and durability.</b> The changes of one profile-engine batch are collected and
+ * written at {@link #onBatchCommitted}: timers in one transaction, then memberships, their log and
+ * the batch's log position ({@link MembershipStore#appliedThrough}) in another; listeners are told
+ * after that. Timers, backfill pages and rescoring write (and flush whatever events of the batch in
+ * hand came before them) at their end. Profiles are committed before their segment writes, so a
+ * crash in between leaves memberships behind the profile store; they are derivable from it:
+ * {@link MembershipRecovery} re-evaluates, at start-up, every profile whose last offset is past the
+ * recorded position. After a failed write the engine stops advancing the position (so the next
+ * start recovers), and drops its cache. While a batch is unwritten, state loaded from the stores
+ * is overlaid with the pending changes, so a miss never reads memberships older than the cache had.
+ *
  * <p><b>Threading.</b> Every method that reads or writes profile state holds {@code lock}; callers
  * are the profile engine's thread ({@link #onProfileChange}), the timer runner and backfills, which
  * take the lock per page so live events interleave. Listeners run under the lock.
@@ -50,7 +62,13 @@ public final class SegmentEngine implements ProfileChangeListener {
     // Writes of one operation (an event, a page of timers, a backfill page), flushed as one
     // transaction per store at its end; only touched under the lock.
     private final List<MembershipChange> pendingChanges = new ArrayList<>();
+    private final Set<String> pendingProfiles = new HashSet<>();
     private final Map<String, Optional<Instant>> pendingTimers = new LinkedHashMap<>();
+    private final Map<Integer, Long> pendingPositions = new HashMap<>();
+    // Set after a failed write: the recorded position must stay where the durable state is.
+    private boolean positionsFrozen;
+    private volatile boolean recovering;
+    private final Map<Integer, Long> heldPositions = new HashMap<>();
 
     public SegmentEngine(ProfileStore profiles, MembershipStore memberships, WindowTimerStore timers,
                          ProfileScores scores, InstantSource clock, int maxCachedProfiles) {
@@ -90,65 +108,86 @@ public final class SegmentEngine implements ProfileChangeListener {
         onProfileChange(change.before(), change.after(), change.cause(), change.mergedAway());
     }
 
-    /** Applies one durable profile change (the profile engine's listener). */
-    public void onProfileChange(Optional<Profile> before, Profile after, LoggedEvent cause, Collection<String> mergedAway) {
+    @Override
+    public void onBatchCommitted(int partition, long lastOffset) {
         lock.lock();
         try {
-            discardUnflushed();
-            Instant now = clock.instant();
-            Event event = cause.event();
-            String why = "event:" + event.messageId();
-            for (String gone : mergedAway) {
-                retire(gone, now, "merge:" + event.messageId());
-            }
-            ProfileWindows w = cache.get(after.id());
-            Set<String> dirty = new HashSet<>();
-            if (w == null || !mergedAway.isEmpty() || !w.tracks(catalog)) {
-                cache.remove(after.id());
-                // On the profile engine's thread the store holds exactly the committed batches, so the
-                // loaded state is consistent with the stored profile's last offset.
-                Profile stored = profiles.get(after.id()).orElse(after);
-                w = load(stored, now, true);
-                // Stored memberships are current except for what this event (and an overdue
-                // timer, see evaluate) can change. A merge, or a store already holding later events of
-                // this batch (whose deliveries will now be skipped), can change anything.
-                if (mergedAway.isEmpty() && stored.lastOffset() <= cause.offset()) {
-                    dirty.addAll(catalog.readingEvent(event.name()));
-                    boolean profileChanged = before.map(b -> !b.traits().equals(after.traits())
-                            || !b.identities().equals(after.identities())).orElse(true);
-                    if (profileChanged) {
-                        catalog.ordered().stream().filter(CompiledSegment::readsProfile).forEach(s -> dirty.add(s.key()));
-                    }
-                } else {
-                    dirty.addAll(catalog.keys());
-                }
-            } else if (cause.offset() > w.appliedThrough) {
-                for (Aggregate a : w.apply(event, now)) {
-                    dirty.addAll(catalog.readingEvent(a.event()));
-                }
-                w.appliedThrough = cause.offset();
-                boolean profileChanged = !w.profile().traits().equals(after.traits())
-                        || !w.profile().identities().equals(after.identities());
-                w.setProfile(after);
-                if (profileChanged) {
-                    catalog.ordered().stream().filter(CompiledSegment::readsProfile).forEach(s -> dirty.add(s.key()));
-                }
-            }
-            if (before.isEmpty()) {
-                dirty.addAll(catalog.keys());
-            }
-            evaluate(w, dirty, now, why);
+            pendingPositions.merge(partition, lastOffset, Math::max);
             flush();
+        } catch (RuntimeException e) {
+            abandon();
+            throw e;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Applies one durable profile change (the profile engine's listener). Its writes are made at
+     * the next {@link #onBatchCommitted} (or the next timer, backfill or rescore operation).
+     */
+    public void onProfileChange(Optional<Profile> before, Profile after, LoggedEvent cause, Collection<String> mergedAway) {
+        lock.lock();
+        try {
+            applyChange(before, after, cause, mergedAway);
+        } catch (RuntimeException e) {
+            abandon();
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void applyChange(Optional<Profile> before, Profile after, LoggedEvent cause, Collection<String> mergedAway) {
+        Instant now = clock.instant();
+        Event event = cause.event();
+        String why = "event:" + event.messageId();
+        for (String gone : mergedAway) {
+            retire(gone, now, "merge:" + event.messageId());
+        }
+        ProfileWindows w = cache.get(after.id());
+        Set<String> dirty = new HashSet<>();
+        if (w == null || !mergedAway.isEmpty() || !w.tracks(catalog)) {
+            cache.remove(after.id());
+            // On the profile engine's thread the store holds exactly the committed batches, so the
+            // loaded state is consistent with the stored profile's last offset.
+            Profile stored = profiles.get(after.id()).orElse(after);
+            w = load(stored, now, true);
+            // Stored memberships are current except for what this event (and an overdue
+            // timer, see evaluate) can change. A merge, or a store already holding later events of
+            // this batch (whose deliveries will now be skipped), can change anything.
+            if (mergedAway.isEmpty() && stored.lastOffset() <= cause.offset()) {
+                dirty.addAll(catalog.readingEvent(event.name()));
+                boolean profileChanged = before.map(b -> !b.traits().equals(after.traits())
+                        || !b.identities().equals(after.identities())).orElse(true);
+                if (profileChanged) {
+                    catalog.ordered().stream().filter(CompiledSegment::readsProfile).forEach(s -> dirty.add(s.key()));
+                }
+            } else {
+                dirty.addAll(catalog.keys());
+            }
+        } else if (cause.offset() > w.appliedThrough) {
+            for (Aggregate a : w.apply(event, now)) {
+                dirty.addAll(catalog.readingEvent(a.event()));
+            }
+            w.appliedThrough = cause.offset();
+            boolean profileChanged = !w.profile().traits().equals(after.traits())
+                    || !w.profile().identities().equals(after.identities());
+            w.setProfile(after);
+            if (profileChanged) {
+                catalog.ordered().stream().filter(CompiledSegment::readsProfile).forEach(s -> dirty.add(s.key()));
+            }
+        }
+        if (before.isEmpty()) {
+            dirty.addAll(catalog.keys());
+        }
+        evaluate(w, dirty, now, why);
     }
 
     /** Fires the window timers due now; returns how many fired. Call again while it returns {@code limit}. */
     public int fireDueTimers(int limit) {
         lock.lock();
         try {
-            discardUnflushed();
             Instant now = clock.instant();
             List<WindowTimerStore.WindowTimer> due = timers.due(now, limit);
             Set<String> timed = new HashSet<>();
@@ -183,7 +222,6 @@ public final class SegmentEngine implements ProfileChangeListener {
     public void evaluatePage(Set<String> segmentKeys, List<String> profileIds, String cause) {
         lock.lock();
         try {
-            discardUnflushed();
             Instant now = clock.instant();
             Set<String> dirty = new HashSet<>();
             segmentKeys.forEach(k -> dirty.addAll(catalog.dependents(k)));
@@ -191,6 +229,9 @@ public final class SegmentEngine implements ProfileChangeListener {
                 windows(id, now).ifPresent(w -> evaluate(w, dirty, now, cause));
             }
             flush();
+        } catch (RuntimeException e) {
+            abandon();
+            throw e;
         } finally {
             lock.unlock();
         }
@@ -200,17 +241,20 @@ public final class SegmentEngine implements ProfileChangeListener {
     public void rescore(Collection<String> profileIds) {
         lock.lock();
         try {
-            discardUnflushed();
             Instant now = clock.instant();
             Set<String> dirty = new HashSet<>();
             catalog.ordered().stream().filter(CompiledSegment::readsScores).forEach(s -> dirty.add(s.key()));
             if (dirty.isEmpty()) {
+                flush();
                 return;
             }
             for (String id : profileIds) {
                 windows(id, now).ifPresent(w -> evaluate(w, dirty, now, "rescore"));
             }
             flush();
+        } catch (RuntimeException e) {
+            abandon();
+            throw e;
         } finally {
             lock.unlock();
         }
@@ -220,7 +264,6 @@ public final class SegmentEngine implements ProfileChangeListener {
     public Optional<Explanation> explain(String segmentKey, String profileId) {
         lock.lock();
         try {
-            discardUnflushed();
             Instant now = clock.instant();
             Optional<CompiledSegment> s = catalog.get(segmentKey);
             Optional<ProfileWindows> w = windows(profileId, now);
@@ -258,7 +301,7 @@ public final class SegmentEngine implements ProfileChangeListener {
     }
 
     private ProfileWindows load(Profile p, Instant now, boolean keep) {
-        ProfileWindows w = new ProfileWindows(p, memberships.memberships(p.id()), timers.scheduled(p.id()));
+        ProfileWindows w = new ProfileWindows(p, storedMemberships(p.id()), storedTimer(p.id()));
         w.track(catalog, catalog.aggregates().isEmpty() ? List.of() : profiles.history(p.id()), now);
         w.appliedThrough = p.lastOffset();
         if (keep) {
@@ -316,7 +359,7 @@ public final class SegmentEngine implements ProfileChangeListener {
 
     private void retire(String profileId, Instant now, String cause) {
         ProfileWindows cached = cache.remove(profileId);
-        Map<String, Instant> current = cached != null ? cached.memberships : memberships.memberships(profileId);
+        Map<String, Instant> current = cached != null ? cached.memberships : storedMemberships(profileId);
         List<MembershipChange> exits = new ArrayList<>();
         for (String key : current.keySet()) {
             int version = catalog.get(key).map(s -> s.definition().version()).orElse(0);
@@ -328,39 +371,96 @@ public final class SegmentEngine implements ProfileChangeListener {
 
     private void publish(List<MembershipChange> changes) {
         pendingChanges.addAll(changes);
+        changes.forEach(c -> pendingProfiles.add(c.profileId()));
     }
 
-    /** Leftovers of an operation that failed before its flush: drop them and the state they came from. */
-    private void discardUnflushed() {
-        if (!pendingChanges.isEmpty() || !pendingTimers.isEmpty()) {
-            pendingChanges.clear();
-            pendingTimers.clear();
-            cache.clear();
+    /** The durable memberships of a profile with the changes not yet written laid over them. */
+    private Map<String, Instant> storedMemberships(String profileId) {
+        Map<String, Instant> m = memberships.memberships(profileId);
+        if (pendingProfiles.contains(profileId)) {
+            m = new HashMap<>(m);
+            for (MembershipChange c : pendingChanges) {
+                if (c.profileId().equals(profileId)) {
+                    if (c.entered()) {
+                        m.put(c.segment(), c.at());
+                    } else {
+                        m.remove(c.segment());
+                    }
+                }
+            }
         }
+        return m;
+    }
+
+    private Optional<Instant> storedTimer(String profileId) {
+        Optional<Instant> pending = pendingTimers.get(profileId);
+        return pending != null ? pending : timers.scheduled(profileId);
+    }
+
+    /** Stops recording log positions while a {@link MembershipRecovery} runs (batches still get written). */
+    void holdPositions() {
+        recovering = true;
     }
 
     /**
-     * Makes the operation's writes durable (one transaction per store), then tells listeners. On
-     * a failure the cache is dropped, so no in-memory state claims what the stores do not hold.
+     * Ends a recovery: records, per partition, the later of {@code recoveredThrough} and the last
+     * batch written meanwhile, unless a write failed since (then the next start recovers again).
+     */
+    void releasePositions(Map<Integer, Long> recoveredThrough) {
+        lock.lock();
+        try {
+            recovering = false;
+            Map<Integer, Long> positions = new HashMap<>(recoveredThrough);
+            heldPositions.forEach((k, v) -> positions.merge(k, v, Math::max));
+            heldPositions.clear();
+            if (!positionsFrozen) {
+                memberships.apply(List.of(), positions);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After a failure mid-operation: nothing in memory may claim what the stores do not hold. */
+    private void abandon() {
+        pendingChanges.clear();
+        pendingProfiles.clear();
+        pendingTimers.clear();
+        pendingPositions.clear();
+        cache.clear();
+        positionsFrozen = true;
+    }
+
+    /**
+     * Makes the pending writes durable (timers, then memberships with the log position), then
+     * tells listeners. On a failure everything pending is abandoned (see {@link #abandon}).
      */
     private void flush() {
         try {
             timers.apply(pendingTimers);
-            if (!pendingChanges.isEmpty()) {
+            if (recovering) {
+                pendingPositions.forEach((k, v) -> heldPositions.merge(k, v, Math::max));
+            }
+            Map<Integer, Long> positions = positionsFrozen || recovering ? Map.of() : Map.copyOf(pendingPositions);
+            if (!pendingChanges.isEmpty() || !positions.isEmpty()) {
                 List<MembershipChange> changes = List.copyOf(pendingChanges);
-                memberships.apply(changes);
+                memberships.apply(changes, positions);
                 pendingChanges.clear();
+                pendingProfiles.clear();
                 pendingTimers.clear();
-                for (MembershipListener l : listeners) {
-                    l.onChanges(changes);
+                pendingPositions.clear();
+                if (!changes.isEmpty()) {
+                    for (MembershipListener l : listeners) {
+                        l.onChanges(changes);
+                    }
                 }
             }
         } catch (RuntimeException e) {
-            cache.clear();
+            abandon();
             throw e;
         } finally {
-            pendingChanges.clear();
             pendingTimers.clear();
+            pendingPositions.clear();
         }
     }
 }

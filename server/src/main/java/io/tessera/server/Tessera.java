@@ -69,6 +69,7 @@ public final class Tessera implements AutoCloseable {
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
     private final io.tessera.server.delivery.DeliveryFeature delivery;
+    private final io.tessera.server.sync.PullFeature pulls;
 
     private EventLog.Subscription subscription;
     private Javalin http;
@@ -96,6 +97,7 @@ public final class Tessera implements AutoCloseable {
         this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
         this.delivery = new io.tessera.server.delivery.DeliveryFeature(config, profiles, ingestor, segments,
                 SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock);
+        this.pulls = new io.tessera.server.sync.PullFeature(new io.tessera.store.sqlite.SqlitePullStore(db), ingestor, clock, json);
         Gauge.builder("tessera.log.queue.depth", log, SqliteEventLog::queuedAppends)
                 .description("appends waiting for the group commit").register(metrics);
     }
@@ -113,6 +115,7 @@ public final class Tessera implements AutoCloseable {
         new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles, settings).register(cfg);
         segments.register(cfg);
         delivery.register(cfg);
+        pulls.register(routes);
         new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
     }
 
@@ -151,6 +154,7 @@ public final class Tessera implements AutoCloseable {
         });
         http.start();
         delivery.start();
+        pulls.start();
         LOG.atInfo().setMessage("Tessera listening").addKeyValue("port", http.port())
                 .addKeyValue("dataDir", config.dataDir().toAbsolutePath()).log();
         return this;
@@ -216,6 +220,7 @@ public final class Tessera implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        pulls.close();
         if (http != null) {
             http.stop();
         }

@@ -78,8 +78,19 @@ class SegmentMembershipPropertyTest {
                 for (int i = 0; i < n; i++) {
                     batch.add(randomEvent(random, clock.instant(), "m" + (messages++)));
                 }
-                for (HistoryProfiles.Change c : profiles.applyBatch(batch)) {
+                List<HistoryProfiles.Change> changes = profiles.applyBatch(batch);
+                for (HistoryProfiles.Change c : changes) {
                     engine.onProfileChange(c.before(), c.after(), c.cause(), List.of());
+                }
+                if (random.nextInt(10) == 0) {
+                    // A crash after the profile commit, before the segment writes of the batch: the
+                    // restarted engine recovers from the profile store.
+                    engine = newEngine(profiles, memberships, timers, clock);
+                    registry = new SegmentRegistry(definitions, memberships, engine, profiles, clock, Runnable::run);
+                    registry.start();
+                    new MembershipRecovery(profiles, memberships, engine).run();
+                } else if (!changes.isEmpty()) {
+                    engine.onBatchCommitted(0, changes.get(changes.size() - 1).cause().offset());
                 }
             } else if (action < 92) {
                 clock.advance(Duration.ofMinutes(random.nextInt(random.nextBoolean() ? 90 : 3000)));
@@ -87,6 +98,8 @@ class SegmentMembershipPropertyTest {
                 engine = newEngine(profiles, memberships, timers, clock);
                 registry = new SegmentRegistry(definitions, memberships, engine, profiles, clock, Runnable::run);
                 registry.start();
+                MembershipRecovery recovery = new MembershipRecovery(profiles, memberships, engine);
+                assertThat(recovery.needed()).as("recovery after a clean stop").isFalse();
             }
             while (engine.fireDueTimers(100) == 100) {
                 // drain

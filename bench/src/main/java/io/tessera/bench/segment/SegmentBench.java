@@ -96,21 +96,22 @@ public final class SegmentBench {
 
     private static void live(SegmentEngine engine, SyntheticProfiles store, int rate, int seconds) throws InterruptedException {
         int total = rate * seconds;
+        long period = 1_000_000_000L / rate;
         long[] eventLatency = new long[total];
-        long[] changeLatency = new long[total];
+        long[] changeLatency = new long[total * 4];
         int[] changes = {0};
         List<Long> timerLateness = java.util.Collections.synchronizedList(new ArrayList<>());
-        long[] scheduled = {0};
+        long begin = System.nanoTime() + 50_000_000L;
         engine.addListener(list -> {
+            long now = System.nanoTime();
             for (MembershipChange c : list) {
                 if (c.cause().startsWith("timer:")) {
                     Instant due = Instant.parse(c.cause().substring(6));
                     timerLateness.add(Math.max(0, java.time.Duration.between(due, c.at()).toMillis()));
-                    break;
+                } else if (c.cause().startsWith("event:live") && changes[0] < changeLatency.length) {
+                    int index = Integer.parseInt(c.cause(), 10, c.cause().length(), 10);
+                    changeLatency[changes[0]++] = now - (begin + index * period);
                 }
-            }
-            if (!list.isEmpty() && list.get(0).cause().startsWith("event:") && changes[0] < changeLatency.length) {
-                changeLatency[changes[0]++] = System.nanoTime() - scheduled[0];
             }
         });
         ScheduledExecutorService timerThread = Executors.newSingleThreadScheduledExecutor();
@@ -120,28 +121,40 @@ public final class SegmentBench {
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
         Random r = new Random(7);
-        long period = 1_000_000_000L / rate;
-        long begin = System.nanoTime();
         int profiles = (int) store.count();
-        for (int i = 0; i < total; i++) {
-            long due = begin + i * period;
-            long wait;
-            while ((wait = due - System.nanoTime()) > 0) {
+        int batches = 0;
+        // Like the embedded log: whatever has arrived since the last batch is the next batch (at
+        // most 1,000 events), applied event by event, then written once at onBatchCommitted.
+        for (int i = 0; i < total; ) {
+            long now = System.nanoTime();
+            int arrived = (int) Math.min(total, Math.max(0, (now - begin) / period + 1));
+            if (arrived <= i) {
+                long wait = begin + i * period - now;
                 if (wait > 200_000) {
                     Thread.sleep(0, 100_000);
                 } else {
                     Thread.onSpinWait();
                 }
+                continue;
             }
-            int p = r.nextInt(profiles);
-            Event e = Event.track("live" + i, "u" + p, SyntheticProfiles.NAMES.get(r.nextInt(SyntheticProfiles.NAMES.size())),
-                    Map.of("revenue", r.nextInt(100), "category", SyntheticProfiles.CATEGORIES.get(r.nextInt(4))), Instant.now());
-            Optional<Profile> before = store.get(SyntheticProfiles.id(p));
-            Profile after = store.append(p, e, i);
-            scheduled[0] = due;
-            engine.onProfileChange(before, after, new LoggedEvent(0, i, e), List.of());
-            eventLatency[i] = System.nanoTime() - due;
+            int end = Math.min(arrived, i + 1000);
+            for (int k = i; k < end; k++) {
+                int p = r.nextInt(profiles);
+                Event e = Event.track("live" + k, "u" + p, SyntheticProfiles.NAMES.get(r.nextInt(SyntheticProfiles.NAMES.size())),
+                        Map.of("revenue", r.nextInt(100), "category", SyntheticProfiles.CATEGORIES.get(r.nextInt(4))), Instant.now());
+                Optional<Profile> before = store.get(SyntheticProfiles.id(p));
+                Profile after = store.append(p, e, k);
+                engine.onProfileChange(before, after, new LoggedEvent(0, k, e), List.of());
+            }
+            engine.onBatchCommitted(0, end - 1);
+            long done = System.nanoTime();
+            for (int k = i; k < end; k++) {
+                eventLatency[k] = done - (begin + k * period);
+            }
+            batches++;
+            i = end;
         }
+        System.out.printf("live: %d engine batches, %.0f events per batch on average%n", batches, total / (double) batches);
         double elapsed = (System.nanoTime() - begin) / 1e9;
         timerThread.shutdown();
         timerThread.awaitTermination(10, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package io.tessera.server.segment;
 import io.javalin.config.JavalinConfig;
 import io.tessera.profile.ProfileEngine;
 import io.tessera.profile.ProfileStore;
+import io.tessera.segment.MembershipRecovery;
 import io.tessera.segment.ModelScores;
 import io.tessera.segment.SegmentEngine;
 import io.tessera.segment.SegmentRegistry;
@@ -43,6 +44,9 @@ public final class SegmentFeature implements AutoCloseable {
         this.engine = new SegmentEngine(profiles, memberships, timers, new ModelScores(), clock, 200_000);
         this.registry = new SegmentRegistry(definitions, memberships, engine, profiles, clock, backfills);
         registry.start();
+        // Before the log is delivered: memberships behind the profile store (a crash between a
+        // profile commit and its segment writes) are re-evaluated first, in the background.
+        backfills.execute(new MembershipRecovery(profiles, memberships, engine));
         profileEngine.addListener(engine);
         this.timerRunner = new WindowTimerRunner(engine, Duration.ofMillis(200));
         this.routes = new SegmentRoutes(registry, engine, memberships, profiles);

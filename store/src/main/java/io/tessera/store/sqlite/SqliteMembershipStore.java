@@ -16,8 +16,9 @@ import java.util.Map;
 
 /**
  * Segment memberships in SQLite: {@code segment_member} (current members, keyed by segment then
- * profile, so members pages and counts are index range scans) and {@code segment_membership_log}
- * (every enter and exit with its cause). Thread-safe (synchronized).
+ * profile, so members pages and counts are index range scans), {@code segment_membership_log}
+ * (every enter and exit with its cause) and {@code segment_position} (the log offset per
+ * partition the memberships reflect, written in the same transaction). Thread-safe (synchronized).
  */
 public final class SqliteMembershipStore implements MembershipStore {
     private final Connection db;
@@ -28,6 +29,7 @@ public final class SqliteMembershipStore implements MembershipStore {
     private final PreparedStatement count;
     private final PreparedStatement members;
     private final PreparedStatement changes;
+    private final PreparedStatement position;
 
     public SqliteMembershipStore(Path dbFile) {
         this.db = SegmentSqlite.open(dbFile,
@@ -36,7 +38,8 @@ public final class SqliteMembershipStore implements MembershipStore {
                 "CREATE INDEX IF NOT EXISTS segment_member_profile ON segment_member(profile_id)",
                 "CREATE TABLE IF NOT EXISTS segment_membership_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, segment TEXT NOT NULL, "
                         + "version INTEGER NOT NULL, profile_id TEXT NOT NULL, entered INTEGER NOT NULL, at INTEGER NOT NULL, cause TEXT NOT NULL)",
-                "CREATE INDEX IF NOT EXISTS segment_membership_log_profile ON segment_membership_log(profile_id, seq)");
+                "CREATE INDEX IF NOT EXISTS segment_membership_log_profile ON segment_membership_log(profile_id, seq)",
+                "CREATE TABLE IF NOT EXISTS segment_position (log_partition INTEGER PRIMARY KEY, applied_through INTEGER NOT NULL)");
         try {
             ofProfile = db.prepareStatement("SELECT segment, since FROM segment_member WHERE profile_id = ?");
             enter = db.prepareStatement("INSERT OR REPLACE INTO segment_member(segment, profile_id, since) VALUES (?, ?, ?)");
@@ -44,6 +47,8 @@ public final class SqliteMembershipStore implements MembershipStore {
             log = db.prepareStatement("INSERT INTO segment_membership_log(segment, version, profile_id, entered, at, cause) VALUES (?, ?, ?, ?, ?, ?)");
             count = db.prepareStatement("SELECT COUNT(*) FROM segment_member WHERE segment = ?");
             members = db.prepareStatement("SELECT profile_id, since FROM segment_member WHERE segment = ? AND profile_id > ? ORDER BY profile_id LIMIT ?");
+            position = db.prepareStatement("INSERT INTO segment_position(log_partition, applied_through) VALUES (?, ?) "
+                    + "ON CONFLICT(log_partition) DO UPDATE SET applied_through = excluded.applied_through");
             changes = db.prepareStatement("SELECT segment, version, profile_id, entered, at, cause FROM segment_membership_log WHERE profile_id = ? ORDER BY seq");
         } catch (SQLException e) {
             throw SegmentSqlite.failure("prepare", e);
@@ -71,8 +76,13 @@ public final class SqliteMembershipStore implements MembershipStore {
     }
 
     @Override
-    public synchronized void apply(List<MembershipChange> list) {
+    public synchronized void apply(List<MembershipChange> list, Map<Integer, Long> appliedThrough) {
         SegmentSqlite.inTransaction(db, "apply membership changes", () -> {
+            for (var p : appliedThrough.entrySet()) {
+                position.setInt(1, p.getKey());
+                position.setLong(2, p.getValue());
+                position.executeUpdate();
+            }
             for (MembershipChange c : list) {
                 if (c.entered()) {
                     enter.setString(1, c.segment());
@@ -93,6 +103,20 @@ public final class SqliteMembershipStore implements MembershipStore {
                 log.executeUpdate();
             }
         });
+    }
+
+    @Override
+    public synchronized Map<Integer, Long> appliedThrough() {
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT log_partition, applied_through FROM segment_position")) {
+            Map<Integer, Long> out = new HashMap<>();
+            while (rs.next()) {
+                out.put(rs.getInt(1), rs.getLong(2));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("read positions", e);
+        }
     }
 
     @Override
