@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
         description = "Self-hosted engine for real-time email personalization.",
         subcommands = {Main.Serve.class, Main.Demo.class, Main.Import.class, Main.Rebuild.class,
                 io.tessera.server.cli.DedupeCommand.class,
-                io.tessera.server.cli.RenderCommand.class, io.tessera.server.cli.TemplatesCommand.class})
+                io.tessera.server.cli.RenderCommand.class, io.tessera.server.cli.TemplatesCommand.class,
+                io.tessera.server.cli.BouncesCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -92,7 +92,7 @@ final class SecretsFile {
         return p.getProperty(property);
     }
 
-    private static void write(Path file, Properties p) throws IOException {
+    static void write(Path file, Properties p) throws IOException {
         Path tmp = file.resolveSibling(FILE + ".tmp");
         Files.deleteIfExists(tmp);
         try {

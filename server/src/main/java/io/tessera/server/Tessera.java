@@ -69,6 +69,9 @@ public final class Tessera implements AutoCloseable {
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
     private final io.tessera.server.delivery.DeliveryFeature delivery;
+    private final io.tessera.tracking.TrackingToken tokens;
+    private final io.tessera.server.opentime.OpenTimeFeature openTime;
+    private EventLog.Subscription openTimeSubscription;
     private final io.tessera.server.sync.PullFeature pulls;
 
     private EventLog.Subscription subscription;
@@ -97,6 +100,10 @@ public final class Tessera implements AutoCloseable {
         this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
         this.delivery = new io.tessera.server.delivery.DeliveryFeature(config, profiles, ingestor, segments,
                 SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock);
+        this.tokens = new io.tessera.tracking.TrackingToken(SigningKeyRing.load(config), clock);
+        this.openTime = new io.tessera.server.opentime.OpenTimeFeature(config::setting, ConfigLoader::duration, profiles,
+                id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
+                tokens, clock, metrics);
         this.pulls = new io.tessera.server.sync.PullFeature(new io.tessera.store.sqlite.SqlitePullStore(db), ingestor, clock, json);
         Gauge.builder("tessera.log.queue.depth", log, SqliteEventLog::queuedAppends)
                 .description("appends waiting for the group commit").register(metrics);
@@ -115,7 +122,9 @@ public final class Tessera implements AutoCloseable {
         new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles, settings).register(cfg);
         segments.register(cfg);
         delivery.register(cfg);
+        openTime.register(routes);
         pulls.register(routes);
+        new io.tessera.server.delivery.SubscriptionRoutes(ingestor, profiles, clock).register(routes);
         new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
     }
 
@@ -128,6 +137,7 @@ public final class Tessera implements AutoCloseable {
         if (subscription == null && !config.setting("profiles.enabled").map("false"::equalsIgnoreCase).orElse(false)) {
             subscription = log.subscribe(engine);
             dictionarySubscription = log.subscribe(new DictionaryBuilder(dictionary));
+            openTimeSubscription = log.subscribe(openTime.logReader());
             Gauge.builder("tessera.profiles.lag", subscription, EventLog.Subscription::lag)
                     .description("events appended but not yet applied to profiles").register(metrics);
         }
@@ -197,6 +207,20 @@ public final class Tessera implements AutoCloseable {
         return quarantine;
     }
 
+    /** The signer of every tracking and open-time URL. */
+    public io.tessera.tracking.TrackingToken tokens() {
+        return tokens;
+    }
+
+    public io.tessera.server.opentime.OpenTimeFeature openTime() {
+        return openTime;
+    }
+
+    /** Where links in mail point: {@code server.public-url}, else this node's local HTTP address. */
+    public String publicUrl() {
+        return config.setting("server.public-url").orElseGet(() -> "http://localhost:" + port());
+    }
+
     public EventLog log() {
         return log;
     }
@@ -227,7 +251,9 @@ public final class Tessera implements AutoCloseable {
         if (subscription != null) {
             subscription.close();
             dictionarySubscription.close();
+            openTimeSubscription.close();
         }
+        openTime.close();
         log.close();
         delivery.close();
         segments.close();

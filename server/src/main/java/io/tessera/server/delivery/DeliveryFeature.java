@@ -95,7 +95,7 @@ public final class DeliveryFeature implements AutoCloseable {
         this.dispatcher = new CampaignDispatcher(ledger, suppressions, mailer,
                 new ContentMessageRenderer(templates, clock, new RenderErrors()), profiles::get,
                 new MembershipSegmentMembers(segments.memberships()), links, clock, messageIdDomain, workers, 3,
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2), new ProfileBounceEvents(ingestor, profiles));
         CampaignDispatcher.Reconciliation r = dispatcher.reconcileAll();
         if (r.released() + r.verified() + r.assumed() > 0) {
             LOG.info("send ledger reconciled after restart: {} released, {} verified, {} assumed sent",
@@ -132,6 +132,16 @@ public final class DeliveryFeature implements AutoCloseable {
         }
         return EmailLint.fallbackCoverage(t.get()).stream()
                 .map(f -> ref.key() + "@" + t.get().version() + ": " + f.message()).toList();
+    }
+
+    /** The send ledger, for features that attribute outcomes to sends (bounces, complaints). */
+    public SqliteSendLedger ledger() {
+        return ledger;
+    }
+
+    /** The suppression list every send checks. */
+    public SqliteSuppressionList suppressions() {
+        return suppressions;
     }
 
     CampaignStore campaigns() {
