@@ -55,7 +55,7 @@ public final class Tessera implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DrainGate gate = new DrainGate();
 
-    private final SqliteEventLog log;
+    private final EventLog log;
     private final SqliteProfileStore profiles;
     private final SqliteQuarantineStore quarantine;
     private final QualityChecks quality;
@@ -82,7 +82,7 @@ public final class Tessera implements AutoCloseable {
     public Tessera(TesseraConfig configured) {
         this.config = SecretsFile.complete(configured);
         var db = config.dataDir().resolve("tessera.db");
-        this.log = new SqliteEventLog(config.dataDir().resolve("events.db"));
+        this.log = io.tessera.server.cluster.Deployment.of(config::setting).openLog(config.dataDir());
         this.profiles = new SqliteProfileStore(db);
         this.quarantine = new SqliteQuarantineStore(db);
         this.engine = new ProfileEngine(profiles, clock);
@@ -105,8 +105,10 @@ public final class Tessera implements AutoCloseable {
                 id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
                 tokens, clock, metrics);
         this.pulls = new io.tessera.server.sync.PullFeature(new io.tessera.store.sqlite.SqlitePullStore(db), ingestor, clock, json);
-        Gauge.builder("tessera.log.queue.depth", log, SqliteEventLog::queuedAppends)
-                .description("appends waiting for the group commit").register(metrics);
+        if (log instanceof SqliteEventLog embedded) {
+            Gauge.builder("tessera.log.queue.depth", embedded, SqliteEventLog::queuedAppends)
+                    .description("appends waiting for the group commit").register(metrics);
+        }
     }
 
     /** Registers every feature's routes; one line per feature. */
@@ -117,6 +119,7 @@ public final class Tessera implements AutoCloseable {
         routes.before("/api/*", admin::check);
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
+        new io.tessera.server.ingest.SnippetRoutes().register(routes);
         new io.tessera.server.ingest.HookRoutes(new io.tessera.store.sqlite.SqliteHookSourceStore(config.dataDir().resolve("tessera.db")), ingestor, clock, gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
         new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles, settings).register(cfg);
@@ -214,6 +217,22 @@ public final class Tessera implements AutoCloseable {
 
     public io.tessera.server.opentime.OpenTimeFeature openTime() {
         return openTime;
+    }
+
+    /** Blocks until the open-time catalog and interactions have read everything appended so far. */
+    public boolean awaitOpenTimeCurrent(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (openTimeSubscription != null && openTimeSubscription.lag() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    public InstantSource clock() {
+        return clock;
     }
 
     /** Where links in mail point: {@code server.public-url}, else this node's local HTTP address. */
