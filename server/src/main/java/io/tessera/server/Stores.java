@@ -12,6 +12,7 @@ import io.tessera.quality.DataDictionary;
 import io.tessera.quality.QualitySettingsStore;
 import io.tessera.quality.QuarantineStore;
 import io.tessera.quality.TrackingPlanStore;
+import io.tessera.quality.dedupe.DedupeReviewQueue;
 import io.tessera.segment.MembershipStore;
 import io.tessera.segment.SegmentDefinitionStore;
 import io.tessera.segment.WindowTimerStore;
@@ -20,6 +21,7 @@ import io.tessera.server.cluster.Deployment;
 import io.tessera.store.postgres.PostgresCampaignStore;
 import io.tessera.store.postgres.PostgresDataDictionary;
 import io.tessera.store.postgres.PostgresDatabase;
+import io.tessera.store.postgres.PostgresDedupeReviewQueue;
 import io.tessera.store.postgres.PostgresHookSourceStore;
 import io.tessera.store.postgres.PostgresMembershipStore;
 import io.tessera.store.postgres.PostgresOutbox;
@@ -35,6 +37,7 @@ import io.tessera.store.postgres.PostgresTrackingPlanStore;
 import io.tessera.store.postgres.PostgresWindowTimerStore;
 import io.tessera.store.sqlite.SqliteCampaignStore;
 import io.tessera.store.sqlite.SqliteDataDictionary;
+import io.tessera.store.sqlite.SqliteDedupeReviewQueue;
 import io.tessera.store.sqlite.SqliteHookSourceStore;
 import io.tessera.store.sqlite.SqliteMembershipStore;
 import io.tessera.store.sqlite.SqliteOutbox;
@@ -164,6 +167,10 @@ public final class Stores implements AutoCloseable {
 
     public PullStore pulls() {
         return store(PullStore.class, SqlitePullStore::new, PostgresPullStore::new);
+    }
+
+    public DedupeReviewQueue dedupeReviews() {
+        return store(DedupeReviewQueue.class, SqliteDedupeReviewQueue::new, PostgresDedupeReviewQueue::new);
     }
 
     private synchronized <T> T store(Class<T> port, Function<Path, ? extends T> sqlite, Function<PostgresDatabase, ? extends T> pg) {

@@ -66,9 +66,11 @@ public final class Tessera implements AutoCloseable {
     private final TrackingPlans plans;
     private final QualitySettingsStore settingsStore;
     private final NormalizationSettings settings;
+    private final io.tessera.quality.dedupe.DedupeReviewQueue reviewQueue;
     private final ProfileEngine engine;
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
+    private final io.tessera.server.delivery.DeliveryFeature delivery;
     private final io.tessera.tracking.TrackingToken tokens;
     private final io.tessera.server.opentime.OpenTimeFeature openTime;
     private EventLog.Subscription openTimeSubscription;
@@ -86,7 +88,7 @@ public final class Tessera implements AutoCloseable {
         this.log = deployment.openLog(config.dataDir());
         this.profiles = stores.profiles();
         this.quarantine = stores.quarantine();
-        this.engine = new ProfileEngine(profiles, clock);
+        this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting));
         this.segments = new io.tessera.server.segment.SegmentFeature(stores.memberships(), stores.windowTimers(),
                 stores.segmentDefinitions(), profiles, engine, clock);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
@@ -95,11 +97,14 @@ public final class Tessera implements AutoCloseable {
         this.plans = new TrackingPlans(planStore, quality);
         this.settingsStore = stores.qualitySettings();
         this.settings = new NormalizationSettings(settingsStore, quality);
+        this.reviewQueue = stores.dedupeReviews();
         TesseraConfig.Ingest i = config.ingest();
         TrackingApiParser parser = new TrackingApiParser(
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
                 clock, () -> UUID.randomUUID().toString());
         this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
+        this.delivery = new io.tessera.server.delivery.DeliveryFeature(config, profiles, ingestor, segments,
+                SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock);
         this.tokens = new io.tessera.tracking.TrackingToken(SigningKeyRing.load(config), clock);
         this.openTime = new io.tessera.server.opentime.OpenTimeFeature(config::setting, ConfigLoader::duration, profiles,
                 id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
@@ -122,8 +127,12 @@ public final class Tessera implements AutoCloseable {
         new io.tessera.server.ingest.SnippetRoutes().register(routes);
         new io.tessera.server.ingest.HookRoutes(stores.hookSources(), ingestor, clock, gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
-        new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles, settings).register(cfg);
+        new io.tessera.server.profile.MergeRoutes(profiles, engine).register(routes);
+        new io.tessera.server.quality.DedupeRoutes(new io.tessera.quality.dedupe.ProfileDedupe(profiles, log, reviewQueue, clock,
+                io.tessera.server.profile.ProfileConfig.options(config::setting).mergeDifferentUserIds())).register(routes);
+        new QualityRoutes(plans, quality, quarantine, log, dictionary, settings).register(cfg);
         segments.register(cfg);
+        delivery.register(cfg);
         openTime.register(routes);
         pulls.register(routes);
         new io.tessera.server.delivery.SubscriptionRoutes(ingestor, profiles, clock).register(routes);
@@ -165,6 +174,7 @@ public final class Tessera implements AutoCloseable {
             routes(cfg, errors);
         });
         http.start();
+        delivery.start();
         pulls.start();
         LOG.atInfo().setMessage("Tessera listening").addKeyValue("port", http.port())
                 .addKeyValue("dataDir", config.dataDir().toAbsolutePath()).log();
@@ -182,6 +192,14 @@ public final class Tessera implements AutoCloseable {
 
     public TesseraConfig config() {
         return config;
+    }
+
+    public io.tessera.server.delivery.DeliveryFeature delivery() {
+        return delivery;
+    }
+
+    public io.tessera.server.segment.SegmentFeature segments() {
+        return segments;
     }
 
     public Ingestor ingestor() {
@@ -264,6 +282,7 @@ public final class Tessera implements AutoCloseable {
         }
         openTime.close();
         log.close();
+        delivery.close();
         segments.close();
         stores.close();
         metrics.close();
