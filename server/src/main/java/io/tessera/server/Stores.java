@@ -5,6 +5,7 @@ import io.tessera.delivery.Outbox;
 import io.tessera.delivery.SendLedger;
 import io.tessera.delivery.SuppressionList;
 import io.tessera.delivery.campaign.CampaignStore;
+import io.tessera.delivery.campaign.TriggerQueue;
 import io.tessera.ingest.hook.HookSourceStore;
 import io.tessera.ingest.pull.PullStore;
 import io.tessera.profile.ProfileStore;
@@ -33,6 +34,7 @@ import io.tessera.store.postgres.PostgresSegmentDefinitionStore;
 import io.tessera.store.postgres.PostgresSendLedger;
 import io.tessera.store.postgres.PostgresSuppressionList;
 import io.tessera.store.postgres.PostgresTemplateStore;
+import io.tessera.store.postgres.PostgresTriggerQueue;
 import io.tessera.store.postgres.PostgresTrackingPlanStore;
 import io.tessera.store.postgres.PostgresWindowTimerStore;
 import io.tessera.store.sqlite.SqliteCampaignStore;
@@ -49,6 +51,7 @@ import io.tessera.store.sqlite.SqliteSegmentDefinitionStore;
 import io.tessera.store.sqlite.SqliteSendLedger;
 import io.tessera.store.sqlite.SqliteSuppressionList;
 import io.tessera.store.sqlite.SqliteTemplateStore;
+import io.tessera.store.sqlite.SqliteTriggerQueue;
 import io.tessera.store.sqlite.SqliteTrackingPlanStore;
 import io.tessera.store.sqlite.SqliteWindowTimerStore;
 import java.nio.file.Path;
@@ -167,6 +170,10 @@ public final class Stores implements AutoCloseable {
 
     public PullStore pulls() {
         return store(PullStore.class, SqlitePullStore::new, PostgresPullStore::new);
+    }
+
+    public TriggerQueue triggerQueue() {
+        return store(TriggerQueue.class, SqliteTriggerQueue::new, PostgresTriggerQueue::new);
     }
 
     public DedupeReviewQueue dedupeReviews() {
