@@ -30,6 +30,7 @@ public final class SqliteMembershipStore implements MembershipStore {
     private final PreparedStatement members;
     private final PreparedStatement changes;
     private final PreparedStatement position;
+    private final PreparedStatement ofProfiles;
 
     public SqliteMembershipStore(Path dbFile) {
         this.db = SegmentSqlite.open(dbFile,
@@ -49,6 +50,8 @@ public final class SqliteMembershipStore implements MembershipStore {
             members = db.prepareStatement("SELECT profile_id, since FROM segment_member WHERE segment = ? AND profile_id > ? ORDER BY profile_id LIMIT ?");
             position = db.prepareStatement("INSERT INTO segment_position(log_partition, applied_through) VALUES (?, ?) "
                     + "ON CONFLICT(log_partition) DO UPDATE SET applied_through = excluded.applied_through");
+            ofProfiles = db.prepareStatement("SELECT profile_id, segment, since FROM segment_member "
+                    + "WHERE profile_id IN (SELECT value FROM json_each(?))");
             changes = db.prepareStatement("SELECT segment, version, profile_id, entered, at, cause FROM segment_membership_log WHERE profile_id = ? ORDER BY seq");
         } catch (SQLException e) {
             throw SegmentSqlite.failure("prepare", e);
@@ -67,6 +70,22 @@ public final class SqliteMembershipStore implements MembershipStore {
             try (ResultSet rs = ofProfile.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("read memberships", e);
+        }
+    }
+
+    @Override
+    public synchronized Map<String, Map<String, Instant>> memberships(java.util.Collection<String> profileIds) {
+        try {
+            ofProfiles.setString(1, SegmentSqlite.jsonArray(profileIds));
+            Map<String, Map<String, Instant>> out = new HashMap<>();
+            try (ResultSet rs = ofProfiles.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)));
                 }
             }
             return out;
