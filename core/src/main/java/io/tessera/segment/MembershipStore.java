@@ -48,6 +48,15 @@ public interface MembershipStore extends AutoCloseable {
     /** The enter/exit log of one profile, oldest first. */
     List<MembershipChange> changes(String profileId);
 
+    /** Changes from the log after sequence number {@code seq}, oldest first (the webhook feed). */
+    List<LoggedChange> changesAfter(long seq, int limit);
+
+    /** The sequence number of the latest logged change (0 when none). */
+    long latestChange();
+
+    /** A change with its position in the membership log. */
+    record LoggedChange(long seq, MembershipChange change) {}
+
     /** Forgets a deleted segment's members and log. */
     void removeSegment(String segment);
 

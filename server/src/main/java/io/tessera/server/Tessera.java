@@ -68,6 +68,7 @@ public final class Tessera implements AutoCloseable {
     private final ProfileEngine engine;
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
+    private final io.tessera.server.webhook.WebhookFeature webhooks;
 
     private EventLog.Subscription subscription;
     private Javalin http;
@@ -82,6 +83,7 @@ public final class Tessera implements AutoCloseable {
         this.quarantine = new SqliteQuarantineStore(db);
         this.engine = new ProfileEngine(profiles, clock);
         this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock);
+        this.webhooks = new io.tessera.server.webhook.WebhookFeature(db, java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = new SqliteTrackingPlanStore(db);
         this.dictionary = new SqliteDataDictionary(db);
@@ -109,6 +111,7 @@ public final class Tessera implements AutoCloseable {
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
         new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles, settings).register(cfg);
         segments.register(cfg);
+        webhooks.register(cfg);
         new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
     }
 
@@ -211,6 +214,7 @@ public final class Tessera implements AutoCloseable {
             dictionarySubscription.close();
         }
         log.close();
+        webhooks.close();
         segments.close();
         profiles.close();
         quarantine.close();

@@ -65,6 +65,11 @@ public final class SegmentFeature implements AutoCloseable {
         return engine;
     }
 
+    /** The durable membership log, for webhook and campaign feeds. */
+    public SqliteMembershipStore memberships() {
+        return memberships;
+    }
+
     public SegmentRegistry registry() {
         return registry;
     }

@@ -186,6 +186,34 @@ public final class SqliteMembershipStore implements MembershipStore {
     }
 
     @Override
+    public synchronized List<LoggedChange> changesAfter(long seq, int limit) {
+        try (PreparedStatement q = db.prepareStatement("SELECT seq, segment, version, profile_id, entered, at, cause "
+                + "FROM segment_membership_log WHERE seq > ? ORDER BY seq LIMIT ?")) {
+            q.setLong(1, seq);
+            q.setInt(2, limit);
+            List<LoggedChange> out = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new LoggedChange(rs.getLong(1), new MembershipChange(rs.getString(2), rs.getInt(3), rs.getString(4),
+                            rs.getInt(5) == 1, Instant.ofEpochMilli(rs.getLong(6)), rs.getString(7))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("changes after", e);
+        }
+    }
+
+    @Override
+    public synchronized long latestChange() {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM segment_membership_log")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("latest change", e);
+        }
+    }
+
+    @Override
     public synchronized void removeSegment(String segment) {
         try (PreparedStatement a = db.prepareStatement("DELETE FROM segment_member WHERE segment = ?");
              PreparedStatement b = db.prepareStatement("DELETE FROM segment_membership_log WHERE segment = ?")) {
