@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * <p>Implementation notes: every block variant, default body and fallback is wrapped in marker
  * comments ({@code <!--tessera:b:KEY:PART-->} … {@code <!--tessera:e-->}) and put into the layout's
  * {@code {{ blocks }}} slot; the whole document is compiled by mjml4j in one pass (so every
- * section gets the same responsive and Outlook scaffolding), then cut at the markers. Each piece is
+ * section gets the same responsive and Outlook scaffolding), then prepared once by {@link HtmlPreparer}
+ * (CSS inlined, links and the preheader/pixel slots marked) and cut at the markers. Each piece is
  * parsed by the email Liquid dialect (strict, contextually auto-escaped). A problem anywhere
  * refuses the version with every reason found.
  */
@@ -74,6 +75,7 @@ public final class EmailCompiler {
         } else {
             html = source;
         }
+        html = HtmlPreparer.prepare(html);
         LiquidTemplate subject = text("subject", t.subject(), problems);
         LiquidTemplate preheader = text("preheader", t.preheader(), problems);
         Map<String, EmailTemplate.Block> blocks = t.blocksByKey();

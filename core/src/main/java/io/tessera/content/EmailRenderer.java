@@ -79,7 +79,7 @@ public final class EmailRenderer {
             }
         }
         String body = html.toString();
-        HtmlFinisher.Finished finished = finisher.finish(body, preheader, tracking, request.profile().id(),
+        HtmlFinisher.Finished finished = finisher.finish(body, clean(preheader), tracking, request.profile().id(),
                 request.messageId(), now);
         problems.addAll(finished.problems());
         String templateText = stripDataSpans(subject);

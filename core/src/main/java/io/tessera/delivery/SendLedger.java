@@ -46,6 +46,12 @@ public interface SendLedger extends AutoCloseable {
     /** Every row for a campaign, by profile id (for stats). */
     List<Row> rows(String campaign);
 
+    /** Skipped rows of a campaign counted by skip code (holdout, suppressed_unsubscribe, unsubscribed_topic …): for stats. */
+    Map<String, Long> skipReasons(String campaign);
+
+    /** The row of the message with this Message-ID (without angle brackets): how a DSN or webhook finds its campaign and profile. */
+    java.util.Optional<Row> findByMessageId(String messageId);
+
     @Override
     void close();
 

@@ -133,6 +133,18 @@ public final class ProfileEngine implements EventBatchHandler {
         notifyAll();
     }
 
+    /**
+     * Another node owns these partitions now (Kafka rebalance): forget their applied offsets, so a
+     * later assignment resumes from the store, and empty the caches, whose profiles that node may
+     * change from now on.
+     */
+    @Override
+    public synchronized void onPartitionsRevoked(List<Integer> partitions) {
+        partitions.forEach(appliedUpTo::remove);
+        profiles.invalidateAll();
+        links.invalidateAll();
+    }
+
     private void commit(BatchApplication work, ProfileCommit commit) {
         try {
             store.commit(commit);

@@ -69,7 +69,7 @@ class EmailRendererTest {
             Document doc = Jsoup.parse(m.html());
             assertThat(doc.select("h1").attr("style")).isEqualTo("font-weight: bold;");
             assertThat(doc.select("p").get(0).attr("style")).isEqualTo("color: #333;");
-            assertThat(doc.select("p.cta").attr("style")).isEqualTo("color: red;font-weight: bold;color: #333;margin:0");
+            assertThat(doc.select("p.cta").attr("style")).isEqualTo("color: #333;font-weight: bold;color: red;margin:0");
             assertThat(doc.select("a").attr("style")).isEmpty();
             assertThat(doc.select("style").html()).contains("@media");
         }
@@ -161,6 +161,62 @@ class EmailRendererTest {
         assertThat(doc.select("a:contains(Unsubscribe)").attr("href")).startsWith("https://t.example.com/t/u/");
         assertThat(doc.select("p").first().attr("style")).contains("color: #333");
         assertThat(m.text()).contains("Shop (https://t.example.com/t/c/");
+    }
+
+    @Test
+    void linksRepeatedByALoopInsideATableAreEachTrackedAndStyledOnceAtCompileTime() {
+        String layout = """
+                <html><head><style>a { color: #c00; } td.item { padding: 4px; }</style></head>
+                <body><table>{{ blocks }}</table></body></html>""";
+        CompiledEmail email = compile(html("Hi", layout, block("items",
+                "{% for p in items %}<tr><td class=\"item\"><a href=\"{{ p.url }}\">{{ p.title }}</a></td></tr>{% endfor %}"
+                        + "<tr><td><a href=\"https://shop.example.com/help\" data-notrack>help</a></td></tr>", "",
+                new EmailTemplate.Input("items", "recommendations", Optional.empty()))));
+        List<Map<String, Object>> items = List.of(Map.of("url", "https://shop.example.com/a?x=1&y=2", "title", "A & B"),
+                Map.of("url", "javascript:alert(1)", "title", "C"), Map.of("url", "https://shop.example.com/c", "title", "D"));
+        RenderedMessage m = rendered(renderer.render(email, new EmailRenderer.Request(profile("p1", Map.of()), Map.of(),
+                Map.of("recommendations", items), "m1")));
+        Document doc = Jsoup.parse(m.html());
+        List<String> hrefs = doc.select("td.item a").eachAttr("href");
+        assertThat(hrefs).hasSize(3);
+        assertThat(hrefs.get(0)).startsWith("https://t.example.com/t/c/").endsWith("?u=https%3A%2F%2Fshop.example.com%2Fa%3Fx%3D1%26y%3D2");
+        String token = hrefs.get(0).substring("https://t.example.com/t/c/".length(), hrefs.get(0).indexOf('?'));
+        assertThat(TOKENS.verify(token, TrackingToken.Purpose.CLICK, "https://shop.example.com/a?x=1&y=2"))
+                .isInstanceOf(TrackingToken.Verdict.Valid.class);
+        assertThat(hrefs.get(1)).isEqualTo("about:invalid#blocked"); // escaped at render, never tracked
+        assertThat(hrefs.get(2)).startsWith("https://t.example.com/t/c/");
+        assertThat(doc.select("td.item")).allSatisfy(td -> assertThat(td.attr("style")).isEqualTo("padding: 4px;"));
+        assertThat(doc.select("a")).allSatisfy(a -> assertThat(a.attr("style")).isEqualTo("color: #c00;"));
+        Element help = doc.select("a:contains(help)").first();
+        assertThat(help.attr("href")).isEqualTo("https://shop.example.com/help");
+        assertThat(help.hasAttr("data-notrack")).isFalse();
+        assertThat(m.html()).doesNotContain("\uE004").doesNotContain("\uE005").doesNotContain("\uE006").doesNotContain("\uE007");
+        assertThat(m.text()).contains("A & B (https://t.example.com/t/c/").contains("help (https://shop.example.com/help)");
+    }
+
+    @Test
+    void preheaderIsHiddenRightAfterBodyAndThePixelIsTheLastElementOfTheBody() {
+        EmailTemplate t = new EmailTemplate("t", 1, "Hi", "Hello {{ profile.name }}", EmailTemplate.Format.HTML, LAYOUT,
+                List.of(block("b", "<p>Body</p>", "")));
+        RenderedMessage m = rendered(renderer.render(compile(t), new EmailRenderer.Request(
+                profile("p1", Map.of("name", "<Ann>")), Map.of(), Map.of(), "m1")));
+        Element body = Jsoup.parse(m.html()).body();
+        assertThat(body.child(0).attr("style")).contains("display:none");
+        assertThat(body.child(0).text()).isEqualTo("Hello <Ann>");
+        assertThat(body.children().last().tagName()).isEqualTo("img");
+        assertThat(body.children().last().attr("src")).startsWith("https://t.example.com/t/o/");
+        assertThat(m.text()).doesNotContain("Hello <Ann>").contains("Body");
+    }
+
+    @Test
+    void finalCheckRefusesStructurallyBrokenHtml() {
+        CompiledEmail email = compile(html("Hi", LAYOUT, block("b",
+                "{% if profile.vip %}<div class=\"vip\">{% endif %}<p>x</p></div>", "")));
+        assertThat(renderer.render(email, new EmailRenderer.Request(profile("p1", Map.of()), Map.of(), Map.of(), "m1")))
+                .isInstanceOfSatisfying(EmailRenderer.Result.Refused.class,
+                        refused -> assertThat(refused.reasons()).anyMatch(s -> s.contains("unexpected </div>")));
+        assertThat(renderer.render(email, new EmailRenderer.Request(profile("p1", Map.of("vip", true)), Map.of(), Map.of(), "m2")))
+                .isInstanceOf(EmailRenderer.Result.Rendered.class);
     }
 
     private String body(CompiledEmail email, Map<String, Object> traits) {

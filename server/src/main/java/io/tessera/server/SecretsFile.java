@@ -63,7 +63,7 @@ final class SecretsFile {
         return config.withSecrets(keys, config.adminToken().orElse(p.getProperty("adminToken")));
     }
 
-    private static void write(Path file, Properties p) throws IOException {
+    static void write(Path file, Properties p) throws IOException {
         Path tmp = file.resolveSibling(FILE + ".tmp");
         Files.deleteIfExists(tmp);
         try {

@@ -123,4 +123,30 @@ public abstract class SendLedgerContract {
         List<SendLedger.Row> rows = ledger.rows("c");
         assertThat(rows).extracting(SendLedger.Row::variant).containsExactly("A", "holdout");
     }
+
+    @Test
+    void aMessageIdFindsItsCampaignAndProfileSoABounceCanBeAttributed() {
+        ledger.claim(new SendKey("c@1", "p1"), "c-1.p1.x@mail.example", "B", T0);
+        ledger.confirm(new SendKey("c@1", "p1"), Stage.DELIVERED, "250", T0);
+        assertThat(ledger.findByMessageId("c-1.p1.x@mail.example")).get().satisfies(r -> {
+            assertThat(r.key()).isEqualTo(new SendKey("c@1", "p1"));
+            assertThat(r.variant()).isEqualTo("B");
+            assertThat(r.stage()).isEqualTo(Stage.DELIVERED);
+        });
+        assertThat(ledger.findByMessageId("unknown@mail.example")).isEmpty();
+    }
+
+    @Test
+    void skippedRowsAreCountedByTheirSkipCode() {
+        ledger.claim(new SendKey("c", "p1"), "m1", "holdout", T0);
+        ledger.claim(new SendKey("c", "p2"), "m2", "A", T0);
+        ledger.claim(new SendKey("c", "p3"), "m3", "A", T0);
+        ledger.claim(new SendKey("c", "p4"), "m4", "A", T0);
+        ledger.confirm(new SendKey("c", "p1"), Stage.SKIPPED, "holdout", T0);
+        ledger.confirm(new SendKey("c", "p2"), Stage.SKIPPED, "unsubscribed_topic", T0);
+        ledger.confirm(new SendKey("c", "p3"), Stage.SKIPPED, "unsubscribed_topic", T0);
+        ledger.confirm(new SendKey("c", "p4"), Stage.DELIVERED, "250", T0);
+        assertThat(ledger.skipReasons("c")).containsExactlyInAnyOrderEntriesOf(
+                java.util.Map.of("holdout", 1L, "unsubscribed_topic", 2L));
+    }
 }

@@ -116,6 +116,41 @@ public final class EmailLint {
     }
 
     /**
+     * The fallback-coverage verdict of one template version — <b>the call the campaign feature
+     * makes before attaching a version to a campaign</b>: attach a {@link CoverageVerdict.Covered}
+     * version; refuse a {@link CoverageVerdict.Uncovered} one (its {@code reasons()} say which
+     * reads lack a default or a fallback block) unless the caller explicitly overrides. Pure and
+     * cheap (a scan of the version's sources, no rendering); safe from any thread.
+     */
+    public static CoverageVerdict checkFallbackCoverage(EmailTemplate version) {
+        List<Finding> findings = fallbackCoverage(version);
+        return findings.isEmpty() ? new CoverageVerdict.Covered(version.key(), version.version())
+                : new CoverageVerdict.Uncovered(version.key(), version.version(), findings);
+    }
+
+    /** Whether a template version is safe to send to recipients whose data may be missing. */
+    public sealed interface CoverageVerdict {
+        String templateKey();
+
+        int version();
+
+        /** Every data read has a default or sits in a block with a fallback. */
+        record Covered(String templateKey, int version) implements CoverageVerdict {}
+
+        /** Some reads would show nothing (or an error) for a recipient without that value. */
+        record Uncovered(String templateKey, int version, List<Finding> findings) implements CoverageVerdict {
+            public Uncovered {
+                findings = List.copyOf(findings);
+            }
+
+            /** One line per uncovered read, e.g. {@code "block hero reads profile.firstName without a default …"}. */
+            public List<String> reasons() {
+                return findings.stream().map(Finding::message).toList();
+            }
+        }
+    }
+
+    /**
      * Every output that reads profile, event or feed data must have a {@code default} filter,
      * be a block input with a default, or sit in a block that has a fallback. Returns one finding
      * per uncovered read; an empty list means the version passes.

@@ -14,6 +14,18 @@ public final class Escapes {
     public static final char DATA_START = '\uE000';
     /** Marks the end of a data-derived span in plain-text outputs. */
     public static final char DATA_END = '\uE001';
+    /**
+     * Markers the email compiler puts into a version's HTML once (around each trackable link's
+     * {@code href} value, where the open pixel and the hidden preheader go) so that a message is
+     * finished by splicing, without parsing its HTML. Escapers drop them from data.
+     */
+    public static final char LINK_START = '\uE004';
+    /** The end of a trackable link's {@code href} value. */
+    public static final char LINK_END = '\uE005';
+    /** Where the open pixel goes (before {@code </body>}). */
+    public static final char PIXEL_SLOT = '\uE006';
+    /** Where the hidden preheader goes (right after {@code <body>}). */
+    public static final char PREHEADER_SLOT = '\uE007';
 
     private static final String BLOCKED_URL = "about:invalid#blocked";
 
@@ -33,7 +45,7 @@ public final class Escapes {
                 case '`' -> "&#96;";
                 case '{' -> "&#123;";
                 case '}' -> "&#125;";
-                case DATA_START, DATA_END -> "";
+                case DATA_START, DATA_END, LINK_START, LINK_END, PIXEL_SLOT, PREHEADER_SLOT -> "";
                 default -> null;
             };
             if (rep != null) {
@@ -85,6 +97,9 @@ public final class Escapes {
         StringBuilder out = new StringBuilder(t.length());
         for (int i = 0; i < t.length(); i++) {
             char c = t.charAt(i);
+            if (c >= DATA_START && c <= PREHEADER_SLOT) {
+                continue;
+            }
             if (c <= ' ' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}' || c == '\\') {
                 out.append(urlPart(String.valueOf(c)));
             } else if (c == '&') {
@@ -113,7 +128,11 @@ public final class Escapes {
      * header injection) and the span is marked so the final check can tell data from template.
      */
     public static String text(String s) {
-        String oneLine = s.replace('\r', ' ').replace('\n', ' ').replace(DATA_START, ' ').replace(DATA_END, ' ');
-        return DATA_START + oneLine + DATA_END;
+        StringBuilder oneLine = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            oneLine.append(c == '\r' || c == '\n' || (c >= DATA_START && c <= PREHEADER_SLOT) ? ' ' : c);
+        }
+        return DATA_START + oneLine.toString() + DATA_END;
     }
 }

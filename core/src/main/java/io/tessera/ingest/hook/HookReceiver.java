@@ -71,9 +71,16 @@ public final class HookReceiver {
             return new Outcome.Refused("no_records", "the mapping found no record in the payload"
                     + source.mapping().each().map(p -> " at " + p).orElse(""));
         }
+        return ingest(ingestor, calls, "hook:" + source.name());
+    }
+
+    /**
+     * Sends mapped calls through ingestion as one batch (shared with scheduled pulls): parsed,
+     * quality-checked, quarantined or appended like an API batch, recorded under {@code label}.
+     */
+    public static Outcome ingest(Ingestor ingestor, List<ObjectNode> calls, String label) {
         ObjectNode batch = JSON.createObjectNode();
         batch.putArray("batch").addAll(calls);
-        String label = "hook:" + source.name();
         RequestVerdict verdict = ingestor.parse(Optional.empty(), JSON.writeValueAsBytes(batch), label);
         if (verdict instanceof RequestVerdict.Invalid invalid) {
             return new Outcome.Refused(invalid.reason().code(), invalid.reason().message());

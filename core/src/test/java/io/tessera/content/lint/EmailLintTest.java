@@ -68,4 +68,15 @@ class EmailLintTest {
         assertThat(EmailLint.fallbackCoverage(t)).extracting(EmailLint.Finding::feature)
                 .containsExactly("profile.firstName", "event.sku");
     }
+
+    @Test
+    void campaignSideCheckRefusesAnUncoveredVersionAndAcceptsACoveredOne() {
+        EmailTemplate uncovered = new EmailTemplate("promo", 4, "Hi {{ profile.firstName }}", "", EmailTemplate.Format.HTML,
+                "<html><body><p>x</p></body></html>", List.of());
+        EmailTemplate covered = new EmailTemplate("promo", 5, "Hi {{ profile.firstName | default: 'there' }}", "",
+                EmailTemplate.Format.HTML, "<html><body><p>x</p></body></html>", List.of());
+        assertThat(EmailLint.checkFallbackCoverage(uncovered)).isInstanceOfSatisfying(EmailLint.CoverageVerdict.Uncovered.class,
+                u -> assertThat(u.reasons()).singleElement().asString().contains("profile.firstName"));
+        assertThat(EmailLint.checkFallbackCoverage(covered)).isEqualTo(new EmailLint.CoverageVerdict.Covered("promo", 5));
+    }
 }

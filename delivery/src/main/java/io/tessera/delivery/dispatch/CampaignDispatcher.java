@@ -3,6 +3,7 @@ package io.tessera.delivery.dispatch;
 import io.tessera.delivery.Mailer;
 import io.tessera.delivery.SendLedger;
 import io.tessera.delivery.SuppressionList;
+import io.tessera.delivery.bounce.BounceEvents;
 import io.tessera.delivery.campaign.Campaign;
 import io.tessera.delivery.campaign.CampaignSender;
 import io.tessera.delivery.campaign.MessageRenderer;
@@ -60,10 +61,26 @@ public final class CampaignDispatcher implements AutoCloseable {
     private final int retryRounds;
     private final Duration firstRetryDelay;
     private final ExecutorService pool;
+    private final BounceEvents bounceEvents;
 
+    /** A dispatcher whose bounces suppress and mark the ledger but are not reported as profile events. */
     public CampaignDispatcher(SendLedger ledger, SuppressionList suppressions, Mailer mailer, MessageRenderer renderer,
                               Recipients recipients, SegmentMembers segments, TrackingLinks tracking, InstantSource clock,
                               String messageIdDomain, int workers, int retryRounds, Duration firstRetryDelay) {
+        this(ledger, suppressions, mailer, renderer, recipients, segments, tracking, clock, messageIdDomain, workers,
+                retryRounds, firstRetryDelay, BounceEvents.NONE);
+    }
+
+    /**
+     * @param retryRounds   rounds for recipients deferred by a 4xx; in the last one a 4xx naming the
+     *                      recipient becomes a soft bounce (an unreachable relay never does)
+     * @param bounceEvents  where bounces become "Email Bounced" events on the profile
+     */
+    public CampaignDispatcher(SendLedger ledger, SuppressionList suppressions, Mailer mailer, MessageRenderer renderer,
+                              Recipients recipients, SegmentMembers segments, TrackingLinks tracking, InstantSource clock,
+                              String messageIdDomain, int workers, int retryRounds, Duration firstRetryDelay,
+                              BounceEvents bounceEvents) {
+        this.bounceEvents = bounceEvents;
         this.ledger = ledger;
         this.suppressions = suppressions;
         this.mailer = mailer;
@@ -128,7 +145,7 @@ public final class CampaignDispatcher implements AutoCloseable {
     public Report run(Campaign campaign, String scope, Instant due) {
         Reconciliation rec = reconcile(scope);
         CampaignSender sender = new CampaignSender(ledger, suppressions, new ThrottledMailer(mailer, campaign.throttle()),
-                renderer, recipients, segments, tracking, clock, messageIdDomain);
+                renderer, recipients, segments, tracking, clock, messageIdDomain, bounceEvents);
         Tally tally = new Tally();
         List<String> retry = new ArrayList<>();
         String after = "";
@@ -137,14 +154,14 @@ public final class CampaignDispatcher implements AutoCloseable {
             if (page.isEmpty()) {
                 break;
             }
-            retry.addAll(sendAll(sender, campaign, scope, due, page, tally));
+            retry.addAll(sendAll(sender, campaign, scope, due, page, tally, retryRounds == 0));
             after = page.getLast();
         }
         Duration delay = firstRetryDelay;
         for (int round = 0; round < retryRounds && !retry.isEmpty(); round++) {
             sleep(delay);
             delay = delay.multipliedBy(2);
-            retry = sendAll(sender, campaign, scope, due, retry, tally);
+            retry = sendAll(sender, campaign, scope, due, retry, tally, round == retryRounds - 1);
         }
         Instant retryAt = clock.instant().plus(delay);
         retry.forEach(id -> tally.later.put(id, retryAt));
@@ -154,14 +171,14 @@ public final class CampaignDispatcher implements AutoCloseable {
 
     /** Sends to each profile on the pool; returns those deferred by a temporary failure. */
     private List<String> sendAll(CampaignSender sender, Campaign campaign, String scope, Instant due, List<String> ids,
-                                 Tally tally) {
+                                 Tally tally, boolean finalAttempt) {
         List<String> temporary = java.util.Collections.synchronizedList(new ArrayList<>());
         Semaphore inFlight = new Semaphore(workers * 4);
         for (String id : ids) {
             inFlight.acquireUninterruptibly();
             pool.execute(() -> {
                 try {
-                    SendOutcome o = sender.send(campaign, scope, id, due);
+                    SendOutcome o = sender.send(campaign, scope, id, due, finalAttempt);
                     switch (o) {
                         case SendOutcome.Sent s -> tally.sent.incrementAndGet();
                         case SendOutcome.Bounced b -> tally.bounced.incrementAndGet();
