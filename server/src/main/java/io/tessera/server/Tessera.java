@@ -69,6 +69,7 @@ public final class Tessera implements AutoCloseable {
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
     private final io.tessera.server.webhook.WebhookFeature webhooks;
+    private final io.tessera.server.delivery.DeliveryFeature delivery;
     private final io.tessera.tracking.TrackingToken tokens;
     private final io.tessera.server.opentime.OpenTimeFeature openTime;
     private EventLog.Subscription openTimeSubscription;
@@ -99,6 +100,8 @@ public final class Tessera implements AutoCloseable {
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
                 clock, () -> UUID.randomUUID().toString());
         this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
+        this.delivery = new io.tessera.server.delivery.DeliveryFeature(config, profiles, ingestor, segments,
+                SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock);
         this.tokens = new io.tessera.tracking.TrackingToken(SigningKeyRing.load(config), clock);
         this.openTime = new io.tessera.server.opentime.OpenTimeFeature(config::setting, ConfigLoader::duration, profiles,
                 id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
@@ -124,6 +127,7 @@ public final class Tessera implements AutoCloseable {
         new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles, settings).register(cfg);
         segments.register(cfg);
         webhooks.register(cfg);
+        delivery.register(cfg);
         openTime.register(routes);
         pulls.register(routes);
         new io.tessera.server.delivery.SubscriptionRoutes(ingestor, profiles, clock).register(routes);
@@ -165,6 +169,7 @@ public final class Tessera implements AutoCloseable {
             routes(cfg, errors);
         });
         http.start();
+        delivery.start();
         pulls.start();
         LOG.atInfo().setMessage("Tessera listening").addKeyValue("port", http.port())
                 .addKeyValue("dataDir", config.dataDir().toAbsolutePath()).log();
@@ -182,6 +187,14 @@ public final class Tessera implements AutoCloseable {
 
     public TesseraConfig config() {
         return config;
+    }
+
+    public io.tessera.server.delivery.DeliveryFeature delivery() {
+        return delivery;
+    }
+
+    public io.tessera.server.segment.SegmentFeature segments() {
+        return segments;
     }
 
     public Ingestor ingestor() {
@@ -265,6 +278,7 @@ public final class Tessera implements AutoCloseable {
         openTime.close();
         log.close();
         webhooks.close();
+        delivery.close();
         segments.close();
         profiles.close();
         quarantine.close();
