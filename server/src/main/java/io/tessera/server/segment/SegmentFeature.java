@@ -61,18 +61,13 @@ public final class SegmentFeature implements AutoCloseable {
         return routes.membershipsOf(profileId);
     }
 
-    /** Current memberships, for features that read them (campaign audiences). */
+    /** Current memberships and their durable log, for features that read them (campaign audiences, webhooks). */
     public io.tessera.segment.MembershipStore memberships() {
         return memberships;
     }
 
     public SegmentEngine engine() {
         return engine;
-    }
-
-    /** The durable membership log, for webhook and campaign feeds. */
-    public SqliteMembershipStore memberships() {
-        return memberships;
     }
 
     public SegmentRegistry registry() {
