@@ -11,9 +11,9 @@
  *       {@link io.tessera.opentime.StalenessLimits staleness limit}.</li>
  *   <li>Ports: {@link io.tessera.opentime.ProfileFacts}, {@link io.tessera.opentime.ProductCatalog},
  *       {@link io.tessera.opentime.Recommendations} (answers as {@link io.tessera.opentime.SourceAnswer}),
- *       {@link io.tessera.opentime.FeedCatalog}, {@link io.tessera.opentime.OpenTimeTokens}.</li>
- *   <li>{@link io.tessera.opentime.HmacOpenTimeTokens} — signed, expiring, purpose-bound tokens with
- *       key rotation ({@link io.tessera.opentime.SigningKeys}).</li>
+ *       {@link io.tessera.opentime.FeedCatalog}.</li>
+ *   <li>{@link io.tessera.opentime.OpenTimeTokens} — feed and live-image tokens: tracking tokens
+ *       ({@link io.tessera.tracking.TrackingToken}) bound to a use and a template.</li>
  *   <li>{@link io.tessera.opentime.ImageUrls} — the redirect allow-list rule.</li>
  *   <li>{@code io.tessera.opentime.amp} — the AMP for Email part bound to the feed, and an offline
  *       checker for the AMP4EMAIL rules that part can touch.</li>

@@ -20,7 +20,7 @@ class TrackingTokenTest {
         String token = t.issue("p_1", "m_1", TrackingToken.Purpose.OPEN, "", NOW.plusSeconds(60));
         assertThat(token).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
         assertThat(t.verify(token, TrackingToken.Purpose.OPEN, "")).isEqualTo(new TrackingToken.Verdict.Valid(
-                new TrackingToken.Claims("k1", "p_1", "m_1", TrackingToken.Purpose.OPEN, NOW.plusSeconds(60))));
+                new TrackingToken.Claims("k1", "p_1", "m_1", TrackingToken.Purpose.OPEN, "", NOW.plusSeconds(60))));
     }
 
     @Test
@@ -53,6 +53,15 @@ class TrackingTokenTest {
                 v -> assertThat(v.claims().keyId()).isEqualTo("k2"));
         TrackingToken retired = new TrackingToken(List.of(K2), InstantSource.fixed(NOW));
         assertThat(retired.verify(old, TrackingToken.Purpose.UNSUBSCRIBE, "")).isEqualTo(new TrackingToken.Verdict.Invalid("unknown_key"));
+    }
+
+    @Test
+    void aScopeIsSignedAndComesBackWithTheClaims() {
+        TrackingToken t = new TrackingToken(List.of(K1), InstantSource.fixed(NOW));
+        String token = t.issue("p_1", "m_1", TrackingToken.Purpose.FEED, "welcome", "", NOW.plusSeconds(60));
+        assertThat(t.verify(token, TrackingToken.Purpose.FEED, "")).isInstanceOfSatisfying(TrackingToken.Verdict.Valid.class,
+                v -> assertThat(v.claims().scope()).isEqualTo("welcome"));
+        assertThat(t.verify(token, TrackingToken.Purpose.LIVE_IMAGE, "")).isEqualTo(new TrackingToken.Verdict.Invalid("wrong_purpose"));
     }
 
     private static byte[] bytes(String s) {

@@ -97,7 +97,7 @@ public final class ConfigLoader {
     }
 
     /** ISO-8601 ({@code PT1H}, {@code P1D}) or a number with a unit: {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}. */
-    static Duration duration(String v) {
+    public static Duration duration(String v) {
         String t = v.trim().toLowerCase(Locale.ROOT);
         if (t.startsWith("p")) {
             return Duration.parse(t.toUpperCase(Locale.ROOT));

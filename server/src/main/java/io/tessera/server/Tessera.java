@@ -55,7 +55,7 @@ public final class Tessera implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DrainGate gate = new DrainGate();
 
-    private final SqliteEventLog log;
+    private final EventLog log;
     private final SqliteProfileStore profiles;
     private final SqliteQuarantineStore quarantine;
     private final QualityChecks quality;
@@ -68,6 +68,10 @@ public final class Tessera implements AutoCloseable {
     private final ProfileEngine engine;
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
+    private final io.tessera.server.delivery.DeliveryFeature delivery;
+    private final io.tessera.tracking.TrackingToken tokens;
+    private final io.tessera.server.opentime.OpenTimeFeature openTime;
+    private EventLog.Subscription openTimeSubscription;
     private final io.tessera.server.sync.PullFeature pulls;
 
     private EventLog.Subscription subscription;
@@ -78,7 +82,7 @@ public final class Tessera implements AutoCloseable {
     public Tessera(TesseraConfig configured) {
         this.config = SecretsFile.complete(configured);
         var db = config.dataDir().resolve("tessera.db");
-        this.log = new SqliteEventLog(config.dataDir().resolve("events.db"));
+        this.log = io.tessera.server.cluster.Deployment.of(config::setting).openLog(config.dataDir());
         this.profiles = new SqliteProfileStore(db);
         this.quarantine = new SqliteQuarantineStore(db);
         this.engine = new ProfileEngine(profiles, clock);
@@ -94,9 +98,17 @@ public final class Tessera implements AutoCloseable {
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
                 clock, () -> UUID.randomUUID().toString());
         this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
+        this.delivery = new io.tessera.server.delivery.DeliveryFeature(config, profiles, ingestor, segments,
+                SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock);
+        this.tokens = new io.tessera.tracking.TrackingToken(SigningKeyRing.load(config), clock);
+        this.openTime = new io.tessera.server.opentime.OpenTimeFeature(config::setting, ConfigLoader::duration, profiles,
+                id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
+                tokens, clock, metrics);
         this.pulls = new io.tessera.server.sync.PullFeature(new io.tessera.store.sqlite.SqlitePullStore(db), ingestor, clock, json);
-        Gauge.builder("tessera.log.queue.depth", log, SqliteEventLog::queuedAppends)
-                .description("appends waiting for the group commit").register(metrics);
+        if (log instanceof SqliteEventLog embedded) {
+            Gauge.builder("tessera.log.queue.depth", embedded, SqliteEventLog::queuedAppends)
+                    .description("appends waiting for the group commit").register(metrics);
+        }
     }
 
     /** Registers every feature's routes; one line per feature. */
@@ -107,11 +119,15 @@ public final class Tessera implements AutoCloseable {
         routes.before("/api/*", admin::check);
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
+        new io.tessera.server.ingest.SnippetRoutes().register(routes);
         new io.tessera.server.ingest.HookRoutes(new io.tessera.store.sqlite.SqliteHookSourceStore(config.dataDir().resolve("tessera.db")), ingestor, clock, gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
         new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles, settings).register(cfg);
         segments.register(cfg);
+        delivery.register(cfg);
+        openTime.register(routes);
         pulls.register(routes);
+        new io.tessera.server.delivery.SubscriptionRoutes(ingestor, profiles, clock).register(routes);
         new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
     }
 
@@ -124,6 +140,7 @@ public final class Tessera implements AutoCloseable {
         if (subscription == null && !config.setting("profiles.enabled").map("false"::equalsIgnoreCase).orElse(false)) {
             subscription = log.subscribe(engine);
             dictionarySubscription = log.subscribe(new DictionaryBuilder(dictionary));
+            openTimeSubscription = log.subscribe(openTime.logReader());
             Gauge.builder("tessera.profiles.lag", subscription, EventLog.Subscription::lag)
                     .description("events appended but not yet applied to profiles").register(metrics);
         }
@@ -149,6 +166,7 @@ public final class Tessera implements AutoCloseable {
             routes(cfg, errors);
         });
         http.start();
+        delivery.start();
         pulls.start();
         LOG.atInfo().setMessage("Tessera listening").addKeyValue("port", http.port())
                 .addKeyValue("dataDir", config.dataDir().toAbsolutePath()).log();
@@ -168,6 +186,14 @@ public final class Tessera implements AutoCloseable {
         return config;
     }
 
+    public io.tessera.server.delivery.DeliveryFeature delivery() {
+        return delivery;
+    }
+
+    public io.tessera.server.segment.SegmentFeature segments() {
+        return segments;
+    }
+
     public Ingestor ingestor() {
         return ingestor;
     }
@@ -182,6 +208,36 @@ public final class Tessera implements AutoCloseable {
 
     public SqliteQuarantineStore quarantine() {
         return quarantine;
+    }
+
+    /** The signer of every tracking and open-time URL. */
+    public io.tessera.tracking.TrackingToken tokens() {
+        return tokens;
+    }
+
+    public io.tessera.server.opentime.OpenTimeFeature openTime() {
+        return openTime;
+    }
+
+    /** Blocks until the open-time catalog and interactions have read everything appended so far. */
+    public boolean awaitOpenTimeCurrent(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (openTimeSubscription != null && openTimeSubscription.lag() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    public InstantSource clock() {
+        return clock;
+    }
+
+    /** Where links in mail point: {@code server.public-url}, else this node's local HTTP address. */
+    public String publicUrl() {
+        return config.setting("server.public-url").orElseGet(() -> "http://localhost:" + port());
     }
 
     public EventLog log() {
@@ -214,8 +270,11 @@ public final class Tessera implements AutoCloseable {
         if (subscription != null) {
             subscription.close();
             dictionarySubscription.close();
+            openTimeSubscription.close();
         }
+        openTime.close();
         log.close();
+        delivery.close();
         segments.close();
         profiles.close();
         quarantine.close();

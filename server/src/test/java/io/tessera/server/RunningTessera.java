@@ -24,7 +24,15 @@ final class RunningTessera implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     RunningTessera(Path dataDir) {
-        this.tessera = new Tessera(TesseraConfig.forTests(dataDir, WRITE_KEY, ADMIN_TOKEN)).start();
+        this(dataDir, Map.of());
+    }
+
+    /** @param settings extra settings by their dotted names ({@code opentime.feeds-dir}) */
+    RunningTessera(Path dataDir, Map<String, String> settings) {
+        TesseraConfig c = TesseraConfig.forTests(dataDir, WRITE_KEY, ADMIN_TOKEN);
+        Map<String, String> all = new java.util.HashMap<>(c.settings());
+        settings.forEach((k, v) -> all.put(ConfigLoader.normalize(k), v));
+        this.tessera = new Tessera(new TesseraConfig(c.host(), c.port(), c.dataDir(), c.writeKeys(), c.adminToken(), c.ingest(), all)).start();
     }
 
     String base() {

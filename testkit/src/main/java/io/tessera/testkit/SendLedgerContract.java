@@ -123,4 +123,50 @@ public abstract class SendLedgerContract {
         List<SendLedger.Row> rows = ledger.rows("c");
         assertThat(rows).extracting(SendLedger.Row::variant).containsExactly("A", "holdout");
     }
+
+    @Test
+    void aMessageIdFindsItsCampaignAndProfileSoABounceCanBeAttributed() {
+        ledger.claim(new SendKey("c@1", "p1"), "c-1.p1.x@mail.example", "B", T0);
+        ledger.confirm(new SendKey("c@1", "p1"), Stage.DELIVERED, "250", T0);
+        assertThat(ledger.findByMessageId("c-1.p1.x@mail.example")).get().satisfies(r -> {
+            assertThat(r.key()).isEqualTo(new SendKey("c@1", "p1"));
+            assertThat(r.variant()).isEqualTo("B");
+            assertThat(r.stage()).isEqualTo(Stage.DELIVERED);
+        });
+        assertThat(ledger.findByMessageId("unknown@mail.example")).isEmpty();
+    }
+
+    @Test
+    void skippedRowsAreCountedByTheirSkipCode() {
+        ledger.claim(new SendKey("c", "p1"), "m1", "holdout", T0);
+        ledger.claim(new SendKey("c", "p2"), "m2", "A", T0);
+        ledger.claim(new SendKey("c", "p3"), "m3", "A", T0);
+        ledger.claim(new SendKey("c", "p4"), "m4", "A", T0);
+        ledger.confirm(new SendKey("c", "p1"), Stage.SKIPPED, "holdout", T0);
+        ledger.confirm(new SendKey("c", "p2"), Stage.SKIPPED, "unsubscribed_topic", T0);
+        ledger.confirm(new SendKey("c", "p3"), Stage.SKIPPED, "unsubscribed_topic", T0);
+        ledger.confirm(new SendKey("c", "p4"), Stage.DELIVERED, "250", T0);
+        assertThat(ledger.skipReasons("c")).containsExactlyInAnyOrderEntriesOf(
+                java.util.Map.of("holdout", 1L, "unsubscribed_topic", 2L));
+    }
+
+    @Test
+    void unconfirmedScopesListEveryScopeARestartMustReconcile() {
+        ledger.claim(new SendKey("a", "p1"), "m1", "A", T0);
+        ledger.claim(new SendKey("b#2026-11-01T10:00:00Z", "p1"), "m2", "A", T0);
+        ledger.committing(new SendKey("b#2026-11-01T10:00:00Z", "p1"));
+        ledger.claim(new SendKey("c", "p1"), "m3", "A", T0);
+        ledger.confirm(new SendKey("c", "p1"), Stage.DELIVERED, "250", T0);
+        assertThat(reopen().unconfirmedScopes()).containsExactly("a", "b#2026-11-01T10:00:00Z");
+    }
+
+    @Test
+    void rowsOfRunsCoverTheCampaignAndItsRunsButNoOtherCampaign() {
+        ledger.claim(new SendKey("weekly", "p1"), "m1", "A", T0);
+        ledger.claim(new SendKey("weekly@2026-11-01T10:00:00Z", "p1"), "m2", "A", T0);
+        ledger.claim(new SendKey("weekly#2026-11-02T10:00:00Z", "p2"), "m3", "B", T0);
+        ledger.claim(new SendKey("weekly_b", "p1"), "m4", "A", T0);
+        ledger.claim(new SendKey("weekl", "p1"), "m5", "A", T0);
+        assertThat(ledger.rowsOfRuns("weekly")).extracting(SendLedger.Row::messageId).containsExactly("m1", "m3", "m2");
+    }
 }

@@ -7,11 +7,11 @@ import io.tessera.opentime.FeedDeclaration;
 import io.tessera.opentime.FeedField;
 import io.tessera.opentime.FeedResolver;
 import io.tessera.opentime.FeedSources;
-import io.tessera.opentime.HmacOpenTimeTokens;
+import io.tessera.opentime.OpenTimeTokens;
 import io.tessera.opentime.OpenTimeClaim;
 import io.tessera.opentime.ProductAttribute;
 import io.tessera.opentime.ProductOffer;
-import io.tessera.opentime.SigningKeys;
+import io.tessera.tracking.TrackingToken;
 import io.tessera.server.opentime.CachedFeedSources;
 import io.tessera.server.opentime.OpenTimeRoutes;
 import io.tessera.server.opentime.OpenTimeSettings;
@@ -55,8 +55,8 @@ public final class OpenTimeFeedServer {
         CachedFeedSources cached = new CachedFeedSources(new FeedSources(data, data, data), settings.staleness(),
                 settings.sourceTimeout(), clock, new SimpleMeterRegistry());
         FeedResolver resolver = new FeedResolver(cached.asFeedSources(), settings.staleness(), clock);
-        HmacOpenTimeTokens tokens = new HmacOpenTimeTokens(new SigningKeys("k1",
-                Map.of("k1", "bench-signing-key-0123456789abcdef0123".getBytes(StandardCharsets.US_ASCII))), clock);
+        OpenTimeTokens tokens = new OpenTimeTokens(new TrackingToken(List.of(new TrackingToken.Key("k1",
+                "bench-signing-key-0123456789abcdef0123".getBytes(StandardCharsets.US_ASCII))), clock));
         OpenTimeRoutes routes = new OpenTimeRoutes(tokens, k -> Optional.of(declaration), resolver, settings, new SimpleMeterRegistry());
         Javalin.create(cfg -> routes.register(cfg.routes)).start("127.0.0.1", port);
         String token = tokens.issue(OpenTimeClaim.feed("p_1", "m_1", "welcome", clock.instant().plus(Duration.ofDays(1))));

@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param frequencyCap    at most N messages to one profile per period across all campaigns
  * @param quietHours      local hours in which nothing is sent; sends move to the end of them
  * @param conversionDays  an order within this many days after the last click counts as a conversion
+ * @param topic           the subscription topic the campaign belongs to; recipients who unsubscribed
+ *                        from it (or, for an opt-in topic, never subscribed) are skipped
  */
 public record Campaign(
         String key,
@@ -41,7 +43,8 @@ public record Campaign(
         Optional<Trigger> trigger,
         Optional<FrequencyCap> frequencyCap,
         Optional<QuietHours> quietHours,
-        int conversionDays) {
+        int conversionDays,
+        Optional<Topic> topic) {
 
     public Campaign {
         Objects.requireNonNull(key, "key");
@@ -59,6 +62,16 @@ public record Campaign(
         if (holdoutPercent < 0 || holdoutPercent > 100) {
             throw new IllegalArgumentException("holdoutPercent must be within 0..100: " + holdoutPercent);
         }
+        Objects.requireNonNull(topic, "topic");
+    }
+
+    /** A campaign without a subscription topic. */
+    public Campaign(String key, String name, Audience audience, TemplateRef template, Sender sender, Schedule schedule,
+                    Optional<LocalTime> localSendTime, Throttle throttle, double holdoutPercent, List<Variant> variants,
+                    Optional<Trigger> trigger, Optional<FrequencyCap> frequencyCap, Optional<QuietHours> quietHours,
+                    int conversionDays) {
+        this(key, name, audience, template, sender, schedule, localSendTime, throttle, holdoutPercent, variants, trigger,
+                frequencyCap, quietHours, conversionDays, Optional.empty());
     }
 
     /** A one-shot campaign with defaults: send now, no throttle, no holdout, one variant. */
@@ -70,28 +83,33 @@ public record Campaign(
 
     public Campaign withHoldout(double percent) {
         return new Campaign(key, name, audience, template, sender, schedule, localSendTime, throttle, percent, variants,
-                trigger, frequencyCap, quietHours, conversionDays);
+                trigger, frequencyCap, quietHours, conversionDays, topic);
     }
 
     public Campaign withVariants(List<Variant> newVariants) {
         return new Campaign(key, name, audience, template, sender, schedule, localSendTime, throttle, holdoutPercent,
-                newVariants, trigger, frequencyCap, quietHours, conversionDays);
+                newVariants, trigger, frequencyCap, quietHours, conversionDays, topic);
     }
 
     public Campaign withThrottle(Throttle newThrottle) {
         return new Campaign(key, name, audience, template, sender, schedule, localSendTime, newThrottle, holdoutPercent,
-                variants, trigger, frequencyCap, quietHours, conversionDays);
+                variants, trigger, frequencyCap, quietHours, conversionDays, topic);
     }
 
     public Campaign withTiming(Optional<LocalTime> newLocalSendTime, Optional<QuietHours> newQuietHours,
                                Optional<FrequencyCap> newCap) {
         return new Campaign(key, name, audience, template, sender, schedule, newLocalSendTime, throttle, holdoutPercent,
-                variants, trigger, newCap, newQuietHours, conversionDays);
+                variants, trigger, newCap, newQuietHours, conversionDays, topic);
     }
 
     public Campaign withTrigger(Optional<Trigger> newTrigger) {
         return new Campaign(key, name, audience, template, sender, schedule, localSendTime, throttle, holdoutPercent,
-                variants, newTrigger, frequencyCap, quietHours, conversionDays);
+                variants, newTrigger, frequencyCap, quietHours, conversionDays, topic);
+    }
+
+    public Campaign withTopic(Optional<Topic> newTopic) {
+        return new Campaign(key, name, audience, template, sender, schedule, localSendTime, throttle, holdoutPercent,
+                variants, trigger, frequencyCap, quietHours, conversionDays, newTopic);
     }
 
     /** The segment to send to, minus the members of {@code excluding}. */
@@ -130,6 +148,26 @@ public record Campaign(
 
     /** Local wall-clock hours with no sending, e.g. 21:00–08:00 (may wrap midnight). */
     public record QuietHours(LocalTime start, LocalTime end) {}
+
+    /**
+     * A subscription topic ("news", "offers"). A profile's trait {@code topic.<key>} says whether it
+     * is subscribed ({@code true}) or unsubscribed ({@code false}). An opt-in topic mails only
+     * profiles with {@code true}; an opt-out topic mails everyone except those with {@code false}.
+     */
+    public record Topic(String key, boolean optIn) {
+        public Topic {
+            Objects.requireNonNull(key, "key");
+        }
+
+        /** The profile trait holding the subscription state of this topic. */
+        public String trait() {
+            return traitOf(key);
+        }
+
+        public static String traitOf(String topicKey) {
+            return "topic." + topicKey;
+        }
+    }
 
     /** When a scheduled campaign runs. */
     public sealed interface Schedule {

@@ -94,12 +94,32 @@ public final class CampaignCodec {
                 r.time(n.path("quietHours").path("end"), "/quietHours/end").orElse(LocalTime.MIDNIGHT)))
                 : Optional.empty();
         int conversionDays = (int) r.number(n.path("conversionDays"), "/conversionDays", 7);
+        Optional<Campaign.Topic> topic = topic(n.path("topic"), r);
         if (!problems.isEmpty()) {
             return new Parsed.Invalid(problems);
         }
         return new Parsed.Valid(new Campaign(key, n.path("name").asString(key), new Campaign.Audience(segment, excluding),
                 new Campaign.TemplateRef(template, version), new Campaign.Sender(from, fromName), schedule, local, throttle,
-                holdout, variants, trigger, cap, quiet, conversionDays));
+                holdout, variants, trigger, cap, quiet, conversionDays, topic));
+    }
+
+    /** {@code "topic": "news"} (opt-out) or {@code "topic": {"key": "news", "optIn": true}}. */
+    private static Optional<Campaign.Topic> topic(JsonNode t, Reader r) {
+        if (t.isMissingNode() || t.isNull()) {
+            return Optional.empty();
+        }
+        JsonNode key = t.isObject() ? t.path("key") : t;
+        String pointer = t.isObject() ? "/topic/key" : "/topic";
+        Optional<String> k = r.text(key, pointer, true);
+        JsonNode optIn = t.path("optIn");
+        if (!optIn.isMissingNode() && !optIn.isBoolean()) {
+            r.problems.add(new Problem("/topic/optIn", "must be true or false"));
+        }
+        if (k.isPresent() && !k.get().matches("[A-Za-z0-9_-]{1,64}")) {
+            r.problems.add(new Problem(pointer, "letters, digits, '_' and '-' only (at most 64)"));
+            return Optional.empty();
+        }
+        return k.map(x -> new Campaign.Topic(x, optIn.asBoolean(false)));
     }
 
     private static Campaign.Schedule schedule(JsonNode s, Reader r) {
@@ -155,6 +175,7 @@ public final class CampaignCodec {
         c.frequencyCap().ifPresent(f -> m.put("frequencyCap", Map.of("max", f.max(), "period", f.period().toString())));
         c.quietHours().ifPresent(q -> m.put("quietHours", Map.of("start", q.start().toString(), "end", q.end().toString())));
         m.put("conversionDays", c.conversionDays());
+        c.topic().ifPresent(t -> m.put("topic", Map.of("key", t.key(), "optIn", t.optIn())));
         return m;
     }
 

@@ -5,8 +5,11 @@ import io.tessera.delivery.Mailer;
 import io.tessera.delivery.OutgoingMessage;
 import io.tessera.delivery.SendKey;
 import io.tessera.delivery.SendLedger;
-import io.tessera.delivery.Suppression;
 import io.tessera.delivery.SuppressionList;
+import io.tessera.delivery.bounce.Bounce;
+import io.tessera.delivery.bounce.BounceEvents;
+import io.tessera.delivery.bounce.BounceRecorder;
+import io.tessera.delivery.bounce.SmtpStatus;
 import io.tessera.profile.IdentityKind;
 import io.tessera.profile.Profile;
 import java.time.Instant;
@@ -39,10 +42,19 @@ public final class CampaignSender {
     private final TrackingLinks tracking;
     private final InstantSource clock;
     private final String messageIdDomain;
+    private final BounceRecorder bounces;
 
+    /** A sender whose bounces suppress and mark the ledger but are not reported as profile events. */
     public CampaignSender(SendLedger ledger, SuppressionList suppressions, Mailer mailer, MessageRenderer renderer,
                           Recipients recipients, SegmentMembers segments, TrackingLinks tracking, InstantSource clock,
                           String messageIdDomain) {
+        this(ledger, suppressions, mailer, renderer, recipients, segments, tracking, clock, messageIdDomain, BounceEvents.NONE);
+    }
+
+    /** @param bounceEvents where a bounce becomes an "Email Bounced" event on the profile */
+    public CampaignSender(SendLedger ledger, SuppressionList suppressions, Mailer mailer, MessageRenderer renderer,
+                          Recipients recipients, SegmentMembers segments, TrackingLinks tracking, InstantSource clock,
+                          String messageIdDomain, BounceEvents bounceEvents) {
         this.ledger = ledger;
         this.suppressions = suppressions;
         this.mailer = mailer;
@@ -52,6 +64,7 @@ public final class CampaignSender {
         this.tracking = tracking;
         this.clock = clock;
         this.messageIdDomain = messageIdDomain;
+        this.bounces = new BounceRecorder(suppressions, ledger, bounceEvents, clock);
     }
 
     /**
@@ -62,6 +75,16 @@ public final class CampaignSender {
      *               follow-up run at 09:00:05 still sends the 09:00 recipients
      */
     public SendOutcome send(Campaign campaign, String scope, String profileId, Instant due) {
+        return send(campaign, scope, profileId, due, false);
+    }
+
+    /**
+     * As {@link #send(Campaign, String, String, Instant)}; on the {@code finalAttempt} a 4xx reply
+     * naming this recipient (after the mailer's own retries) is recorded as a soft bounce instead of
+     * deferring again. A relay that cannot be reached, or that closes the session (421), never
+     * bounces a recipient: that is an outage, and the recipient stays deferred.
+     */
+    public SendOutcome send(Campaign campaign, String scope, String profileId, Instant due, boolean finalAttempt) {
         Instant now = clock.instant();
         Optional<Profile> maybeProfile = recipients.profile(profileId);
         if (maybeProfile.isEmpty()) {
@@ -86,6 +109,9 @@ public final class CampaignSender {
         String skip = arm.equals(Allocation.HOLDOUT) ? "holdout"
                 : address.isEmpty() ? "no_email"
                 : suppressions.find(address.get()).map(s -> "suppressed_" + s.reason().name().toLowerCase(java.util.Locale.ROOT)).orElse(null);
+        if (skip == null) {
+            skip = Consent.skip(campaign.topic(), profile).orElse(null);
+        }
         if (skip == null && campaign.frequencyCap().isPresent()) {
             Campaign.FrequencyCap cap = campaign.frequencyCap().get();
             if (ledger.sentSince(profileId, now.minus(cap.period())) >= cap.max()) {
@@ -118,14 +144,9 @@ public final class CampaignSender {
                 ledger.confirm(key, SendLedger.Stage.DELIVERED, d.reply(), clock.instant());
                 yield new SendOutcome.Sent(messageId, arm);
             }
-            case DeliveryVerdict.PermanentFailure p -> {
-                ledger.confirm(key, SendLedger.Stage.BOUNCED, p.code() + " " + p.reply(), clock.instant());
-                if (isHardBounce(p)) {
-                    suppressions.suppress(new Suppression(address.get(), Suppression.Reason.HARD_BOUNCE, clock.instant(),
-                            p.code() + " " + p.reply()));
-                }
-                yield new SendOutcome.Bounced(messageId, p.code(), p.reply());
-            }
+            case DeliveryVerdict.PermanentFailure p -> bounced(key, messageId, address.get(), p.code(), p.reply());
+            case DeliveryVerdict.TemporaryFailure t when finalAttempt && t.code() >= 400 && t.code() < 500 && t.code() != 421 ->
+                    bounced(key, messageId, address.get(), t.code(), t.reply());
             case DeliveryVerdict.TemporaryFailure t -> {
                 ledger.release(key);
                 yield new SendOutcome.Deferred("temporary_failure " + t.code() + " " + t.reply(), clock.instant());
@@ -146,9 +167,13 @@ public final class CampaignSender {
         return h;
     }
 
-    /** 5.1.x (bad mailbox) and 550/551/553 replies mean the address does not work; policy blocks do not. */
-    static boolean isHardBounce(DeliveryVerdict.PermanentFailure p) {
-        return p.reply().contains("5.1.") || p.code() == 550 || p.code() == 551 || p.code() == 553;
+    /** The relay's reply bounced the message: BOUNCED in the ledger, then the bounce takes effect (hard → suppressed). */
+    private SendOutcome bounced(SendKey key, String messageId, String address, int code, String reply) {
+        SmtpStatus status = SmtpStatus.of(code, reply);
+        ledger.confirm(key, SendLedger.Stage.BOUNCED, status.type().wireName() + " " + code + " " + reply, clock.instant());
+        bounces.record(new Bounce(status.type(), address, Optional.of(messageId), Optional.of(key), status, reply, "smtp",
+                clock.instant()));
+        return new SendOutcome.Bounced(messageId, code, reply);
     }
 
     static Optional<String> address(Profile profile) {

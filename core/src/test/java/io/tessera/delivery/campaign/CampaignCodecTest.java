@@ -39,4 +39,18 @@ class CampaignCodecTest {
                 .extracting(CampaignCodec.Problem::pointer)
                 .containsExactlyInAnyOrder("/audience/segment", "/sender/address", "/holdoutPercent", "/localSendTime", "/variants/0/name"));
     }
+
+    @Test
+    void aTopicIsAKeyOrAnObjectWithOptInAndRoundTrips() {
+        String base = "{\"audience\": {\"segment\": \"s\"}, \"template\": {\"key\": \"t\"}, \"sender\": {\"address\": \"a@b.example\"}, ";
+        Campaign optOut = ((CampaignCodec.Parsed.Valid) CampaignCodec.parse("c", base + "\"topic\": \"news\"}")).campaign();
+        Campaign optIn = ((CampaignCodec.Parsed.Valid) CampaignCodec.parse("c", base
+                + "\"topic\": {\"key\": \"offers\", \"optIn\": true}}")).campaign();
+        assertThat(optOut.topic()).contains(new Campaign.Topic("news", false));
+        assertThat(optIn.topic()).contains(new Campaign.Topic("offers", true));
+        assertThat(((CampaignCodec.Parsed.Valid) CampaignCodec.parse("c", CampaignCodec.toJson(optIn))).campaign()).isEqualTo(optIn);
+        assertThat(CampaignCodec.parse("c", base + "\"topic\": {\"key\": \"a b\", \"optIn\": \"yes\"}}"))
+                .isInstanceOfSatisfying(CampaignCodec.Parsed.Invalid.class, i -> assertThat(i.problems())
+                        .extracting(CampaignCodec.Problem::pointer).containsExactlyInAnyOrder("/topic/key", "/topic/optIn"));
+    }
 }

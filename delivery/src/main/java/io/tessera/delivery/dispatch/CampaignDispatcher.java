@@ -3,6 +3,7 @@ package io.tessera.delivery.dispatch;
 import io.tessera.delivery.Mailer;
 import io.tessera.delivery.SendLedger;
 import io.tessera.delivery.SuppressionList;
+import io.tessera.delivery.bounce.BounceEvents;
 import io.tessera.delivery.campaign.Campaign;
 import io.tessera.delivery.campaign.CampaignSender;
 import io.tessera.delivery.campaign.MessageRenderer;
@@ -60,10 +61,27 @@ public final class CampaignDispatcher implements AutoCloseable {
     private final int retryRounds;
     private final Duration firstRetryDelay;
     private final ExecutorService pool;
+    private final Map<String, CampaignSender> singleSenders = new ConcurrentHashMap<>();
+    private final BounceEvents bounceEvents;
 
+    /** A dispatcher whose bounces suppress and mark the ledger but are not reported as profile events. */
     public CampaignDispatcher(SendLedger ledger, SuppressionList suppressions, Mailer mailer, MessageRenderer renderer,
                               Recipients recipients, SegmentMembers segments, TrackingLinks tracking, InstantSource clock,
                               String messageIdDomain, int workers, int retryRounds, Duration firstRetryDelay) {
+        this(ledger, suppressions, mailer, renderer, recipients, segments, tracking, clock, messageIdDomain, workers,
+                retryRounds, firstRetryDelay, BounceEvents.NONE);
+    }
+
+    /**
+     * @param retryRounds   rounds for recipients deferred by a 4xx; in the last one a 4xx naming the
+     *                      recipient becomes a soft bounce (an unreachable relay never does)
+     * @param bounceEvents  where bounces become "Email Bounced" events on the profile
+     */
+    public CampaignDispatcher(SendLedger ledger, SuppressionList suppressions, Mailer mailer, MessageRenderer renderer,
+                              Recipients recipients, SegmentMembers segments, TrackingLinks tracking, InstantSource clock,
+                              String messageIdDomain, int workers, int retryRounds, Duration firstRetryDelay,
+                              BounceEvents bounceEvents) {
+        this.bounceEvents = bounceEvents;
         this.ledger = ledger;
         this.suppressions = suppressions;
         this.mailer = mailer;
@@ -115,6 +133,31 @@ public final class CampaignDispatcher implements AutoCloseable {
         return new Reconciliation(released, verified, assumed);
     }
 
+    /** Reconciles every scope the ledger holds unfinished rows for: what a node does once at start-up. */
+    public Reconciliation reconcileAll() {
+        int released = 0;
+        int verified = 0;
+        int assumed = 0;
+        for (String scope : ledger.unconfirmedScopes()) {
+            Reconciliation r = reconcile(scope);
+            released += r.released();
+            verified += r.verified();
+            assumed += r.assumed();
+        }
+        return new Reconciliation(released, verified, assumed);
+    }
+
+    /**
+     * Runs the send pipeline for one recipient on the caller's thread, under the campaign's
+     * throttle: for triggered sends, which arrive one entry at a time.
+     */
+    public SendOutcome sendOne(Campaign campaign, String scope, String profileId, Instant due) {
+        CampaignSender sender = singleSenders.computeIfAbsent(campaign.key() + "|" + campaign.throttle(), k ->
+                new CampaignSender(ledger, suppressions, new ThrottledMailer(mailer, campaign.throttle()), renderer,
+                        recipients, segments, tracking, clock, messageIdDomain, bounceEvents));
+        return sender.send(campaign, scope, profileId, due);
+    }
+
     /** Sends {@code campaign} to its audience under ledger scope {@code scope}, due now; blocks until done. */
     public Report run(Campaign campaign, String scope) {
         return run(campaign, scope, clock.instant());
@@ -128,7 +171,7 @@ public final class CampaignDispatcher implements AutoCloseable {
     public Report run(Campaign campaign, String scope, Instant due) {
         Reconciliation rec = reconcile(scope);
         CampaignSender sender = new CampaignSender(ledger, suppressions, new ThrottledMailer(mailer, campaign.throttle()),
-                renderer, recipients, segments, tracking, clock, messageIdDomain);
+                renderer, recipients, segments, tracking, clock, messageIdDomain, bounceEvents);
         Tally tally = new Tally();
         List<String> retry = new ArrayList<>();
         String after = "";
@@ -137,14 +180,14 @@ public final class CampaignDispatcher implements AutoCloseable {
             if (page.isEmpty()) {
                 break;
             }
-            retry.addAll(sendAll(sender, campaign, scope, due, page, tally));
+            retry.addAll(sendAll(sender, campaign, scope, due, page, tally, retryRounds == 0));
             after = page.getLast();
         }
         Duration delay = firstRetryDelay;
         for (int round = 0; round < retryRounds && !retry.isEmpty(); round++) {
             sleep(delay);
             delay = delay.multipliedBy(2);
-            retry = sendAll(sender, campaign, scope, due, retry, tally);
+            retry = sendAll(sender, campaign, scope, due, retry, tally, round == retryRounds - 1);
         }
         Instant retryAt = clock.instant().plus(delay);
         retry.forEach(id -> tally.later.put(id, retryAt));
@@ -154,14 +197,14 @@ public final class CampaignDispatcher implements AutoCloseable {
 
     /** Sends to each profile on the pool; returns those deferred by a temporary failure. */
     private List<String> sendAll(CampaignSender sender, Campaign campaign, String scope, Instant due, List<String> ids,
-                                 Tally tally) {
+                                 Tally tally, boolean finalAttempt) {
         List<String> temporary = java.util.Collections.synchronizedList(new ArrayList<>());
         Semaphore inFlight = new Semaphore(workers * 4);
         for (String id : ids) {
             inFlight.acquireUninterruptibly();
             pool.execute(() -> {
                 try {
-                    SendOutcome o = sender.send(campaign, scope, id, due);
+                    SendOutcome o = sender.send(campaign, scope, id, due, finalAttempt);
                     switch (o) {
                         case SendOutcome.Sent s -> tally.sent.incrementAndGet();
                         case SendOutcome.Bounced b -> tally.bounced.incrementAndGet();

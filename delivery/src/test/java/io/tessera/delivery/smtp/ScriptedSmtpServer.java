@@ -38,6 +38,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger transactions = new AtomicInteger();
     private volatile Function<String, Optional<String>> rcptRule = a -> Optional.empty();
+    private volatile Function<String, Optional<String>> dataRule = a -> Optional.empty();
     private volatile int dropEveryNthTransaction;
     private volatile boolean dropAfterEndOfData;
     private volatile boolean closed;
@@ -58,6 +59,16 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     /** Reply to RCPT TO:<address> with this line instead of 250 when the rule returns one. */
     public ScriptedSmtpServer onRcpt(Function<String, Optional<String>> rule) {
         this.rcptRule = rule;
+        return this;
+    }
+
+    /**
+     * Reply to the final "." with this line instead of 250 when the rule returns one for the
+     * (first) recipient: a rejection after the content was seen (spam filter, mailbox check at
+     * delivery). A rejected message is not stored.
+     */
+    public ScriptedSmtpServer onEndOfData(Function<String, Optional<String>> rule) {
+        this.dataRule = rule;
         return this;
     }
 
@@ -150,6 +161,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     byte[] data = readData(in);
                     if (data == null) {
                         return; // connection lost before the final ".": like any SMTP server, keep nothing
+                    }
+                    Optional<String> refused = dataRule.apply(rcpts.getFirst());
+                    if (refused.isPresent()) {
+                        reply(out, refused.get());
+                        rcpts.clear();
+                        continue;
                     }
                     received.add(new Received(from, List.copyOf(rcpts), data));
                     if (dropAfterEndOfData) {

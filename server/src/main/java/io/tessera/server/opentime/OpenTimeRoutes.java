@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The open-time endpoints (DESIGN.md §5): {@code GET /o/{token}/feed.json}, {@code feed.xml},
@@ -65,7 +64,7 @@ public final class OpenTimeRoutes {
     private record Granted(OpenTimeClaim claim, FeedDeclaration declaration) {}
 
     private void feed(Context ctx, String endpoint) {
-        Optional<Granted> g = grant(ctx, endpoint, OpenTimeClaim::feedTemplate);
+        Optional<Granted> g = grant(ctx, endpoint, OpenTimeClaim.Use.FEED);
         if (g.isEmpty()) {
             return;
         }
@@ -80,7 +79,7 @@ public final class OpenTimeRoutes {
     }
 
     private void ampList(Context ctx) {
-        Optional<Granted> g = grant(ctx, "amp.json", OpenTimeClaim::feedTemplate);
+        Optional<Granted> g = grant(ctx, "amp.json", OpenTimeClaim.Use.FEED);
         if (g.isEmpty()) {
             return;
         }
@@ -126,7 +125,7 @@ public final class OpenTimeRoutes {
     }
 
     private void image(Context ctx) {
-        Optional<Granted> g = grant(ctx, "img", OpenTimeClaim::imageTemplate);
+        Optional<Granted> g = grant(ctx, "img", OpenTimeClaim.Use.IMAGE);
         if (g.isEmpty()) {
             return;
         }
@@ -153,14 +152,14 @@ public final class OpenTimeRoutes {
         }
     }
 
-    private Optional<Granted> grant(Context ctx, String endpoint, Function<OpenTimeClaim, Optional<String>> template) {
+    private Optional<Granted> grant(Context ctx, String endpoint, OpenTimeClaim.Use use) {
         if (!perIp.tryAcquire(ctx.ip())) {
             tooMany(ctx, endpoint);
             return Optional.empty();
         }
         String token = ctx.pathParam("token");
-        Optional<Granted> g = tokens.verify(token)
-                .flatMap(c -> template.apply(c).flatMap(declarations::declaration).map(d -> new Granted(c, d)));
+        Optional<Granted> g = tokens.verify(token, use)
+                .flatMap(c -> declarations.declaration(c.templateKey()).map(d -> new Granted(c, d)));
         if (g.isEmpty()) {
             notFound(ctx, endpoint);
             return Optional.empty();

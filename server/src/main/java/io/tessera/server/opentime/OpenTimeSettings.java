@@ -1,9 +1,12 @@
 package io.tessera.server.opentime;
 
+import io.tessera.opentime.DataClass;
 import io.tessera.opentime.StalenessLimits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -34,6 +37,36 @@ public record OpenTimeSettings(StalenessLimits staleness, Duration sourceTimeout
         }
         ampSenders = ampSenders.stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         ampOrigins = Set.copyOf(ampOrigins);
+    }
+
+    /**
+     * From configuration: {@code opentime.staleness.<class>} (profile, browsing, prices, loyalty,
+     * recommendations; durations such as {@code 15m}), {@code opentime.source-timeout},
+     * {@code opentime.rate.per-token} and {@code opentime.rate.per-ip} (per minute),
+     * {@code opentime.amp-senders} and {@code opentime.amp-origins} (comma-separated).
+     */
+    public static OpenTimeSettings from(Function<String, Optional<String>> setting, Function<String, Duration> duration) {
+        OpenTimeSettings d = defaults(Set.of());
+        StalenessLimits limits = StalenessLimits.defaults();
+        for (DataClass dc : DataClass.values()) {
+            if (dc != DataClass.CLOCK) {
+                Optional<Duration> v = setting.apply("opentime.staleness." + dc.name().toLowerCase(Locale.ROOT)).map(duration);
+                if (v.isPresent()) {
+                    limits = limits.with(dc, v.get());
+                }
+            }
+        }
+        return new OpenTimeSettings(limits,
+                setting.apply("opentime.source-timeout").map(duration).orElse(d.sourceTimeout()),
+                setting.apply("opentime.rate.per-token").map(s -> Integer.parseInt(s.trim())).orElse(d.perTokenPerMinute()),
+                setting.apply("opentime.rate.per-ip").map(s -> Integer.parseInt(s.trim())).orElse(d.perIpPerMinute()),
+                setting.apply("opentime.amp-senders").map(OpenTimeSettings::list).orElse(Set.of()),
+                setting.apply("opentime.amp-origins").map(OpenTimeSettings::list).orElse(d.ampOrigins()));
+    }
+
+    private static Set<String> list(String csv) {
+        return java.util.Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     public static OpenTimeSettings defaults(Set<String> ampSenders) {

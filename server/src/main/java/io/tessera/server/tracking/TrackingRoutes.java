@@ -4,6 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.tessera.delivery.Suppression;
 import io.tessera.delivery.SuppressionList;
+import io.tessera.delivery.campaign.Campaign;
 import io.tessera.delivery.tracking.SignedTrackingLinks;
 import io.tessera.delivery.tracking.SignedTrackingLinks.Claim;
 import io.tessera.delivery.tracking.SignedTrackingLinks.Kind;
@@ -18,6 +19,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,6 +30,12 @@ import tools.jackson.databind.json.JsonMapper;
  * ("Email Opened", "Email Link Clicked", "Unsubscribed") on the recipient's profile through the
  * normal {@link Ingestor}, with {@code properties.campaign} and {@code messageId}; an unsubscribe
  * also suppresses the address at once. Invalid tokens never redirect and never record anything.
+ *
+ * <p>Subscription topics: when the token's campaign belongs to a topic, an unsubscribe (the
+ * RFC 8058 one-click POST, or the form's default button) unsubscribes from that topic only —
+ * trait {@code topic.<key>} set to {@code false} through an identify event, and "Unsubscribed"
+ * with {@code properties.topic}; the form's "from all" button (field {@code scope=all}) suppresses
+ * the address as before. A campaign without a topic always unsubscribes from all.
  */
 public final class TrackingRoutes {
 
@@ -39,9 +47,19 @@ public final class TrackingRoutes {
     private final ProfileStore profiles;
     private final SuppressionList suppressions;
     private final InstantSource clock;
+    private final Function<String, Optional<Campaign.Topic>> topicOf;
+    private final io.tessera.server.delivery.ProfileEventWriter writer;
 
     public TrackingRoutes(SignedTrackingLinks links, Ingestor ingestor, ProfileStore profiles, SuppressionList suppressions,
                           InstantSource clock) {
+        this(links, ingestor, profiles, suppressions, clock, campaign -> Optional.empty());
+    }
+
+    /** @param topicOf a campaign key's subscription topic (from the campaign store) */
+    public TrackingRoutes(SignedTrackingLinks links, Ingestor ingestor, ProfileStore profiles, SuppressionList suppressions,
+                          InstantSource clock, Function<String, Optional<Campaign.Topic>> topicOf) {
+        this.topicOf = topicOf;
+        this.writer = new io.tessera.server.delivery.ProfileEventWriter(ingestor, profiles);
         this.links = links;
         this.ingestor = ingestor;
         this.profiles = profiles;
@@ -65,12 +83,17 @@ public final class TrackingRoutes {
         });
         config.routes.post("/t/u/{token}", this::unsubscribe);
         config.routes.get("/t/u/{token}", ctx -> {
-            if (links.verify(ctx.pathParam("token"), Kind.UNSUBSCRIBE).isEmpty()) {
+            Optional<Claim> c = links.verify(ctx.pathParam("token"), Kind.UNSUBSCRIBE);
+            if (c.isEmpty()) {
                 error(ctx, 404, "invalid_link", "this link is not valid");
                 return;
             }
-            ctx.status(200).contentType("text/html; charset=utf-8").result("<!doctype html><form method=\"post\">"
-                    + "<p>Stop receiving these emails?</p><button type=\"submit\">Unsubscribe</button></form>");
+            Optional<Campaign.Topic> topic = topicOf.apply(campaignOf(c.get()));
+            String buttons = topic.map(t -> "<p>Stop receiving \u201c" + t.key() + "\u201d emails?</p>"
+                            + "<button type=\"submit\">Unsubscribe from " + t.key() + "</button> "
+                            + "<button type=\"submit\" name=\"scope\" value=\"all\">Unsubscribe from all emails</button>")
+                    .orElse("<p>Stop receiving these emails?</p><button type=\"submit\">Unsubscribe</button>");
+            ctx.status(200).contentType("text/html; charset=utf-8").result("<!doctype html><form method=\"post\">" + buttons + "</form>");
         });
     }
 
@@ -80,10 +103,20 @@ public final class TrackingRoutes {
             error(ctx, 404, "invalid_link", "this link is not valid");
             return;
         }
+        Optional<Campaign.Topic> topic = "all".equals(ctx.formParam("scope")) ? Optional.empty()
+                : topicOf.apply(campaignOf(c.get()));
+        if (topic.isPresent()) {
+            writer.identify(c.get().profileId(), Map.of(topic.get().trait(), false),
+                    "U-" + topic.get().key() + "-" + c.get().messageId(), clock.instant(), "tracking");
+            record(c.get(), "Unsubscribed", Map.of("topic", topic.get().key()));
+            ctx.status(200).contentType("text/plain; charset=utf-8")
+                    .result("You are unsubscribed from \u201c" + topic.get().key() + "\u201d emails.");
+            return;
+        }
         Optional<Profile> p = profiles.get(c.get().profileId());
         p.flatMap(TrackingRoutes::email).ifPresent(address -> suppressions.suppress(
                 new Suppression(address, Suppression.Reason.UNSUBSCRIBE, clock.instant(), "one-click " + c.get().scope())));
-        record(c.get(), "Unsubscribed", Map.of());
+        record(c.get(), "Unsubscribed", Map.of("topic", "all"));
         ctx.status(200).contentType("text/plain; charset=utf-8").result("You are unsubscribed.");
     }
 
@@ -96,7 +129,7 @@ public final class TrackingRoutes {
             return;
         }
         Map<String, Object> props = new LinkedHashMap<>(extra);
-        props.put("campaign", c.scope().replaceAll("[@#].*$", ""));
+        props.put("campaign", campaignOf(c));
         props.put("run", c.scope());
         props.put("emailMessageId", c.messageId());
         Map<String, Object> body = new LinkedHashMap<>();
@@ -110,6 +143,11 @@ public final class TrackingRoutes {
         if (v instanceof RequestVerdict.Parsed parsed) {
             ingestor.ingest(parsed, "tracking").join();
         }
+    }
+
+    /** The campaign key of a token's ledger scope ({@code key}, {@code key@run}, {@code key#entry}). */
+    private static String campaignOf(Claim c) {
+        return c.scope().replaceAll("[@#].*$", "");
     }
 
     private static Optional<String> email(Profile p) {

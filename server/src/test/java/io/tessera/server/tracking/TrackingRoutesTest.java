@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.javalin.Javalin;
 import io.tessera.delivery.SendKey;
 import io.tessera.delivery.Suppression;
+import io.tessera.delivery.campaign.Campaign;
 import io.tessera.delivery.tracking.SignedTrackingLinks;
 import io.tessera.event.EventType;
 import io.tessera.ingest.RequestVerdict;
@@ -56,7 +57,8 @@ class TrackingRoutesTest {
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
                 tessera.profiles().resolve(new Identity(IdentityKind.USER_ID, "u1")).isPresent());
         profileId = tessera.profiles().resolve(new Identity(IdentityKind.USER_ID, "u1")).orElseThrow();
-        TrackingRoutes routes = new TrackingRoutes(links, tessera.ingestor(), tessera.profiles(), suppressions, InstantSource.system());
+        TrackingRoutes routes = new TrackingRoutes(links, tessera.ingestor(), tessera.profiles(), suppressions, InstantSource.system(),
+                campaign -> campaign.equals("weekly") ? Optional.of(new Campaign.Topic("news", false)) : Optional.empty());
         http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.port = 0;
@@ -123,5 +125,32 @@ class TrackingRoutesTest {
         assertThat(call("GET", "/t/c/" + good.substring(0, good.length() - 2) + "AA").statusCode()).isEqualTo(404);
         assertThat(call("POST", "/t/u/" + good).statusCode()).isEqualTo(404);
         assertThat(suppressions.find("ann@example.com")).isEmpty();
+    }
+
+    HttpResponse<byte[]> postForm(String path, String form) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + http.port() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void oneClickOnATopicCampaignUnsubscribesFromTheTopicOnlyAndTheFormCanStillUnsubscribeFromAll() throws Exception {
+        String unsub = links.unsubscribeUrl(new SendKey("weekly@2026-11-02", profileId), "m2@x").orElseThrow();
+        String path = unsub.substring(unsub.indexOf("/t/u/"));
+
+        String form = new String(call("GET", path).body(), StandardCharsets.UTF_8);
+        assertThat(form).contains("Unsubscribe from news").contains("name=\"scope\" value=\"all\"");
+        HttpResponse<byte[]> oneClick = postForm(path, "List-Unsubscribe=One-Click");
+        assertThat(oneClick.statusCode()).isEqualTo(200);
+        assertThat(suppressions.find("ann@example.com")).as("only the topic").isEmpty();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> tessera.profiles().get(profileId).orElseThrow()
+                .traits().containsKey("topic.news"));
+        assertThat(tessera.profiles().get(profileId).orElseThrow().traits().get("topic.news").value()).isEqualTo(false);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> tessera.profiles().history(profileId).stream()
+                .anyMatch(e -> e.name().equals("Unsubscribed") && "news".equals(e.properties().get("topic"))));
+
+        assertThat(postForm(path, "scope=all").statusCode()).isEqualTo(200);
+        assertThat(suppressions.find("ann@example.com")).get().extracting(Suppression::reason)
+                .isEqualTo(Suppression.Reason.UNSUBSCRIBE);
     }
 }

@@ -38,7 +38,8 @@ public final class SqliteSendLedger implements SendLedger {
                   claimed_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
                   PRIMARY KEY (campaign, profile_id)) WITHOUT ROWID""",
                 "CREATE INDEX IF NOT EXISTS send_ledger_profile ON send_ledger(profile_id, claimed_at)",
-                "CREATE INDEX IF NOT EXISTS send_ledger_open ON send_ledger(campaign, stage)");
+                "CREATE INDEX IF NOT EXISTS send_ledger_open ON send_ledger(campaign, stage)",
+                "CREATE INDEX IF NOT EXISTS send_ledger_message ON send_ledger(message_id)");
         this.writer = new BatchedWriter(SqliteDelivery.open(dbFile, fsyncEveryCommit), "ledger");
     }
 
@@ -108,6 +109,21 @@ public final class SqliteSendLedger implements SendLedger {
     }
 
     @Override
+    public synchronized List<String> unconfirmedScopes() {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT campaign FROM send_ledger "
+                + "WHERE stage IN ('CLAIMED','COMMITTING') ORDER BY campaign");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("ledger unconfirmed scopes", e);
+        }
+    }
+
+    @Override
     public synchronized Map<Stage, Long> stages(String campaign) {
         Map<Stage, Long> out = new EnumMap<>(Stage.class);
         try (PreparedStatement ps = c.prepareStatement("SELECT stage, count(*) FROM send_ledger WHERE campaign=? GROUP BY stage")) {
@@ -152,6 +168,62 @@ public final class SqliteSendLedger implements SendLedger {
             return out;
         } catch (SQLException e) {
             throw SqliteDelivery.failure("ledger rows", e);
+        }
+    }
+
+    @Override
+    public synchronized Map<String, Long> skipReasons(String campaign) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT reply, count(*) FROM send_ledger WHERE campaign=? AND stage='SKIPPED' GROUP BY reply")) {
+            ps.setString(1, campaign);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("ledger skipReasons", e);
+        }
+    }
+
+    @Override
+    public synchronized java.util.Optional<Row> findByMessageId(String messageId) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT campaign, profile_id, message_id, variant, stage, claimed_at "
+                + "FROM send_ledger WHERE message_id=? LIMIT 1")) {
+            ps.setString(1, messageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(new Row(new SendKey(rs.getString(1), rs.getString(2)), rs.getString(3),
+                        rs.getString(4), Stage.valueOf(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6))))
+                        : java.util.Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("ledger findByMessageId", e);
+        }
+    }
+
+    @Override
+    public synchronized List<Row> rowsOfRuns(String campaignKey) {
+        List<Row> out = new ArrayList<>();
+        // Range scans on the primary key: "key@" .. "key@\uffff" and "key#" .. "key#\uffff".
+        try (PreparedStatement ps = c.prepareStatement("SELECT campaign, profile_id, message_id, variant, stage, claimed_at "
+                + "FROM send_ledger WHERE campaign=? OR (campaign > ? AND campaign < ?) OR (campaign > ? AND campaign < ?) "
+                + "ORDER BY campaign, profile_id")) {
+            ps.setString(1, campaignKey);
+            ps.setString(2, campaignKey + "@");
+            ps.setString(3, campaignKey + "@\uffff");
+            ps.setString(4, campaignKey + "#");
+            ps.setString(5, campaignKey + "#\uffff");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Row(new SendKey(rs.getString(1), rs.getString(2)), rs.getString(3), rs.getString(4),
+                            Stage.valueOf(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("ledger rows of runs", e);
         }
     }
 
