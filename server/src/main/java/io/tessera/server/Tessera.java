@@ -65,6 +65,7 @@ public final class Tessera implements AutoCloseable {
     private final TrackingPlans plans;
     private final SqliteQualitySettingsStore settingsStore;
     private final NormalizationSettings settings;
+    private final io.tessera.store.sqlite.SqliteDedupeReviewQueue reviewQueue;
     private final ProfileEngine engine;
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
@@ -85,7 +86,7 @@ public final class Tessera implements AutoCloseable {
         this.log = io.tessera.server.cluster.Deployment.of(config::setting).openLog(config.dataDir());
         this.profiles = new SqliteProfileStore(db);
         this.quarantine = new SqliteQuarantineStore(db);
-        this.engine = new ProfileEngine(profiles, clock);
+        this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting));
         this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = new SqliteTrackingPlanStore(db);
@@ -93,6 +94,7 @@ public final class Tessera implements AutoCloseable {
         this.plans = new TrackingPlans(planStore, quality);
         this.settingsStore = new SqliteQualitySettingsStore(db);
         this.settings = new NormalizationSettings(settingsStore, quality);
+        this.reviewQueue = new io.tessera.store.sqlite.SqliteDedupeReviewQueue(db);
         TesseraConfig.Ingest i = config.ingest();
         TrackingApiParser parser = new TrackingApiParser(
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
@@ -122,7 +124,10 @@ public final class Tessera implements AutoCloseable {
         new io.tessera.server.ingest.SnippetRoutes().register(routes);
         new io.tessera.server.ingest.HookRoutes(new io.tessera.store.sqlite.SqliteHookSourceStore(config.dataDir().resolve("tessera.db")), ingestor, clock, gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
-        new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles, settings).register(cfg);
+        new io.tessera.server.profile.MergeRoutes(profiles, engine).register(routes);
+        new io.tessera.server.quality.DedupeRoutes(new io.tessera.quality.dedupe.ProfileDedupe(profiles, log, reviewQueue, clock,
+                io.tessera.server.profile.ProfileConfig.options(config::setting).mergeDifferentUserIds())).register(routes);
+        new QualityRoutes(plans, quality, quarantine, log, dictionary, settings).register(cfg);
         segments.register(cfg);
         delivery.register(cfg);
         openTime.register(routes);
@@ -280,6 +285,7 @@ public final class Tessera implements AutoCloseable {
         quarantine.close();
         planStore.close();
         settingsStore.close();
+        reviewQueue.close();
         dictionary.close();
         metrics.close();
         LOG.info("Tessera stopped");
