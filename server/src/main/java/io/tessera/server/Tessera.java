@@ -66,6 +66,7 @@ public final class Tessera implements AutoCloseable {
     private final SqliteQualitySettingsStore settingsStore;
     private final NormalizationSettings settings;
     private final io.tessera.store.sqlite.SqliteDedupeReviewQueue reviewQueue;
+    private final io.tessera.quality.dedupe.ProfileDedupe dedupe;
     private final ProfileEngine engine;
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
@@ -95,6 +96,8 @@ public final class Tessera implements AutoCloseable {
         this.settingsStore = new SqliteQualitySettingsStore(db);
         this.settings = new NormalizationSettings(settingsStore, quality);
         this.reviewQueue = new io.tessera.store.sqlite.SqliteDedupeReviewQueue(db);
+        this.dedupe = new io.tessera.quality.dedupe.ProfileDedupe(profiles, log, reviewQueue, clock,
+                io.tessera.server.profile.ProfileConfig.options(config::setting).mergeDifferentUserIds());
         TesseraConfig.Ingest i = config.ingest();
         TrackingApiParser parser = new TrackingApiParser(
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
@@ -125,8 +128,7 @@ public final class Tessera implements AutoCloseable {
         new io.tessera.server.ingest.HookRoutes(new io.tessera.store.sqlite.SqliteHookSourceStore(config.dataDir().resolve("tessera.db")), ingestor, clock, gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
         new io.tessera.server.profile.MergeRoutes(profiles, engine).register(routes);
-        new io.tessera.server.quality.DedupeRoutes(new io.tessera.quality.dedupe.ProfileDedupe(profiles, log, reviewQueue, clock,
-                io.tessera.server.profile.ProfileConfig.options(config::setting).mergeDifferentUserIds())).register(routes);
+        new io.tessera.server.quality.DedupeRoutes(dedupe).register(routes);
         new QualityRoutes(plans, quality, quarantine, log, dictionary, settings).register(cfg);
         segments.register(cfg);
         delivery.register(cfg);
@@ -201,6 +203,11 @@ public final class Tessera implements AutoCloseable {
 
     public Ingestor ingestor() {
         return ingestor;
+    }
+
+    /** Fuzzy duplicates among the stored profiles (the API's and {@code tessera dedupe --profiles}'). */
+    public io.tessera.quality.dedupe.ProfileDedupe dedupe() {
+        return dedupe;
     }
 
     public ProfileEngine engine() {
