@@ -70,6 +70,7 @@ public final class Tessera implements AutoCloseable {
     private final ProfileEngine engine;
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
+    private final io.tessera.server.webhook.WebhookFeature webhooks;
     private final io.tessera.server.delivery.DeliveryFeature delivery;
     private final io.tessera.tracking.TrackingToken tokens;
     private final io.tessera.server.opentime.OpenTimeFeature openTime;
@@ -89,6 +90,7 @@ public final class Tessera implements AutoCloseable {
         this.quarantine = new SqliteQuarantineStore(db);
         this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting));
         this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock);
+        this.webhooks = new io.tessera.server.webhook.WebhookFeature(db, java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = new SqliteTrackingPlanStore(db);
         this.dictionary = new SqliteDataDictionary(db);
@@ -131,11 +133,12 @@ public final class Tessera implements AutoCloseable {
         new io.tessera.server.quality.DedupeRoutes(dedupe).register(routes);
         new QualityRoutes(plans, quality, quarantine, log, dictionary, settings).register(cfg);
         segments.register(cfg);
+        webhooks.register(cfg);
         delivery.register(cfg);
         openTime.register(routes);
         pulls.register(routes);
         new io.tessera.server.delivery.SubscriptionRoutes(ingestor, profiles, clock).register(routes);
-        new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
+        new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
     }
 
     /**
@@ -286,6 +289,7 @@ public final class Tessera implements AutoCloseable {
         }
         openTime.close();
         log.close();
+        webhooks.close();
         delivery.close();
         segments.close();
         profiles.close();
