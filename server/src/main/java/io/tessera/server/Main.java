@@ -68,7 +68,13 @@ public final class Main {
 
         @Override
         public Integer call() throws Exception {
-            Tessera tessera = new Tessera(common.config()).start();
+            Tessera tessera;
+            try {
+                tessera = new Tessera(common.config()).start();
+            } catch (io.tessera.server.cluster.ClusterUnavailableException e) {
+                System.err.println("tessera serve: " + e.getMessage());
+                return 2;
+            }
             System.out.println("Tessera is listening on http://localhost:" + tessera.port() + "/  (data: "
                     + tessera.config().dataDir().toAbsolutePath() + ")");
             serveUntilStopped(tessera);

@@ -27,6 +27,9 @@ import java.util.concurrent.CompletionException;
  * append: Javalin runs it on a virtual thread, so a waiting request costs no platform thread, and
  * the log's group commit batches the waiting requests into one fsync.
  *
+ * <p>Cross-origin: every {@code /v1/*} answer allows any origin and preflight requests are answered,
+ * so browser libraries can post from any website.
+ *
  * <p>Answers: 200 {@code {"success":true}} when every event was taken; 200 with
  * {@code "rejected":[{index,code,pointer,message}]} when a batch was taken in part (the good events
  * are durable, the bad ones quarantined); a 4xx error when nothing was taken.
@@ -53,6 +56,12 @@ public final class IngestRoutes {
             routes.post("/v1/" + t.wireName(), ctx -> handle(ctx, Optional.of(t)));
         }
         routes.post("/v1/batch", ctx -> handle(ctx, Optional.empty()));
+        // CORS, as Segment's API answers it: browsers (tessera.js, analytics.js) post from any site
+        routes.before("/v1/*", ctx -> ctx.header("Access-Control-Allow-Origin", "*"));
+        routes.options("/v1/*", ctx -> ctx.status(204)
+                .header("Access-Control-Allow-Methods", "POST, OPTIONS")
+                .header("Access-Control-Allow-Headers", "Authorization, Content-Type, Content-Encoding")
+                .header("Access-Control-Max-Age", "86400"));
         routes.post("/v1/import", ctx -> handle(ctx, Optional.empty()));
     }
 

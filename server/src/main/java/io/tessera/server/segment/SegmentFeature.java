@@ -61,6 +61,11 @@ public final class SegmentFeature implements AutoCloseable {
         return routes.membershipsOf(profileId);
     }
 
+    /** Current memberships, for features that read them (campaign audiences). */
+    public io.tessera.segment.MembershipStore memberships() {
+        return memberships;
+    }
+
     public SegmentEngine engine() {
         return engine;
     }
