@@ -52,6 +52,7 @@ final class DemoData {
             io.tessera.server.content.TemplateDirectory.syncIfPresent(Path.of("examples", "templates"),
                     tessera.config().dataDir().resolve("tessera.db"), out);
             openTime(tessera, out);
+            tessera.delivery().runDemo(tessera.segments(), tessera.port(), out);
         } finally {
             Files.deleteIfExists(tmp);
         }
