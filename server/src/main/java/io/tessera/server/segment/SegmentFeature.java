@@ -61,7 +61,7 @@ public final class SegmentFeature implements AutoCloseable {
         return routes.membershipsOf(profileId);
     }
 
-    /** Current memberships, for features that read them (campaign audiences). */
+    /** Current memberships and their durable log, for features that read them (campaign audiences, webhooks). */
     public io.tessera.segment.MembershipStore memberships() {
         return memberships;
     }
