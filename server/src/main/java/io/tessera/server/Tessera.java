@@ -67,10 +67,13 @@ public final class Tessera implements AutoCloseable {
     private final QualitySettingsStore settingsStore;
     private final NormalizationSettings settings;
     private final io.tessera.quality.dedupe.DedupeReviewQueue reviewQueue;
+    private final io.tessera.quality.dedupe.ProfileDedupe dedupe;
     private final ProfileEngine engine;
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
+    private final io.tessera.server.webhook.WebhookFeature webhooks;
     private final io.tessera.server.delivery.DeliveryFeature delivery;
+    private final io.tessera.server.delivery.BounceFeature bounces;
     private final io.tessera.tracking.TrackingToken tokens;
     private final io.tessera.server.opentime.OpenTimeFeature openTime;
     private EventLog.Subscription openTimeSubscription;
@@ -90,7 +93,8 @@ public final class Tessera implements AutoCloseable {
         this.quarantine = stores.quarantine();
         this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting));
         this.segments = new io.tessera.server.segment.SegmentFeature(stores.memberships(), stores.windowTimers(),
-                stores.segmentDefinitions(), profiles, engine, clock);
+                stores.segmentDefinitions(), profiles, engine, clock, config::setting);
+        this.webhooks = new io.tessera.server.webhook.WebhookFeature(config.dataDir().resolve("tessera.db"), java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = stores.trackingPlans();
         this.dictionary = stores.dictionary();
@@ -98,6 +102,8 @@ public final class Tessera implements AutoCloseable {
         this.settingsStore = stores.qualitySettings();
         this.settings = new NormalizationSettings(settingsStore, quality);
         this.reviewQueue = stores.dedupeReviews();
+        this.dedupe = new io.tessera.quality.dedupe.ProfileDedupe(profiles, log, reviewQueue, clock,
+                io.tessera.server.profile.ProfileConfig.options(config::setting).mergeDifferentUserIds());
         TesseraConfig.Ingest i = config.ingest();
         TrackingApiParser parser = new TrackingApiParser(
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
@@ -105,6 +111,7 @@ public final class Tessera implements AutoCloseable {
         this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
         this.delivery = new io.tessera.server.delivery.DeliveryFeature(stores, config, profiles, ingestor, segments,
                 SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock);
+        this.bounces = new io.tessera.server.delivery.BounceFeature(config, ingestor, profiles, clock);
         this.tokens = new io.tessera.tracking.TrackingToken(SigningKeyRing.load(config), clock);
         this.openTime = new io.tessera.server.opentime.OpenTimeFeature(config::setting, ConfigLoader::duration, profiles,
                 id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
@@ -125,18 +132,19 @@ public final class Tessera implements AutoCloseable {
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
         new io.tessera.server.ingest.SnippetRoutes().register(routes);
+        bounces.register(routes); // before /hooks/{source}: Javalin matches in registration order
         new io.tessera.server.ingest.HookRoutes(stores.hookSources(), ingestor, clock, gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
         new io.tessera.server.profile.MergeRoutes(profiles, engine).register(routes);
-        new io.tessera.server.quality.DedupeRoutes(new io.tessera.quality.dedupe.ProfileDedupe(profiles, log, reviewQueue, clock,
-                io.tessera.server.profile.ProfileConfig.options(config::setting).mergeDifferentUserIds())).register(routes);
+        new io.tessera.server.quality.DedupeRoutes(dedupe).register(routes);
         new QualityRoutes(plans, quality, quarantine, log, dictionary, settings).register(cfg);
         segments.register(cfg);
+        webhooks.register(cfg);
         delivery.register(cfg);
         openTime.register(routes);
         pulls.register(routes);
         new io.tessera.server.delivery.SubscriptionRoutes(ingestor, profiles, clock).register(routes);
-        new io.tessera.server.content.TemplateRoutes(stores.templates(), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
+        new io.tessera.server.content.TemplateRoutes(stores.templates(), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
     }
 
     /**
@@ -204,6 +212,11 @@ public final class Tessera implements AutoCloseable {
 
     public Ingestor ingestor() {
         return ingestor;
+    }
+
+    /** Fuzzy duplicates among the stored profiles (the API's and {@code tessera dedupe --profiles}'). */
+    public io.tessera.quality.dedupe.ProfileDedupe dedupe() {
+        return dedupe;
     }
 
     public ProfileEngine engine() {
@@ -282,8 +295,10 @@ public final class Tessera implements AutoCloseable {
         }
         openTime.close();
         log.close();
+        webhooks.close();
         delivery.close();
         segments.close();
+        bounces.close();
         stores.close();
         metrics.close();
         LOG.info("Tessera stopped");

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Construction reconciles the send ledger left by a previous process (at most once across
  * crashes); {@link #start} starts the triggered-send poller; {@link #close} stops everything.
  *
- * <p>Settings: {@code public.url} (default {@code http://localhost:<port>}), {@code tracking.key}
+ * <p>Settings: {@code public.url} (default {@code http://<listen host or localhost>:<port>}), {@code tracking.key}
  * (hex; default: generated into the secrets file), {@code delivery.workers} (4),
  * {@code delivery.message-id-domain} (the public URL's host), {@code smtp.*} (see
  * {@link DeliverySettings}), {@code dkim.domain}, {@code dkim.selector}, {@code dkim.key-file}
@@ -63,6 +63,7 @@ public final class DeliveryFeature implements AutoCloseable {
     private final CampaignRoutes campaignRoutes;
     private final TrackingRoutes trackingRoutes;
     private final String publicUrlSetting;
+    private final String listenHost;
 
     /**
      * @param stores         where the ledger, suppressions, outbox, campaigns, trigger queue and
@@ -79,6 +80,7 @@ public final class DeliveryFeature implements AutoCloseable {
         this.triggerQueue = stores.triggerQueue();
         this.templates = stores.templates();
         this.publicUrlSetting = config.setting("public.url").filter(u -> !u.isBlank()).orElse("");
+        this.listenHost = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
         MimeAssembler assembler = new MimeAssembler(clock, dkim(config));
         Optional<SmtpSettings> relay = DeliverySettings.smtp(config);
         this.smtp = relay.isPresent();
@@ -100,7 +102,8 @@ public final class DeliveryFeature implements AutoCloseable {
         segments.engine().addListener(triggers);
         this.campaignRoutes = new CampaignRoutes(campaigns, dispatcher, ledger, smtp ? Optional.empty() : Optional.of(outbox),
                 profiles, clock, this::templateProblems, triggers::refresh);
-        this.trackingRoutes = new TrackingRoutes(links, ingestor, profiles, suppressions, clock);
+        this.trackingRoutes = new TrackingRoutes(links, ingestor, profiles, suppressions, clock,
+                key -> campaigns.get(key).flatMap(Campaign::topic));
     }
 
     public void register(JavalinConfig config) {
@@ -156,7 +159,7 @@ public final class DeliveryFeature implements AutoCloseable {
     }
 
     String publicUrl(int port) {
-        String u = publicUrlSetting.isEmpty() ? "http://localhost:" + port : publicUrlSetting;
+        String u = publicUrlSetting.isEmpty() ? "http://" + listenHost + ":" + port : publicUrlSetting;
         return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
     }
 

@@ -188,6 +188,41 @@ public final class PostgresMembershipStore implements MembershipStore {
         });
     }
 
+    /**
+     * The log after {@code seq}. Sequence numbers are taken at insert, so with several nodes
+     * writing at once a lower number can commit after a higher one was read; a reader that must
+     * see every change (webhooks) would then miss it. One writer per database (the embedded and
+     * single-node modes) keeps commit order and sequence order the same.
+     */
+    @Override
+    public List<LoggedChange> changesAfter(long seq, int limit) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT seq, segment, version, profile_id, entered, at, cause "
+                    + "FROM segment_membership_log WHERE seq > ? ORDER BY seq LIMIT ?")) {
+                s.setLong(1, seq);
+                s.setInt(2, limit);
+                List<LoggedChange> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new LoggedChange(rs.getLong(1), new MembershipChange(rs.getString(2), rs.getInt(3), rs.getString(4),
+                                rs.getBoolean(5), Instant.ofEpochMilli(rs.getLong(6)), rs.getString(7))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public long latestChange() {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM segment_membership_log");
+                    ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
     @Override
     public void removeSegment(String segment) {
         db.write(c -> {
