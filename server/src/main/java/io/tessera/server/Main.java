@@ -23,6 +23,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {Main.Serve.class, Main.Demo.class, Main.Import.class, Main.Rebuild.class,
                 io.tessera.server.cli.DedupeCommand.class,
                 io.tessera.server.cli.RenderCommand.class, io.tessera.server.cli.TemplatesCommand.class,
+                io.tessera.server.cli.KeysCommand.class,
                 io.tessera.server.cli.BouncesCommand.class})
 public final class Main {
 

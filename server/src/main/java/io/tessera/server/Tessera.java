@@ -66,11 +66,13 @@ public final class Tessera implements AutoCloseable {
     private final SqliteQualitySettingsStore settingsStore;
     private final NormalizationSettings settings;
     private final io.tessera.store.sqlite.SqliteDedupeReviewQueue reviewQueue;
+    private final io.tessera.quality.dedupe.ProfileDedupe dedupe;
     private final ProfileEngine engine;
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
     private final io.tessera.server.webhook.WebhookFeature webhooks;
     private final io.tessera.server.delivery.DeliveryFeature delivery;
+    private final io.tessera.server.delivery.BounceFeature bounces;
     private final io.tessera.tracking.TrackingToken tokens;
     private final io.tessera.server.opentime.OpenTimeFeature openTime;
     private EventLog.Subscription openTimeSubscription;
@@ -97,6 +99,8 @@ public final class Tessera implements AutoCloseable {
         this.settingsStore = new SqliteQualitySettingsStore(db);
         this.settings = new NormalizationSettings(settingsStore, quality);
         this.reviewQueue = new io.tessera.store.sqlite.SqliteDedupeReviewQueue(db);
+        this.dedupe = new io.tessera.quality.dedupe.ProfileDedupe(profiles, log, reviewQueue, clock,
+                io.tessera.server.profile.ProfileConfig.options(config::setting).mergeDifferentUserIds());
         TesseraConfig.Ingest i = config.ingest();
         TrackingApiParser parser = new TrackingApiParser(
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
@@ -104,6 +108,7 @@ public final class Tessera implements AutoCloseable {
         this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
         this.delivery = new io.tessera.server.delivery.DeliveryFeature(config, profiles, ingestor, segments,
                 SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock);
+        this.bounces = new io.tessera.server.delivery.BounceFeature(config, ingestor, profiles, clock);
         this.tokens = new io.tessera.tracking.TrackingToken(SigningKeyRing.load(config), clock);
         this.openTime = new io.tessera.server.opentime.OpenTimeFeature(config::setting, ConfigLoader::duration, profiles,
                 id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
@@ -124,11 +129,11 @@ public final class Tessera implements AutoCloseable {
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
         new io.tessera.server.ingest.SnippetRoutes().register(routes);
+        bounces.register(routes); // before /hooks/{source}: Javalin matches in registration order
         new io.tessera.server.ingest.HookRoutes(new io.tessera.store.sqlite.SqliteHookSourceStore(config.dataDir().resolve("tessera.db")), ingestor, clock, gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
         new io.tessera.server.profile.MergeRoutes(profiles, engine).register(routes);
-        new io.tessera.server.quality.DedupeRoutes(new io.tessera.quality.dedupe.ProfileDedupe(profiles, log, reviewQueue, clock,
-                io.tessera.server.profile.ProfileConfig.options(config::setting).mergeDifferentUserIds())).register(routes);
+        new io.tessera.server.quality.DedupeRoutes(dedupe).register(routes);
         new QualityRoutes(plans, quality, quarantine, log, dictionary, settings).register(cfg);
         segments.register(cfg);
         webhooks.register(cfg);
@@ -204,6 +209,11 @@ public final class Tessera implements AutoCloseable {
 
     public Ingestor ingestor() {
         return ingestor;
+    }
+
+    /** Fuzzy duplicates among the stored profiles (the API's and {@code tessera dedupe --profiles}'). */
+    public io.tessera.quality.dedupe.ProfileDedupe dedupe() {
+        return dedupe;
     }
 
     public ProfileEngine engine() {
@@ -285,6 +295,7 @@ public final class Tessera implements AutoCloseable {
         webhooks.close();
         delivery.close();
         segments.close();
+        bounces.close();
         profiles.close();
         quarantine.close();
         planStore.close();

@@ -77,7 +77,7 @@ public final class OpenTimeFeature implements AutoCloseable {
         this.cached = new CachedFeedSources(new FeedSources(new ProfileStoreFacts(profiles, segmentsOf, clock), products,
                 recommendations), settings.staleness(), settings.sourceTimeout(), clock, metrics);
         this.resolver = new FeedResolver(cached.asFeedSources(), settings.staleness(), clock);
-        this.routes = new OpenTimeRoutes(tokens, declarations, resolver, settings, metrics);
+        this.routes = new OpenTimeRoutes(tokens, declarations, resolver, settings, clock, metrics);
         this.prefetch = new FeedPrefetch(declarations, resolver);
         this.linkTtl = setting.apply("opentime.link-ttl").map(duration).orElse(Duration.ofDays(30));
         long every = setting.apply("opentime.retrain-every").map(duration).orElse(Duration.ofMinutes(5)).toMillis();
