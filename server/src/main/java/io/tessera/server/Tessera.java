@@ -113,6 +113,8 @@ public final class Tessera implements AutoCloseable {
         AdminAuth admin = new AdminAuth(config.adminToken().orElseThrow());
         routes.before("/api/*", admin::check);
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
+        new io.tessera.server.ops.OpenApiRoutes(() -> http).register(routes);
+        new io.tessera.server.ops.ConsoleRoutes().register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
         new io.tessera.server.ingest.SnippetRoutes().register(routes);
         new io.tessera.server.ingest.HookRoutes(new io.tessera.store.sqlite.SqliteHookSourceStore(config.dataDir().resolve("tessera.db")), ingestor, clock, gate, metrics, json).register(routes);
