@@ -2,6 +2,7 @@
 # Open-time feed endpoint vs nginx serving a static JSON file of the same size, same run.
 # Needs Debian packages wrk and nginx (nginx-light is enough). Prints max throughput of both,
 # then latency percentiles of the feed at a paced 5,000 req/s (wrk + Lua per-connection delay).
+# "javalin max" is the same bytes served from memory by the same Javalin server: the framework's ceiling.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}; DURATION=${DURATION:-10s}; RATE=${RATE:-5000}; CONNS=${CONNS:-50}
@@ -9,7 +10,7 @@ JAVA=${JAVA:-$( [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ] && echo /usr/l
 srv=""; ngx=""
 work=$(mktemp -d); trap 'kill $srv $ngx 2>/dev/null || true; rm -rf "$work"' EXIT
 printf '<configuration><root level="WARN"/></configuration>' >"$work/logback.xml"
-[ -f bench/target/tessera-bench.jar ] || ./mvnw -q -DskipTests package -pl bench -am
+[ -f bench/target/tessera-bench.jar ] && [ "${REBUILD:-0}" = 0 ] || ./mvnw -q -DskipTests package -pl bench -am
 "$JAVA" -Xms256m -Xmx512m -Dlogback.configurationFile="$work/logback.xml" -cp bench/target/tessera-bench.jar io.tessera.bench.opentime.OpenTimeFeedServer 18081 "$work" >"$work/server.log" 2>&1 &
 srv=$!
 for i in $(seq 1 150); do [ -f "$work/feed.json" ] && break; sleep 0.2; done
@@ -40,5 +41,6 @@ for run in $(seq 1 "$RUNS"); do
   echo "run $run"
   printf '  tessera max : '; wrk -t2 -c50 -d"$DURATION" -s "$work/pct.lua" "http://127.0.0.1:18081$path" | grep RESULT
   printf '  nginx max   : '; wrk -t2 -c50 -d"$DURATION" -s "$work/pct.lua" "http://127.0.0.1:18082/feed.json" | grep RESULT
+  printf '  javalin max : '; wrk -t2 -c50 -d"$DURATION" -s "$work/pct.lua" "http://127.0.0.1:18081/static.json" | grep RESULT
   printf '  tessera @%s: ' "$RATE"; wrk -t2 -c"$CONNS" -d"$DURATION" -s "$work/paced.lua" "http://127.0.0.1:18081$path" | grep RESULT
 done

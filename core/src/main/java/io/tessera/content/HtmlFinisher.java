@@ -26,27 +26,33 @@ final class HtmlFinisher {
         StringBuilder out = new StringBuilder(html.length() + 2048);
         int n = html.length();
         int from = 0;
-        for (int i = 0; i < n; i++) {
-            char c = html.charAt(i);
-            if (c < Escapes.LINK_START || c > Escapes.PREHEADER_SLOT) {
-                continue;
+        int nextLink = html.indexOf(Escapes.LINK_START);
+        int preheaderAt = html.indexOf(Escapes.PREHEADER_SLOT);
+        int pixelAt = html.indexOf(Escapes.PIXEL_SLOT);
+        while (true) {
+            int i = min(nextLink, min(preheaderAt, pixelAt));
+            if (i < 0) {
+                break;
             }
             out.append(html, from, i);
             from = i + 1;
-            if (c == Escapes.PREHEADER_SLOT) {
+            if (i == preheaderAt) {
+                preheaderAt = html.indexOf(Escapes.PREHEADER_SLOT, i + 1);
                 if (!preheader.isBlank()) {
                     out.append("<div style=\"").append(PREHEADER_STYLE).append("\">")
                             .append(Escapes.html(preheader)).append("</div>");
                 }
-            } else if (c == Escapes.PIXEL_SLOT) {
+            } else if (i == pixelAt) {
+                pixelAt = html.indexOf(Escapes.PIXEL_SLOT, i + 1);
                 if (tracking.isPresent()) {
                     out.append("<img src=\"").append(attr(tracking.get().open(profileId, messageId, now)))
                             .append("\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0;width:1px;height:1px;\">");
                 }
-            } else if (c == Escapes.LINK_START) {
+            } else {
                 int end = html.indexOf(Escapes.LINK_END, i + 1);
-                if (end < 0) {
-                    continue;
+                nextLink = html.indexOf(Escapes.LINK_START, i + 1);
+                if (end < 0 || (nextLink >= 0 && nextLink < end)) {
+                    continue; // a stray marker (from HTML output with | safe) is dropped
                 }
                 String value = html.substring(i + 1, end);
                 String url = value.indexOf('&') >= 0 ? Parser.unescapeEntities(value, true).strip() : value.strip();
@@ -56,15 +62,18 @@ final class HtmlFinisher {
                 } else {
                     out.append(value);
                 }
-                i = end;
                 from = end + 1;
             }
-            // a stray LINK_END (from HTML output with | safe) is dropped
         }
         out.append(html, from, n);
         String finished = out.toString();
         HtmlText.Scan scan = HtmlText.scan(finished);
         return new Finished(finished, scan.text(), scan.problems());
+    }
+
+    /** The smaller of two indexes where -1 means none. */
+    private static int min(int a, int b) {
+        return a < 0 ? b : b < 0 ? a : Math.min(a, b);
     }
 
     private static String attr(String url) {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.jsoup.parser.Parser;
 
 /**
@@ -26,9 +25,6 @@ final class HtmlText {
             "th", "tbody", "thead", "tfoot", "option", "optgroup", "colgroup", "caption", "rt", "rp");
     private static final Set<String> BLOCK = Set.of("p", "div", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "li", "table",
             "ul", "ol", "hr");
-    private static final Pattern SPACES = Pattern.compile("[ \\t\\x0B\\f\\r]+");
-    private static final Pattern SPACED_NEWLINE = Pattern.compile(" *\n *");
-    private static final Pattern BLANK_LINES = Pattern.compile("\n{3,}");
 
     private final String html;
     private final StringBuilder out = new StringBuilder(4096);
@@ -46,9 +42,38 @@ final class HtmlText {
     static Scan scan(String html) {
         HtmlText t = new HtmlText(html);
         t.run();
-        String text = SPACES.matcher(t.out).replaceAll(" ");
-        text = SPACED_NEWLINE.matcher(text).replaceAll("\n");
-        return new Scan(BLANK_LINES.matcher(text).replaceAll("\n\n").strip() + "\n", List.copyOf(t.problems));
+        return new Scan(tidy(t.out), List.copyOf(t.problems));
+    }
+
+    /**
+     * Runs of spaces become one, spaces around a line break go, at most one blank line in a row,
+     * no leading or trailing white space, one final line break.
+     */
+    static String tidy(CharSequence raw) {
+        StringBuilder out = new StringBuilder(raw.length());
+        boolean space = false;
+        int newlines = 0;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f' || c == '\r') {
+                space = true;
+            } else if (c == '\n') {
+                newlines++;
+                space = false;
+            } else {
+                if (!out.isEmpty()) {
+                    if (newlines > 0) {
+                        out.append(newlines > 1 ? "\n\n" : "\n");
+                    } else if (space) {
+                        out.append(' ');
+                    }
+                }
+                newlines = 0;
+                space = false;
+                out.append(c);
+            }
+        }
+        return out.append('\n').toString();
     }
 
     private void run() {
@@ -110,6 +135,13 @@ final class HtmlText {
 
     /** The index of the {@code >} ending a start tag, skipping quoted attribute values; -1 if none. */
     private int tagEnd(int from) {
+        int gt = html.indexOf('>', from);
+        if (gt < 0) {
+            return -1;
+        }
+        if (evenCount(from, gt, '"') && evenCount(from, gt, '\'')) {
+            return gt;
+        }
         char q = 0;
         for (int k = from; k < html.length(); k++) {
             char c = html.charAt(k);
@@ -126,6 +158,16 @@ final class HtmlText {
             }
         }
         return -1;
+    }
+
+    private boolean evenCount(int from, int to, char c) {
+        int count = 0;
+        for (int k = from; k < to; k++) {
+            if (html.charAt(k) == c) {
+                count++;
+            }
+        }
+        return count % 2 == 0;
     }
 
     /** Handles the start tag html[lt, end]; returns where scanning goes on. */
@@ -195,8 +237,7 @@ final class HtmlText {
         }
         if (e.href() != null) {
             String href = e.href();
-            String linkText = out.substring(Math.min(e.textStart(), out.length())).strip().replaceAll("\\s+", " ");
-            if (!href.startsWith("#") && !linkText.equals(href)) {
+            if (!href.startsWith("#") && !sameText(out, Math.min(e.textStart(), out.length()), href)) {
                 out.append(" (").append(href).append(')');
             }
         } else if (BLOCK.contains(e.name())) {
@@ -228,13 +269,45 @@ final class HtmlText {
         }
     }
 
+    /** Where {@code </name} (any case) is, from {@code from}; -1 if nowhere. */
     private int indexOfIgnoreCase(String needle, int from) {
-        for (int k = from; k <= html.length() - needle.length(); k++) {
+        int k = from;
+        while ((k = html.indexOf("</", k)) >= 0) {
             if (html.regionMatches(true, k, needle, 0, needle.length())) {
                 return k;
             }
+            k += 2;
         }
         return -1;
+    }
+
+    /** Whether out[from..] is {@code text} once white space is collapsed and stripped. */
+    private static boolean sameText(StringBuilder out, int from, String text) {
+        int i = from;
+        int n = out.length();
+        while (i < n && Character.isWhitespace(out.charAt(i))) {
+            i++;
+        }
+        while (n > i && Character.isWhitespace(out.charAt(n - 1))) {
+            n--;
+        }
+        int j = 0;
+        while (i < n) {
+            char c = out.charAt(i);
+            if (Character.isWhitespace(c)) {
+                while (i < n && Character.isWhitespace(out.charAt(i))) {
+                    i++;
+                }
+                c = ' ';
+            } else {
+                i++;
+            }
+            if (j >= text.length() || text.charAt(j) != c) {
+                return false;
+            }
+            j++;
+        }
+        return j == text.length();
     }
 
     /** The decoded value of a start tag's attribute, or null. */
@@ -277,6 +350,16 @@ final class HtmlText {
     /** Where attribute {@code name} starts in the tag (preceded by whitespace), or -1. */
     private static int indexOfName(String tag, String name, int from) {
         int k = from;
+        while ((k = tag.indexOf(name, k)) >= 0) {
+            if (k > 0 && Character.isWhitespace(tag.charAt(k - 1))) {
+                return k;
+            }
+            k += name.length();
+        }
+        if (tag.chars().noneMatch(Character::isUpperCase)) {
+            return -1;
+        }
+        k = from;
         while ((k = indexOfIgnoreCase(tag, name, k)) >= 0) {
             if (k > 0 && Character.isWhitespace(tag.charAt(k - 1))) {
                 return k;

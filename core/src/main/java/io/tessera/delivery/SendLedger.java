@@ -37,6 +37,9 @@ public interface SendLedger extends AutoCloseable {
     /** Rows still CLAIMED or COMMITTING for a campaign: what a restart must reconcile. */
     List<Pending> unconfirmed(String campaign);
 
+    /** Every scope with rows still CLAIMED or COMMITTING: what a restarted node reconciles first. */
+    List<String> unconfirmedScopes();
+
     /** Count of rows per stage for a campaign (for stats and tests). */
     Map<Stage, Long> stages(String campaign);
 
@@ -45,6 +48,12 @@ public interface SendLedger extends AutoCloseable {
 
     /** Every row for a campaign, by profile id (for stats). */
     List<Row> rows(String campaign);
+
+    /**
+     * Every row of a campaign across its runs: the scope {@code campaignKey} itself and every run
+     * scope {@code campaignKey@…} (recurring) or {@code campaignKey#…} (triggered), by scope then profile.
+     */
+    List<Row> rowsOfRuns(String campaignKey);
 
     /** Skipped rows of a campaign counted by skip code (holdout, suppressed_unsubscribe, unsubscribed_topic …): for stats. */
     Map<String, Long> skipReasons(String campaign);

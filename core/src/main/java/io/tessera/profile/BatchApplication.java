@@ -30,8 +30,9 @@ import java.util.UUID;
  *       other userId; else a new profile whose id derives from the messageId (so a rebuild
  *       creates the same ids).</li>
  *   <li>Every other candidate is merged into the target, unless the two together would carry two
- *       different userIds (never merged unless {@code mergeDifferentUserIds}); a merge moves all
- *       identifiers, traits (newer wins), aggregates and timeline, and is recorded.</li>
+ *       different userIds (never merged unless {@code mergeDifferentUserIds}) or an admin separated
+ *       the two by reversing their merge ({@link Separations}); a merge moves all identifiers,
+ *       traits (newer wins), aggregates and timeline, and is recorded.</li>
  *   <li>Unlinked identifiers are linked to the target; one still owned by a profile we may not
  *       merge stays with its owner.</li>
  * </ol>
@@ -48,6 +49,7 @@ final class BatchApplication {
 
     private final Committed committed;
     private final boolean mergeDifferentUserIds;
+    private final Separations separations;
     private final boolean recordChanges;
     private final Map<String, ProfileState> touched = new LinkedHashMap<>();
     private final Map<Identity, String> links = new HashMap<>();
@@ -57,9 +59,10 @@ final class BatchApplication {
     private final List<MergeRecord> merges = new ArrayList<>();
     private final List<ProfileChange> changes = new ArrayList<>();
 
-    BatchApplication(Committed committed, boolean mergeDifferentUserIds, boolean recordChanges) {
+    BatchApplication(Committed committed, boolean mergeDifferentUserIds, Separations separations, boolean recordChanges) {
         this.committed = committed;
         this.mergeDifferentUserIds = mergeDifferentUserIds;
+        this.separations = separations;
         this.recordChanges = recordChanges;
     }
 
@@ -144,7 +147,7 @@ final class BatchApplication {
             ProfileState other = state(from);
             Set<String> together = new HashSet<>(userIds);
             together.addAll(other.identities(IdentityKind.USER_ID));
-            if (!mergeDifferentUserIds && together.size() > 1) {
+            if (!mergeDifferentUserIds && together.size() > 1 || separations.separated(target.id, from)) {
                 continue;
             }
             target.absorb(other);

@@ -75,6 +75,7 @@ public final class ProfileEngine implements EventBatchHandler {
                     () -> new IllegalStateException("identity links point to missing profile " + id)));
         }
     };
+    private Separations separations;
     private volatile Optional<Instant> lastCommitAt = Optional.empty();
     private volatile long eventsApplied;
 
@@ -106,7 +107,7 @@ public final class ProfileEngine implements EventBatchHandler {
     public synchronized void onBatch(int partition, List<LoggedEvent> batch) {
         long after = resumeAfter(partition);
         long last = after;
-        BatchApplication work = new BatchApplication(committed, options.mergeDifferentUserIds(), !listeners.isEmpty());
+        BatchApplication work = new BatchApplication(committed, options.mergeDifferentUserIds(), separations(), !listeners.isEmpty());
         for (LoggedEvent e : batch) {
             if (e.offset() <= after) {
                 continue;
@@ -160,6 +161,56 @@ public final class ProfileEngine implements EventBatchHandler {
         work.messageIds().forEach(id -> recentMessageIds.put(id, Boolean.TRUE));
         eventsApplied += commit.history().size();
         lastCommitAt = Optional.of(clock.instant());
+    }
+
+    private Separations separations() {
+        if (separations == null) {
+            separations = Separations.of(store.separations());
+        }
+        return separations;
+    }
+
+    /**
+     * Reverses a recorded merge (an admin call; see {@link MergeReversal}): the absorbed profile
+     * comes back with its events and identifiers, the pair is stored as separated so later events
+     * that name both never merge them again, and listeners hear of both profiles — the survivor
+     * first, as a change whose {@code mergedAway} names the restored id (which makes them reload
+     * the survivor whole), then the restored profile as new. Serialized with batch application.
+     *
+     * @param profileId either side of the merge (the survivor, or the absorbed id)
+     */
+    public synchronized MergeReversal.Outcome reverseMerge(String profileId, String mergeId) {
+        MergeReversal.Outcome outcome = new MergeReversal(store, options.mergeDifferentUserIds())
+                .reverse(profileId, mergeId, separations(), clock.instant());
+        if (outcome instanceof MergeReversal.Outcome.Reversed r) {
+            ProfileStore.Separation s = r.split().separation();
+            Optional<Profile> survivorBefore = profile(s.into());
+            try {
+                store.split(r.split());
+            } finally {
+                profiles.invalidateAll();
+                links.invalidateAll();
+            }
+            separations = separations().with(s);
+            tellListenersOfSplit(r.split(), survivorBefore);
+        }
+        return outcome;
+    }
+
+    private void tellListenersOfSplit(ProfileStore.ProfileSplit split, Optional<Profile> survivorBefore) {
+        String into = split.separation().into();
+        List<Profile> ordered = new java.util.ArrayList<>(split.profiles());
+        ordered.sort(java.util.Comparator.comparing((Profile p) -> !p.id().equals(into)));
+        for (Profile p : ordered) {
+            Optional<LoggedEvent> last = split.history().stream().filter(h -> h.profileId().equals(p.id()))
+                    .max(java.util.Comparator.comparingLong(ProfileStore.HistoryEntry::offset))
+                    .map(h -> new LoggedEvent(0, h.offset(), h.event()));
+            Profile after = store.get(p.id()).orElse(p);
+            boolean survivor = p.id().equals(into);
+            ProfileChange change = new ProfileChange(survivor ? survivorBefore : Optional.empty(), after,
+                    last.orElseThrow(), survivor ? List.of(split.separation().from()) : List.of());
+            listeners.forEach(l -> l.onChange(change));
+        }
     }
 
     /** The profile as last committed (from the cache when hot). */

@@ -44,10 +44,26 @@ public interface ProfileStore extends AutoCloseable {
     /** Profile ids in id order after {@code afterId} (exclusive; "" for the start). For scans and backfills. */
     List<String> ids(String afterId, int limit);
 
-    /** Every recorded merge into or out of a profile, oldest first. */
+    /** Every recorded merge into or out of a profile, oldest first (reversed ones too: see {@link #separations}). */
     List<MergeRecord> merges(String profileId);
 
-    /** Deletes all profile state (for {@code tessera rebuild}). */
+    /** A profile's history with the log offsets, in offset order: what a split replays. */
+    List<HistoryEntry> historyEntries(String profileId);
+
+    /**
+     * Makes a merge reversal durable, atomically: the history of every profile named in the split
+     * ({@code profiles}, and both sides of the separation) is replaced by {@code history}, the
+     * profiles are upserted, the links written, and the separation recorded.
+     */
+    void split(ProfileSplit split);
+
+    /** Every pair an admin separated by reversing a merge, oldest first. Kept by {@link #clear}. */
+    List<Separation> separations();
+
+    /**
+     * Deletes all profile state (for {@code tessera rebuild}) except the {@link #separations}: those
+     * are an admin's decisions, and the rebuilt engine honours them.
+     */
     void clear();
 
     @Override
@@ -75,5 +91,24 @@ public interface ProfileStore extends AutoCloseable {
     record HistoryEntry(String profileId, long offset, Event event) {}
 
     /** {@code from} was merged into {@code into} because they share {@code by}, at {@code at}. */
-    record MergeRecord(String from, String into, Identity by, Instant at, String messageId) {}
+    record MergeRecord(String from, String into, Identity by, Instant at, String messageId) {
+        /** A stable id for the API: {@code m_} + 64 bits of a name-based UUID of from, into and the messageId. */
+        public String id() {
+            String name = from + "\u001f" + into + "\u001f" + messageId;
+            return "m_" + java.util.UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .toString().replace("-", "").substring(0, 16);
+        }
+    }
+
+    /** An admin reversed merge {@code mergeId} of {@code from} into {@code into} at {@code at}: the two are never merged again. */
+    record Separation(String from, String into, String mergeId, Instant at) {}
+
+    /** One merge reversal: the separation and the state of the profiles the replay of the survivor's history gave. */
+    record ProfileSplit(Separation separation, List<Profile> profiles, List<HistoryEntry> history, Map<Identity, String> links) {
+        public ProfileSplit {
+            profiles = List.copyOf(profiles);
+            history = List.copyOf(history);
+            links = Map.copyOf(links);
+        }
+    }
 }

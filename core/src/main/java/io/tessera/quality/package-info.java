@@ -11,6 +11,9 @@
  *       {@link io.tessera.quality.CategoryTaxonomy}; each yields a {@link io.tessera.quality.FieldOutcome}.</li>
  *   <li>Tracking plans: {@link io.tessera.quality.TrackingPlan}, {@link io.tessera.quality.PlanMode},
  *       {@link io.tessera.quality.CompiledPlan} (JSON Schema 2020-12).</li>
+ *   <li>{@link io.tessera.quality.QualitySettings} (its JSON form {@link io.tessera.quality.QualitySettingsCodec}),
+ *       kept by {@link io.tessera.quality.QualitySettingsStore} (port) and applied by
+ *       {@link io.tessera.quality.NormalizationSettings}; plans likewise by {@link io.tessera.quality.TrackingPlans}.</li>
  *   <li>{@link io.tessera.quality.ContentHash}: ids for imported rows without one.</li>
  *   <li>{@link io.tessera.quality.QuarantineStore} (port) and {@link io.tessera.quality.QuarantinedRecord}.</li>
  *   <li>{@link io.tessera.quality.CsvRecords}: the CSV text of user-maintained files.</li>

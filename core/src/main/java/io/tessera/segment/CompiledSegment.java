@@ -26,6 +26,7 @@ public final class CompiledSegment {
     private final Set<Aggregate> aggregates;
     private final Set<String> dependsOn;
     private final Set<String> variables;
+    private final boolean timeDependent;
 
     CompiledSegment(SegmentDefinition definition, CelAbstractSyntaxTree ast, CelRuntime.Program program,
                     CelRuntime.Program fast, List<Object> slots,
@@ -39,6 +40,7 @@ public final class CompiledSegment {
         this.aggregates = Set.copyOf(aggregatesByExpr.values());
         this.dependsOn = Set.copyOf(dependsOn);
         this.variables = Set.copyOf(variables);
+        this.timeDependent = this.aggregates.stream().anyMatch(Aggregate::windowed);
     }
 
     public SegmentDefinition definition() {
@@ -71,7 +73,7 @@ public final class CompiledSegment {
 
     /** Whether membership can change just because time passes (it reads a windowed aggregate). */
     public boolean timeDependent() {
-        return aggregates.stream().anyMatch(Aggregate::windowed);
+        return timeDependent;
     }
 
     /** Evaluates for one profile. An evaluation error (a missing trait, a type mismatch) means "not a member". */

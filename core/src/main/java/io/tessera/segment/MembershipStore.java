@@ -14,6 +14,18 @@ public interface MembershipStore extends AutoCloseable {
     /** Current memberships of one profile: segment key → since. */
     Map<String, Instant> memberships(String profileId);
 
+    /** Current memberships of several profiles (a page): profile id → segment key → since; absent when none. */
+    default Map<String, Map<String, Instant>> memberships(java.util.Collection<String> profileIds) {
+        Map<String, Map<String, Instant>> out = new java.util.HashMap<>();
+        for (String id : profileIds) {
+            Map<String, Instant> m = memberships(id);
+            if (!m.isEmpty()) {
+                out.put(id, m);
+            }
+        }
+        return out;
+    }
+
     /** Appends the changes to the log and updates current memberships, atomically. */
     default void apply(List<MembershipChange> changes) {
         apply(changes, Map.of());
@@ -35,6 +47,15 @@ public interface MembershipStore extends AutoCloseable {
 
     /** The enter/exit log of one profile, oldest first. */
     List<MembershipChange> changes(String profileId);
+
+    /** Changes from the log after sequence number {@code seq}, oldest first (the webhook feed). */
+    List<LoggedChange> changesAfter(long seq, int limit);
+
+    /** The sequence number of the latest logged change (0 when none). */
+    long latestChange();
+
+    /** A change with its position in the membership log. */
+    record LoggedChange(long seq, MembershipChange change) {}
 
     /** Forgets a deleted segment's members and log. */
     void removeSegment(String segment);

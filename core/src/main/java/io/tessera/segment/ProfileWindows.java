@@ -28,6 +28,9 @@ final class ProfileWindows {
     private SegmentCatalog index = SegmentCatalog.EMPTY;
     final Map<String, Instant> memberships;
     Optional<Instant> scheduledTimer;
+    /** Whether the state's next expiry covers every windowed aggregate of the catalog (false for a partial state). */
+    boolean exactExpiry = true;
+    private boolean partial;
     /** The log offset of the last event reflected in the state; older deliveries are ignored. */
     long appliedThrough = -1;
 
@@ -86,6 +89,32 @@ final class ProfileWindows {
         }
         this.tracked = catalog.aggregates();
         this.index = catalog;
+    }
+
+    /**
+     * Tracks only {@code needed} (a subset of the catalog's aggregates), for a one-off evaluation of
+     * the segments reading them (a backfill page, a timer page). Such a state is never cached:
+     * {@link #tracks} is false for it unless {@code needed} covers the catalog.
+     */
+    void trackOnly(SegmentCatalog catalog, Set<Aggregate> needed, List<Event> history, Instant now) {
+        if (!needed.isEmpty()) {
+            for (Event e : history) {
+                for (Aggregate a : catalog.aggregatesOn(e.name())) {
+                    if (needed.contains(a)) {
+                        add(a, e, now);
+                    }
+                }
+            }
+        }
+        this.tracked = needed;
+        this.index = catalog;
+        this.exactExpiry = needed.containsAll(catalog.windowedAggregates());
+        this.partial = !needed.containsAll(catalog.aggregates());
+    }
+
+    /** Whether every aggregate of the segment is tracked, so it can be evaluated over this state. */
+    boolean covers(CompiledSegment s) {
+        return !partial || tracked.containsAll(s.aggregates());
     }
 
     private boolean add(Aggregate a, Event e, Instant now) {

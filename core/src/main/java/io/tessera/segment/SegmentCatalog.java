@@ -24,6 +24,8 @@ public final class SegmentCatalog {
     private final Map<String, Set<String>> byEventName;
     private final Set<Aggregate> aggregates;
     private final Map<String, List<Aggregate>> aggregatesByEvent;
+    private final Map<Aggregate, Set<String>> byAggregate;
+    private final Set<Aggregate> windowed;
 
     private SegmentCatalog(Map<String, CompiledSegment> byKey) {
         this.byKey = Map.copyOf(byKey);
@@ -44,6 +46,45 @@ public final class SegmentCatalog {
         }
         byEvent.replaceAll((k, v) -> List.copyOf(v));
         this.aggregatesByEvent = Map.copyOf(byEvent);
+        Map<Aggregate, Set<String>> readers = new HashMap<>();
+        for (CompiledSegment s : ordered) {
+            s.aggregates().forEach(a -> readers.computeIfAbsent(a, k -> new HashSet<>()).add(s.key()));
+        }
+        this.byAggregate = readers;
+        this.windowed = Set.copyOf(this.aggregates.stream().filter(Aggregate::windowed).toList());
+    }
+
+    /** Keys of the segments reading this aggregate. */
+    Set<String> readingAggregate(Aggregate a) {
+        return byAggregate.getOrDefault(a, Set.of());
+    }
+
+    /** Every windowed aggregate: the ones whose values change as time passes. */
+    Set<Aggregate> windowedAggregates() {
+        return windowed;
+    }
+
+    /** The segments and every segment reading them (directly or not), dependencies first. */
+    Set<String> closure(Collection<String> keys) {
+        Set<String> out = new LinkedHashSet<>(keys);
+        for (CompiledSegment s : ordered) {
+            if (s.dependsOn().stream().anyMatch(out::contains)) {
+                out.add(s.key());
+            }
+        }
+        return out;
+    }
+
+    /** The aggregates the given segments read. */
+    Set<Aggregate> aggregatesOf(Collection<String> keys) {
+        Set<Aggregate> out = new HashSet<>();
+        for (String k : keys) {
+            CompiledSegment s = byKey.get(k);
+            if (s != null) {
+                out.addAll(s.aggregates());
+            }
+        }
+        return out;
     }
 
     /** This catalog with the segment added or replaced, or why that is impossible. */

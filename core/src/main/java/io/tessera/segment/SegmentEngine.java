@@ -157,7 +157,12 @@ public final class SegmentEngine implements ProfileChangeListener {
             // timer, see evaluate) can change. A merge, or a store already holding later events of
             // this batch (whose deliveries will now be skipped), can change anything.
             if (mergedAway.isEmpty() && stored.lastOffset() <= cause.offset()) {
-                dirty.addAll(catalog.readingEvent(event.name()));
+                for (Aggregate a : catalog.aggregatesOn(event.name())) {
+                    // the aggregates this event can have changed (the loaded state already holds it)
+                    if (a.matches(event) && (!a.windowed() || a.inside(event.timestamp(), now))) {
+                        dirty.addAll(catalog.readingAggregate(a));
+                    }
+                }
                 boolean profileChanged = before.map(b -> !b.traits().equals(after.traits())
                         || !b.identities().equals(after.identities())).orElse(true);
                 if (profileChanged) {
@@ -168,7 +173,7 @@ public final class SegmentEngine implements ProfileChangeListener {
             }
         } else if (cause.offset() > w.appliedThrough) {
             for (Aggregate a : w.apply(event, now)) {
-                dirty.addAll(catalog.readingEvent(a.event()));
+                dirty.addAll(catalog.readingAggregate(a));
             }
             w.appliedThrough = cause.offset();
             boolean profileChanged = !w.profile().traits().equals(after.traits())
@@ -192,17 +197,23 @@ public final class SegmentEngine implements ProfileChangeListener {
             List<WindowTimerStore.WindowTimer> due = timers.due(now, limit);
             Set<String> timed = new HashSet<>();
             catalog.ordered().stream().filter(CompiledSegment::timeDependent).forEach(s -> timed.add(s.key()));
+            Map<String, Instant> dueAt = new HashMap<>();
+            due.forEach(t -> dueAt.put(t.profileId(), t.dueAt()));
+            Map<String, ProfileWindows> page = page(due.stream().map(WindowTimerStore.WindowTimer::profileId).toList(), timed, now);
             for (WindowTimerStore.WindowTimer t : due) {
-                Optional<ProfileWindows> w = windows(t.profileId(), now);
-                if (w.isEmpty()) {
+                ProfileWindows w = page.get(t.profileId());
+                if (w == null) {
                     pendingTimers.put(t.profileId(), Optional.empty());
                     continue;
                 }
-                w.get().scheduledTimer = Optional.of(t.dueAt());
-                evaluate(w.get(), timed, now, "timer:" + t.dueAt());
+                w.scheduledTimer = Optional.of(t.dueAt());
+                evaluate(w, timed, now, "timer:" + t.dueAt());
             }
             flush();
             return due.size();
+        } catch (RuntimeException e) {
+            abandon();
+            throw e;
         } finally {
             lock.unlock();
         }
@@ -225,8 +236,12 @@ public final class SegmentEngine implements ProfileChangeListener {
             Instant now = clock.instant();
             Set<String> dirty = new HashSet<>();
             segmentKeys.forEach(k -> dirty.addAll(catalog.dependents(k)));
+            Map<String, ProfileWindows> page = page(profileIds, dirty, now);
             for (String id : profileIds) {
-                windows(id, now).ifPresent(w -> evaluate(w, dirty, now, cause));
+                ProfileWindows w = page.get(id);
+                if (w != null) {
+                    evaluate(w, dirty, now, cause);
+                }
             }
             flush();
         } catch (RuntimeException e) {
@@ -300,6 +315,49 @@ public final class SegmentEngine implements ProfileChangeListener {
         return profiles.get(profileId).map(p -> load(p, now, false));
     }
 
+    /**
+     * The states of a page of profiles for evaluating {@code segments} off the profile engine's
+     * thread: cached ones as they are; the others built (not cached) from one read of the page's
+     * memberships and timers, tracking only the aggregates of {@code segments} and the segments
+     * reading them. Measured on SegmentBench's backfill: one SQLite read per page instead of two
+     * per profile, and no state for the other segments' aggregates.
+     */
+    private Map<String, ProfileWindows> page(List<String> ids, Set<String> segments, Instant now) {
+        Map<String, ProfileWindows> out = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String id : ids) {
+            ProfileWindows w = cache.get(id);
+            if (w != null && w.tracks(catalog)) {
+                out.put(id, w);
+            } else {
+                cache.remove(id);
+                missing.add(id);
+            }
+        }
+        if (missing.isEmpty()) {
+            return out;
+        }
+        Set<Aggregate> needed = catalog.aggregatesOf(catalog.closure(segments));
+        Map<String, Map<String, Instant>> stored = memberships.memberships(missing);
+        Map<String, Instant> scheduled = timers.scheduled(missing);
+        for (String id : missing) {
+            Optional<Profile> p = profiles.get(id);
+            if (p.isEmpty()) {
+                continue;
+            }
+            Map<String, Instant> m = stored.getOrDefault(id, Map.of());
+            if (pendingProfiles.contains(id)) {
+                m = storedMemberships(id);
+            }
+            Optional<Instant> timer = pendingTimers.containsKey(id) ? pendingTimers.get(id) : Optional.ofNullable(scheduled.get(id));
+            ProfileWindows w = new ProfileWindows(p.get(), m, timer);
+            w.trackOnly(catalog, needed, needed.isEmpty() ? List.of() : profiles.history(id), now);
+            w.appliedThrough = p.get().lastOffset();
+            out.put(id, w);
+        }
+        return out;
+    }
+
     private ProfileWindows load(Profile p, Instant now, boolean keep) {
         ProfileWindows w = new ProfileWindows(p, storedMemberships(p.id()), storedTimer(p.id()));
         w.track(catalog, catalog.aggregates().isEmpty() ? List.of() : profiles.history(p.id()), now);
@@ -319,7 +377,7 @@ public final class SegmentEngine implements ProfileChangeListener {
             // below would otherwise move the timer past the expiry.
             dirty = new HashSet<>(dirtyIn);
             for (CompiledSegment s : catalog.ordered()) {
-                if (s.timeDependent()) {
+                if (s.timeDependent() && w.covers(s)) {
                     dirty.add(s.key());
                 }
             }
@@ -328,7 +386,8 @@ public final class SegmentEngine implements ProfileChangeListener {
             SegmentInput input = w.input(now, scores);
             Set<String> changed = new HashSet<>();
             for (CompiledSegment s : catalog.ordered()) {
-                if (!dirty.contains(s.key()) && s.dependsOn().stream().noneMatch(changed::contains)) {
+                boolean readsChanged = !changed.isEmpty() && !s.dependsOn().isEmpty() && s.dependsOn().stream().anyMatch(changed::contains);
+                if (!dirty.contains(s.key()) && !readsChanged || !w.covers(s)) {
                     continue;
                 }
                 boolean member = s.evaluate(input).member();
@@ -351,6 +410,13 @@ public final class SegmentEngine implements ProfileChangeListener {
 
     private void reschedule(ProfileWindows w, Instant now) {
         Optional<Instant> next = w.nextExpiry(now);
+        if (!w.exactExpiry) {
+            // A partial state knows only its own windows: the profile's timer may only move earlier
+            // (an early timer re-evaluates over the full state and reschedules exactly).
+            if (next.isEmpty() || w.scheduledTimer.filter(t -> !t.isAfter(next.get())).isPresent()) {
+                return;
+            }
+        }
         if (!next.equals(w.scheduledTimer)) {
             pendingTimers.put(w.profileId(), next);
             w.scheduledTimer = next;

@@ -21,6 +21,15 @@ public interface WindowTimerStore extends AutoCloseable {
 
     Optional<Instant> scheduled(String profileId);
 
+    /** The timers of several profiles (a page): profile id → due time; absent when none. */
+    default java.util.Map<String, Instant> scheduled(java.util.Collection<String> profileIds) {
+        java.util.Map<String, Instant> out = new java.util.HashMap<>();
+        for (String id : profileIds) {
+            scheduled(id).ifPresent(t -> out.put(id, t));
+        }
+        return out;
+    }
+
     /** Timers due at or before {@code now}, earliest first. */
     List<WindowTimer> due(Instant now, int limit);
 

@@ -19,6 +19,26 @@ final class DemoData {
 
     private DemoData() {}
 
+    /** The demo catalog (prices, stock, images), the model trained, and one shopper's open-time URLs. */
+    private static void openTime(Tessera tessera, PrintStream out) throws IOException, InterruptedException {
+        try (InputStream in = DemoData.class.getResourceAsStream("/demo/catalog.json")) {
+            tessera.openTime().loadCatalog(in);
+        }
+        tessera.awaitOpenTimeCurrent(Duration.ofMinutes(1));
+        tessera.openTime().retrainRecommendations();
+        String ann = tessera.profiles().resolve(new io.tessera.profile.Identity(io.tessera.profile.IdentityKind.USER_ID, SAMPLE_USER))
+                .orElseThrow();
+        for (String template : tessera.openTime().declarations().templateKeys()) {
+            var links = tessera.openTime().links(tessera.publicUrl()).forMessage(template, ann, "demo-" + template, tessera.clock().instant());
+            out.println("open-time (" + template + ", " + SAMPLE_USER + "):");
+            out.println("  feed:       curl " + links.get("feed"));
+            out.println("  feed (XML): curl " + links.get("feedXml"));
+            if (links.get("images") instanceof java.util.Map<?, ?> images) {
+                images.forEach((slot, url) -> out.println("  live image " + slot + ": curl -i " + url));
+            }
+        }
+    }
+
     static void load(Tessera tessera, PrintStream out) throws IOException, InterruptedException {
         Path tmp = Files.createTempFile("tessera-demo", ".jsonl");
         try (InputStream in = DemoData.class.getResourceAsStream("/demo/sample-events.jsonl")) {
@@ -31,6 +51,8 @@ final class DemoData {
             out.println("loaded the sample: " + s.accepted() + " events, " + tessera.profiles().count() + " profiles");
             io.tessera.server.content.TemplateDirectory.syncIfPresent(Path.of("examples", "templates"),
                     tessera.config().dataDir().resolve("tessera.db"), out);
+            openTime(tessera, out);
+            tessera.delivery().runDemo(tessera.segments(), tessera.port(), out);
         } finally {
             Files.deleteIfExists(tmp);
         }

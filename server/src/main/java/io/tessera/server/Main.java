@@ -23,6 +23,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {Main.Serve.class, Main.Demo.class, Main.Import.class, Main.Rebuild.class,
                 io.tessera.server.cli.DedupeCommand.class,
                 io.tessera.server.cli.RenderCommand.class, io.tessera.server.cli.TemplatesCommand.class,
+                io.tessera.server.cli.KeysCommand.class,
                 io.tessera.server.cli.BouncesCommand.class})
 public final class Main {
 
@@ -68,7 +69,13 @@ public final class Main {
 
         @Override
         public Integer call() throws Exception {
-            Tessera tessera = new Tessera(common.config()).start();
+            Tessera tessera;
+            try {
+                tessera = new Tessera(common.config()).start();
+            } catch (io.tessera.server.cluster.ClusterUnavailableException e) {
+                System.err.println("tessera serve: " + e.getMessage());
+                return 2;
+            }
             System.out.println("Tessera is listening on http://localhost:" + tessera.port() + "/  (data: "
                     + tessera.config().dataDir().toAbsolutePath() + ")");
             serveUntilStopped(tessera);

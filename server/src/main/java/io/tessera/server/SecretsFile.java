@@ -63,6 +63,35 @@ final class SecretsFile {
         return config.withSecrets(keys, config.adminToken().orElse(p.getProperty("adminToken")));
     }
 
+    /**
+     * A secret that is never shown (e.g. the tracking-link signing key): the configuration's
+     * {@code setting} when present, else the {@code property} of the secrets file, generated
+     * ({@code bytes} random bytes, hex) and stored there on first use so links stay valid across restarts.
+     */
+    static synchronized String named(TesseraConfig config, String setting, String property, int bytes) {
+        var configured = config.setting(setting).filter(v -> !v.isBlank());
+        if (configured.isPresent()) {
+            return configured.get();
+        }
+        Path file = config.dataDir().resolve(FILE);
+        Properties p = new Properties();
+        try {
+            Files.createDirectories(config.dataDir());
+            if (Files.exists(file)) {
+                try (Reader r = Files.newBufferedReader(file)) {
+                    p.load(r);
+                }
+            }
+            if (p.getProperty(property) == null) {
+                p.setProperty(property, random(bytes));
+                write(file, p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep secrets in " + file, e);
+        }
+        return p.getProperty(property);
+    }
+
     static void write(Path file, Properties p) throws IOException {
         Path tmp = file.resolveSibling(FILE + ".tmp");
         Files.deleteIfExists(tmp);

@@ -55,7 +55,7 @@ public final class Tessera implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DrainGate gate = new DrainGate();
 
-    private final SqliteEventLog log;
+    private final EventLog log;
     private final SqliteProfileStore profiles;
     private final SqliteQuarantineStore quarantine;
     private final QualityChecks quality;
@@ -65,9 +65,14 @@ public final class Tessera implements AutoCloseable {
     private final TrackingPlans plans;
     private final SqliteQualitySettingsStore settingsStore;
     private final NormalizationSettings settings;
+    private final io.tessera.store.sqlite.SqliteDedupeReviewQueue reviewQueue;
+    private final io.tessera.quality.dedupe.ProfileDedupe dedupe;
     private final ProfileEngine engine;
     private final Ingestor ingestor;
     private final io.tessera.server.segment.SegmentFeature segments;
+    private final io.tessera.server.webhook.WebhookFeature webhooks;
+    private final io.tessera.server.delivery.DeliveryFeature delivery;
+    private final io.tessera.server.delivery.BounceFeature bounces;
     private final io.tessera.tracking.TrackingToken tokens;
     private final io.tessera.server.opentime.OpenTimeFeature openTime;
     private EventLog.Subscription openTimeSubscription;
@@ -81,29 +86,38 @@ public final class Tessera implements AutoCloseable {
     public Tessera(TesseraConfig configured) {
         this.config = SecretsFile.complete(configured);
         var db = config.dataDir().resolve("tessera.db");
-        this.log = new SqliteEventLog(config.dataDir().resolve("events.db"));
+        this.log = io.tessera.server.cluster.Deployment.of(config::setting).openLog(config.dataDir());
         this.profiles = new SqliteProfileStore(db);
         this.quarantine = new SqliteQuarantineStore(db);
-        this.engine = new ProfileEngine(profiles, clock);
+        this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting));
         this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock);
+        this.webhooks = new io.tessera.server.webhook.WebhookFeature(db, java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = new SqliteTrackingPlanStore(db);
         this.dictionary = new SqliteDataDictionary(db);
         this.plans = new TrackingPlans(planStore, quality);
         this.settingsStore = new SqliteQualitySettingsStore(db);
         this.settings = new NormalizationSettings(settingsStore, quality);
+        this.reviewQueue = new io.tessera.store.sqlite.SqliteDedupeReviewQueue(db);
+        this.dedupe = new io.tessera.quality.dedupe.ProfileDedupe(profiles, log, reviewQueue, clock,
+                io.tessera.server.profile.ProfileConfig.options(config::setting).mergeDifferentUserIds());
         TesseraConfig.Ingest i = config.ingest();
         TrackingApiParser parser = new TrackingApiParser(
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
                 clock, () -> UUID.randomUUID().toString());
         this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
+        this.delivery = new io.tessera.server.delivery.DeliveryFeature(config, profiles, ingestor, segments,
+                SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock);
+        this.bounces = new io.tessera.server.delivery.BounceFeature(config, ingestor, profiles, clock);
         this.tokens = new io.tessera.tracking.TrackingToken(SigningKeyRing.load(config), clock);
         this.openTime = new io.tessera.server.opentime.OpenTimeFeature(config::setting, ConfigLoader::duration, profiles,
                 id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
                 tokens, clock, metrics);
         this.pulls = new io.tessera.server.sync.PullFeature(new io.tessera.store.sqlite.SqlitePullStore(db), ingestor, clock, json);
-        Gauge.builder("tessera.log.queue.depth", log, SqliteEventLog::queuedAppends)
-                .description("appends waiting for the group commit").register(metrics);
+        if (log instanceof SqliteEventLog embedded) {
+            Gauge.builder("tessera.log.queue.depth", embedded, SqliteEventLog::queuedAppends)
+                    .description("appends waiting for the group commit").register(metrics);
+        }
     }
 
     /** Registers every feature's routes; one line per feature. */
@@ -117,14 +131,19 @@ public final class Tessera implements AutoCloseable {
         new io.tessera.server.ops.ConsoleRoutes().register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
         new io.tessera.server.ingest.SnippetRoutes().register(routes);
+        bounces.register(routes); // before /hooks/{source}: Javalin matches in registration order
         new io.tessera.server.ingest.HookRoutes(new io.tessera.store.sqlite.SqliteHookSourceStore(config.dataDir().resolve("tessera.db")), ingestor, clock, gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
-        new QualityRoutes(plans, quality, quarantine, log, dictionary, profiles, settings).register(cfg);
+        new io.tessera.server.profile.MergeRoutes(profiles, engine).register(routes);
+        new io.tessera.server.quality.DedupeRoutes(dedupe).register(routes);
+        new QualityRoutes(plans, quality, quarantine, log, dictionary, settings).register(cfg);
         segments.register(cfg);
+        webhooks.register(cfg);
+        delivery.register(cfg);
         openTime.register(routes);
         pulls.register(routes);
         new io.tessera.server.delivery.SubscriptionRoutes(ingestor, profiles, clock).register(routes);
-        new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.content.lint.CanIEmail.parse(java.util.Map.of())).register(routes);
+        new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
     }
 
     /**
@@ -162,6 +181,7 @@ public final class Tessera implements AutoCloseable {
             routes(cfg, errors);
         });
         http.start();
+        delivery.start();
         pulls.start();
         LOG.atInfo().setMessage("Tessera listening").addKeyValue("port", http.port())
                 .addKeyValue("dataDir", config.dataDir().toAbsolutePath()).log();
@@ -181,8 +201,21 @@ public final class Tessera implements AutoCloseable {
         return config;
     }
 
+    public io.tessera.server.delivery.DeliveryFeature delivery() {
+        return delivery;
+    }
+
+    public io.tessera.server.segment.SegmentFeature segments() {
+        return segments;
+    }
+
     public Ingestor ingestor() {
         return ingestor;
+    }
+
+    /** Fuzzy duplicates among the stored profiles (the API's and {@code tessera dedupe --profiles}'). */
+    public io.tessera.quality.dedupe.ProfileDedupe dedupe() {
+        return dedupe;
     }
 
     public ProfileEngine engine() {
@@ -204,6 +237,22 @@ public final class Tessera implements AutoCloseable {
 
     public io.tessera.server.opentime.OpenTimeFeature openTime() {
         return openTime;
+    }
+
+    /** Blocks until the open-time catalog and interactions have read everything appended so far. */
+    public boolean awaitOpenTimeCurrent(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (openTimeSubscription != null && openTimeSubscription.lag() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    public InstantSource clock() {
+        return clock;
     }
 
     /** Where links in mail point: {@code server.public-url}, else this node's local HTTP address. */
@@ -245,11 +294,15 @@ public final class Tessera implements AutoCloseable {
         }
         openTime.close();
         log.close();
+        webhooks.close();
+        delivery.close();
         segments.close();
+        bounces.close();
         profiles.close();
         quarantine.close();
         planStore.close();
         settingsStore.close();
+        reviewQueue.close();
         dictionary.close();
         metrics.close();
         LOG.info("Tessera stopped");

@@ -43,6 +43,8 @@ class TemplateRoutesTest {
             Map<String, Object> lint = t.getJson("/api/v1/templates/welcome/lint");
             assertThat(lint).containsEntry("fallbackCoverage", false);
             assertThat(lint.get("findings").toString()).contains("profile.code");
+            assertThat(lint.get("findings").toString()).as("caniemail bundled in the jar").contains("css-display-flex")
+                    .contains("outlook/windows");
 
             HttpResponse<String> bad = send(t, "PUT", "/api/v1/templates/broken", "{\"html\": \"<p>{{ x | nope }}</p>\"}");
             assertThat(bad.statusCode()).isEqualTo(400);

@@ -28,6 +28,7 @@ public final class InMemoryProfileStore implements ProfileStore {
     private final Map<String, List<HistoryEntry>> history = new HashMap<>();
     private final List<MergeRecord> merges = new ArrayList<>();
     private final Map<Integer, Long> offsets = new HashMap<>();
+    private final List<Separation> separations = new ArrayList<>();
 
     @Override
     public synchronized Optional<Profile> get(String profileId) {
@@ -100,6 +101,27 @@ public final class InMemoryProfileStore implements ProfileStore {
     @Override
     public synchronized List<MergeRecord> merges(String profileId) {
         return merges.stream().filter(m -> m.from().equals(profileId) || m.into().equals(profileId)).toList();
+    }
+
+    @Override
+    public synchronized List<HistoryEntry> historyEntries(String profileId) {
+        return history.getOrDefault(profileId, List.of()).stream().sorted(Comparator.comparingLong(HistoryEntry::offset)).toList();
+    }
+
+    @Override
+    public synchronized void split(ProfileSplit split) {
+        java.util.Set<String> ids = new java.util.HashSet<>(List.of(split.separation().from(), split.separation().into()));
+        split.profiles().forEach(p -> ids.add(p.id()));
+        ids.forEach(history::remove);
+        split.history().forEach(h -> history.computeIfAbsent(h.profileId(), k -> new ArrayList<>()).add(h));
+        split.links().forEach(this::link);
+        split.profiles().forEach(p -> profiles.put(p.id(), p));
+        separations.add(split.separation());
+    }
+
+    @Override
+    public synchronized List<Separation> separations() {
+        return List.copyOf(separations);
     }
 
     @Override

@@ -11,6 +11,8 @@ import io.tessera.profile.ProfileStore;
 import io.tessera.profile.ProfileStore.HistoryEntry;
 import io.tessera.profile.ProfileStore.MergeRecord;
 import io.tessera.profile.ProfileStore.ProfileCommit;
+import io.tessera.profile.ProfileStore.ProfileSplit;
+import io.tessera.profile.ProfileStore.Separation;
 import io.tessera.profile.TraitValue;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -207,6 +209,56 @@ public abstract class ProfileStoreContract {
         assertThat(store.history("p_1")).isEmpty();
         assertThat(store.merges("p_1")).isEmpty();
         assertThat(store.resumeAfter(0)).isEqualTo(-1);
+    }
+
+    @Test
+    void historyEntriesCarryTheirOffsetsInOffsetOrder() {
+        ProfileStore store = store();
+        Event late = track("m1", "u1", "A", T0.plusSeconds(30));
+        Event early = track("m2", "u1", "B", T0);
+        store.commit(commit(List.of(profile("p_1", "u1", 8)), List.of(), Map.of(),
+                List.of(new HistoryEntry("p_1", 5, late), new HistoryEntry("p_1", 8, early)), List.of(), Map.of(0, 8L)));
+
+        assertThat(store.historyEntries("p_1")).containsExactly(new HistoryEntry("p_1", 5, late), new HistoryEntry("p_1", 8, early));
+        assertThat(store.historyEntries("p_2")).isEmpty();
+    }
+
+    @Test
+    void splitGivesEachSideItsHistoryAndLinksAndRecordsTheSeparation() {
+        ProfileStore store = store();
+        Event anonEvent = track("m1", "x", "Viewed", T0);
+        Event knownEvent = track("m2", "u1", "Bought", T0.plusSeconds(10));
+        store.commit(commit(List.of(profile("p_anon", "x", 0), profile("p_known", "u1", 1)), List.of(),
+                Map.of(Identity.anonymousId("a1"), "p_anon", Identity.userId("u1"), "p_known"),
+                List.of(new HistoryEntry("p_anon", 0, anonEvent), new HistoryEntry("p_known", 1, knownEvent)),
+                List.of(), Map.of(0, 1L)));
+        MergeRecord merge = new MergeRecord("p_anon", "p_known", Identity.anonymousId("a1"), T0.plusSeconds(20), "m3");
+        store.commit(commit(List.of(profile("p_known", "u1", 2)), List.of("p_anon"), Map.of(), List.of(), List.of(merge), Map.of(0, 2L)));
+
+        Separation separation = new Separation("p_anon", "p_known", merge.id(), T0.plusSeconds(60));
+        store.split(new ProfileSplit(separation, List.of(profile("p_anon", "x", 0), profile("p_known", "u1", 1)),
+                List.of(new HistoryEntry("p_anon", 0, anonEvent), new HistoryEntry("p_known", 1, knownEvent)),
+                Map.of(Identity.anonymousId("a1"), "p_anon", Identity.userId("u1"), "p_known")));
+
+        assertThat(store.get("p_anon")).isPresent();
+        assertThat(store.count()).isEqualTo(2);
+        assertThat(store.history("p_anon")).containsExactly(anonEvent);
+        assertThat(store.history("p_known")).containsExactly(knownEvent);
+        assertThat(store.resolve(Identity.anonymousId("a1"))).contains("p_anon");
+        assertThat(store.separations()).containsExactly(separation);
+        assertThat(store.merges("p_known")).containsExactly(merge);
+        assertThat(store.resumeAfter(0)).isEqualTo(2);
+    }
+
+    @Test
+    void separationsSurviveClearAndReopening() {
+        Separation separation = new Separation("p_a", "p_b", "m_0123456789abcdef", T0);
+        ProfileStore first = open(dir);
+        first.split(new ProfileSplit(separation, List.of(), List.of(), Map.of()));
+        first.clear();
+        first.close();
+
+        assertThat(store().separations()).containsExactly(separation);
     }
 
     @Test

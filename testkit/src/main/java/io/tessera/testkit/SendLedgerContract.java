@@ -149,4 +149,24 @@ public abstract class SendLedgerContract {
         assertThat(ledger.skipReasons("c")).containsExactlyInAnyOrderEntriesOf(
                 java.util.Map.of("holdout", 1L, "unsubscribed_topic", 2L));
     }
+
+    @Test
+    void unconfirmedScopesListEveryScopeARestartMustReconcile() {
+        ledger.claim(new SendKey("a", "p1"), "m1", "A", T0);
+        ledger.claim(new SendKey("b#2026-11-01T10:00:00Z", "p1"), "m2", "A", T0);
+        ledger.committing(new SendKey("b#2026-11-01T10:00:00Z", "p1"));
+        ledger.claim(new SendKey("c", "p1"), "m3", "A", T0);
+        ledger.confirm(new SendKey("c", "p1"), Stage.DELIVERED, "250", T0);
+        assertThat(reopen().unconfirmedScopes()).containsExactly("a", "b#2026-11-01T10:00:00Z");
+    }
+
+    @Test
+    void rowsOfRunsCoverTheCampaignAndItsRunsButNoOtherCampaign() {
+        ledger.claim(new SendKey("weekly", "p1"), "m1", "A", T0);
+        ledger.claim(new SendKey("weekly@2026-11-01T10:00:00Z", "p1"), "m2", "A", T0);
+        ledger.claim(new SendKey("weekly#2026-11-02T10:00:00Z", "p2"), "m3", "B", T0);
+        ledger.claim(new SendKey("weekly_b", "p1"), "m4", "A", T0);
+        ledger.claim(new SendKey("weekl", "p1"), "m5", "A", T0);
+        assertThat(ledger.rowsOfRuns("weekly")).extracting(SendLedger.Row::messageId).containsExactly("m1", "m3", "m2");
+    }
 }

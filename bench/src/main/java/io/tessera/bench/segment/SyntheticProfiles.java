@@ -129,6 +129,21 @@ final class SyntheticProfiles implements ProfileStore {
     }
 
     @Override
+    public List<HistoryEntry> historyEntries(String profileId) {
+        throw new UnsupportedOperationException("profiles here are never merged, so never split");
+    }
+
+    @Override
+    public void split(ProfileSplit split) {
+        throw new UnsupportedOperationException("profiles here are never merged, so never split");
+    }
+
+    @Override
+    public List<Separation> separations() {
+        return List.of();
+    }
+
+    @Override
     public void clear() {
         live.clear();
     }

@@ -47,6 +47,45 @@ public final class CanIEmail {
         return new CanIEmail(out);
     }
 
+    /**
+     * The tables in the compact form bundled in the jar: one line per feature,
+     * {@code slug TAB title TAB client/platform=support;…}, features and clients sorted. Only what
+     * the lint reads (the latest result per client and platform) is kept.
+     */
+    public String toCompact() {
+        StringBuilder out = new StringBuilder(64 * 1024);
+        features.values().stream().sorted(java.util.Comparator.comparing(Feature::slug)).forEach(f -> {
+            out.append(f.slug()).append('\t').append(f.title().replace('\t', ' ')).append('\t');
+            String sep = "";
+            for (String client : new java.util.TreeSet<>(f.latest().keySet())) {
+                out.append(sep).append(client).append('=').append(f.latest().get(client));
+                sep = ";";
+            }
+            out.append('\n');
+        });
+        return out.toString();
+    }
+
+    /** Reads the form {@link #toCompact} writes. */
+    public static CanIEmail fromCompact(String compact) {
+        Map<String, Feature> out = new LinkedHashMap<>();
+        for (String line : compact.split("\n")) {
+            String[] cols = line.split("\t", -1);
+            if (cols.length < 3) {
+                continue;
+            }
+            Map<String, String> latest = new LinkedHashMap<>();
+            for (String cell : cols[2].split(";")) {
+                int eq = cell.indexOf('=');
+                if (eq > 0) {
+                    latest.put(cell.substring(0, eq), cell.substring(eq + 1));
+                }
+            }
+            out.put(cols[0], new Feature(cols[0], cols[1], latest));
+        }
+        return new CanIEmail(out);
+    }
+
     public java.util.Optional<Feature> feature(String slug) {
         return java.util.Optional.ofNullable(features.get(slug));
     }

@@ -61,6 +61,7 @@ public final class CampaignDispatcher implements AutoCloseable {
     private final int retryRounds;
     private final Duration firstRetryDelay;
     private final ExecutorService pool;
+    private final Map<String, CampaignSender> singleSenders = new ConcurrentHashMap<>();
     private final BounceEvents bounceEvents;
 
     /** A dispatcher whose bounces suppress and mark the ledger but are not reported as profile events. */
@@ -130,6 +131,31 @@ public final class CampaignDispatcher implements AutoCloseable {
             LOG.info("campaign {}: reconciled {} released, {} verified, {} assumed sent", scope, released, verified, assumed);
         }
         return new Reconciliation(released, verified, assumed);
+    }
+
+    /** Reconciles every scope the ledger holds unfinished rows for: what a node does once at start-up. */
+    public Reconciliation reconcileAll() {
+        int released = 0;
+        int verified = 0;
+        int assumed = 0;
+        for (String scope : ledger.unconfirmedScopes()) {
+            Reconciliation r = reconcile(scope);
+            released += r.released();
+            verified += r.verified();
+            assumed += r.assumed();
+        }
+        return new Reconciliation(released, verified, assumed);
+    }
+
+    /**
+     * Runs the send pipeline for one recipient on the caller's thread, under the campaign's
+     * throttle: for triggered sends, which arrive one entry at a time.
+     */
+    public SendOutcome sendOne(Campaign campaign, String scope, String profileId, Instant due) {
+        CampaignSender sender = singleSenders.computeIfAbsent(campaign.key() + "|" + campaign.throttle(), k ->
+                new CampaignSender(ledger, suppressions, new ThrottledMailer(mailer, campaign.throttle()), renderer,
+                        recipients, segments, tracking, clock, messageIdDomain, bounceEvents));
+        return sender.send(campaign, scope, profileId, due);
     }
 
     /** Sends {@code campaign} to its audience under ledger scope {@code scope}, due now; blocks until done. */

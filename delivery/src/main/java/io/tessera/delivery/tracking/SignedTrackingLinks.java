@@ -32,25 +32,37 @@ public final class SignedTrackingLinks implements TrackingLinks {
     private static final Pattern HREF = Pattern.compile("href=\"(https?://[^\"]+)\"");
     private static final char US = '\u001f';
 
-    private final String baseUrl;
+    private final java.util.function.Supplier<String> baseUrl;
     private final byte[] key;
 
     public SignedTrackingLinks(String baseUrl, byte[] key) {
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this(() -> baseUrl, key);
+    }
+
+    /**
+     * With the public base URL read when a link is made: a server listening on an ephemeral port
+     * (tests, {@code --port 0}) knows its URL only once it has started.
+     */
+    public SignedTrackingLinks(java.util.function.Supplier<String> baseUrl, byte[] key) {
+        this.baseUrl = () -> {
+            String b = baseUrl.get();
+            return b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+        };
         this.key = key.clone();
     }
 
     @Override
     public String decorate(String html, SendKey k, String messageId) {
+        String base = baseUrl.get();
         Matcher m = HREF.matcher(html);
         StringBuilder out = new StringBuilder(html.length() + 512);
         while (m.find()) {
             String url = m.group(1).replace("&amp;", "&");
             m.appendReplacement(out, Matcher.quoteReplacement(
-                    "href=\"" + baseUrl + "/t/c/" + token(Kind.CLICK, k, messageId, url) + "\""));
+                    "href=\"" + base + "/t/c/" + token(Kind.CLICK, k, messageId, url) + "\""));
         }
         m.appendTail(out);
-        String pixel = "<img src=\"" + baseUrl + "/t/o/" + token(Kind.OPEN, k, messageId, "")
+        String pixel = "<img src=\"" + base + "/t/o/" + token(Kind.OPEN, k, messageId, "")
                 + "\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0\">";
         int body = out.lastIndexOf("</body>");
         if (body >= 0) {
@@ -63,7 +75,7 @@ public final class SignedTrackingLinks implements TrackingLinks {
 
     @Override
     public Optional<String> unsubscribeUrl(SendKey k, String messageId) {
-        return Optional.of(baseUrl + "/t/u/" + token(Kind.UNSUBSCRIBE, k, messageId, ""));
+        return Optional.of(baseUrl.get() + "/t/u/" + token(Kind.UNSUBSCRIBE, k, messageId, ""));
     }
 
     String token(Kind kind, SendKey k, String messageId, String url) {

@@ -40,14 +40,36 @@ public final class CampaignRoutes implements AutoCloseable {
     private final Optional<Outbox> outbox;
     private final ProfileStore profiles;
     private final CampaignRunner runner;
+    private final TemplateCheck templateCheck;
+    private final Runnable onSaved;
+
+    /**
+     * Refuses a template version a campaign may not use: the problems with it (none = fine), each
+     * as a pointer-free message. The composition root checks the content stage's fallback-coverage
+     * lint; {@code "override": true} in the campaign body skips the check.
+     */
+    @FunctionalInterface
+    public interface TemplateCheck {
+        TemplateCheck NONE = ref -> List.of();
+
+        List<String> problems(Campaign.TemplateRef template);
+    }
 
     public CampaignRoutes(CampaignStore campaigns, CampaignDispatcher dispatcher, SendLedger ledger, Optional<Outbox> outbox,
                           ProfileStore profiles, InstantSource clock) {
+        this(campaigns, dispatcher, ledger, outbox, profiles, clock, TemplateCheck.NONE, () -> { });
+    }
+
+    /** @param onSaved called after every saved definition (triggered campaigns re-read their index) */
+    public CampaignRoutes(CampaignStore campaigns, CampaignDispatcher dispatcher, SendLedger ledger, Optional<Outbox> outbox,
+                          ProfileStore profiles, InstantSource clock, TemplateCheck templateCheck, Runnable onSaved) {
         this.campaigns = campaigns;
         this.ledger = ledger;
         this.outbox = outbox;
         this.profiles = profiles;
         this.runner = new CampaignRunner(dispatcher, clock);
+        this.templateCheck = templateCheck;
+        this.onSaved = onSaved;
     }
 
     public void register(JavalinConfig config) {
@@ -67,7 +89,7 @@ public final class CampaignRoutes implements AutoCloseable {
             json(ctx, 202, runner.start(c));
         }));
         config.routes.get("/api/v1/campaigns/{key}/stats", ctx -> withCampaign(ctx, c -> json(ctx, 200,
-                stats(c, Optional.ofNullable(ctx.queryParam("run")).orElse(c.key())))));
+                stats(c, Optional.ofNullable(ctx.queryParam("run")).filter(r -> !r.isBlank())))));
         config.routes.get("/api/v1/outbox", this::outboxList);
         config.routes.get("/api/v1/outbox/{messageId}", ctx -> {
             var e = outbox.flatMap(o -> o.find(ctx.pathParam("messageId")));
@@ -89,11 +111,37 @@ public final class CampaignRoutes implements AutoCloseable {
             case CampaignCodec.Parsed.Invalid i -> error(ctx, 400, "invalid_campaign", "the campaign definition has problems",
                     i.problems().stream().map(p -> Map.of("pointer", p.pointer(), "message", p.message())).toList());
             case CampaignCodec.Parsed.Valid v -> {
+                List<Map<String, String>> refused = override(ctx.body()) ? List.of() : templateProblems(v.campaign());
+                if (!refused.isEmpty()) {
+                    error(ctx, 422, "template_refused", "the template version fails the fallback-coverage lint; "
+                            + "fix it or save the campaign with \"override\": true", refused);
+                    return;
+                }
                 int version = campaigns.put(v.campaign());
+                onSaved.run();
                 Map<String, Object> view = new LinkedHashMap<>(CampaignCodec.toMap(v.campaign()));
                 view.put("version", version);
                 json(ctx, 200, view);
             }
+        }
+    }
+
+    private List<Map<String, String>> templateProblems(Campaign c) {
+        List<Map<String, String>> out = new java.util.ArrayList<>();
+        templateCheck.problems(c.template()).forEach(p -> out.add(Map.of("pointer", "/template", "message", p)));
+        for (int i = 0; i < c.variants().size(); i++) {
+            String pointer = "/variants/" + i + "/template";
+            c.variants().get(i).template().ifPresent(t ->
+                    templateCheck.problems(t).forEach(p -> out.add(Map.of("pointer", pointer, "message", p))));
+        }
+        return out;
+    }
+
+    private static boolean override(String body) {
+        try {
+            return JSON.readTree(body).path("override").asBoolean(false);
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -126,8 +174,9 @@ public final class CampaignRoutes implements AutoCloseable {
         json(ctx, 200, body);
     }
 
-    private Map<String, Object> stats(Campaign c, String scope) {
-        List<SendLedger.Row> rows = ledger.rows(scope);
+    /** One run's stats ({@code ?run=scope}), or all runs of the campaign together (recurring runs, trigger entries). */
+    private Map<String, Object> stats(Campaign c, Optional<String> run) {
+        List<SendLedger.Row> rows = run.map(ledger::rows).orElseGet(() -> ledger.rowsOfRuns(c.key()));
         Map<String, Instant> sentAt = new HashMap<>();
         rows.forEach(r -> sentAt.put(r.key().profileId(), r.claimedAt()));
         Duration window = Duration.ofDays(c.conversionDays());
@@ -135,8 +184,15 @@ public final class CampaignRoutes implements AutoCloseable {
                 sentAt.get(profileId), window));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("campaign", c.key());
-        out.put("run", scope);
-        out.put("stages", ledger.stages(scope));
+        out.put("run", run.orElse("all"));
+        Map<SendLedger.Stage, Long> stages = new java.util.EnumMap<>(SendLedger.Stage.class);
+        rows.forEach(r -> stages.merge(r.stage(), 1L, Long::sum));
+        out.put("stages", stages);
+        Map<String, Long> skipped = new java.util.TreeMap<>();
+        rows.stream().map(r -> r.key().campaign()).distinct()
+                .forEach(scope -> ledger.skipReasons(scope).forEach((code, n) -> skipped.merge(code, n, Long::sum)));
+        out.put("skippedBy", skipped);
+        out.put("conversionDays", c.conversionDays());
         out.put("arms", s.arms());
         out.put("liftVsHoldout", s.liftVsHoldout());
         return out;

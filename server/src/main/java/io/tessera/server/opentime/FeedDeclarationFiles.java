@@ -6,6 +6,7 @@ import io.tessera.opentime.FeedDeclaration;
 import io.tessera.opentime.FeedField;
 import io.tessera.opentime.ImageSlot;
 import io.tessera.opentime.ProductAttribute;
+import io.tessera.opentime.amp.AmpFeedBlock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,6 +40,9 @@ import tools.jackson.databind.json.JsonMapper;
  *    {"slot": "pick", "choice": "firstRecommended", "fallback": "https://cdn.example.com/new.jpg"},
  *    {"slot": "timer", "countdown": "2026-12-24T00:00:00Z", "fallback": "https://cdn.example.com/sale.jpg"}]}
  * }</pre>
+ * Beside it, an optional {@code amp.json} describes the template's AMP for Email part
+ * ({@link AmpFeedBlock}: {@code title, css, header, item, fallback, footer, height}; {@code item}
+ * is the amp-mustache template over the feed's fields).
  * Every declaration is validated when read (a bad one stops the start with its file and reason).
  * Loaded once; immutable afterwards apart from {@link #put} (tests, the demo). Thread-safe.
  */
@@ -46,6 +50,7 @@ public final class FeedDeclarationFiles implements FeedCatalog {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Map<String, FeedDeclaration> declarations = new ConcurrentHashMap<>();
+    private final Map<String, AmpFeedBlock> ampBlocks = new ConcurrentHashMap<>();
 
     /** Reads {@code feed.json} of every template directory directly under {@code dir}, if it exists. */
     public static FeedDeclarationFiles load(Path dir) {
@@ -59,6 +64,10 @@ public final class FeedDeclarationFiles implements FeedCatalog {
                 if (Files.isRegularFile(f)) {
                     try {
                         files.put(parse(d.getFileName().toString(), JSON.readTree(Files.readString(f))));
+                        Path amp = d.resolve("amp.json");
+                        if (Files.isRegularFile(amp)) {
+                            files.ampBlocks.put(d.getFileName().toString(), ampBlock(JSON.readTree(Files.readString(amp))));
+                        }
                     } catch (RuntimeException e) {
                         throw new IllegalArgumentException(f + ": " + e.getMessage(), e);
                     }
@@ -77,6 +86,16 @@ public final class FeedDeclarationFiles implements FeedCatalog {
     @Override
     public Optional<FeedDeclaration> declaration(String templateKey) {
         return Optional.ofNullable(declarations.get(templateKey));
+    }
+
+    /** The AMP part's description, for templates that have a feed and an {@code amp.json}. */
+    public Optional<AmpFeedBlock> ampBlock(String templateKey) {
+        return Optional.ofNullable(ampBlocks.get(templateKey));
+    }
+
+    static AmpFeedBlock ampBlock(JsonNode n) {
+        return new AmpFeedBlock(n.path("title").asString(""), n.path("css").asString(""), n.path("header").asString(""),
+                required(n, "item"), required(n, "fallback"), n.path("footer").asString(""), n.path("height").asInt(400));
     }
 
     public Set<String> templateKeys() {

@@ -47,6 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class OpenTimeFeature implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final io.tessera.opentime.amp.AmpEmailComposer AMP = new io.tessera.opentime.amp.AmpEmailComposer();
 
     private final OpenTimeSettings settings;
     private final OpenTimeTokens tokens;
@@ -76,7 +77,7 @@ public final class OpenTimeFeature implements AutoCloseable {
         this.cached = new CachedFeedSources(new FeedSources(new ProfileStoreFacts(profiles, segmentsOf, clock), products,
                 recommendations), settings.staleness(), settings.sourceTimeout(), clock, metrics);
         this.resolver = new FeedResolver(cached.asFeedSources(), settings.staleness(), clock);
-        this.routes = new OpenTimeRoutes(tokens, declarations, resolver, settings, metrics);
+        this.routes = new OpenTimeRoutes(tokens, declarations, resolver, settings, clock, metrics);
         this.prefetch = new FeedPrefetch(declarations, resolver);
         this.linkTtl = setting.apply("opentime.link-ttl").map(duration).orElse(Duration.ofDays(30));
         long every = setting.apply("opentime.retrain-every").map(duration).orElse(Duration.ofMinutes(5)).toMillis();
@@ -95,6 +96,20 @@ public final class OpenTimeFeature implements AutoCloseable {
     /** The open-time URLs for messages sent with links to {@code baseUrl}. */
     public OpenTimeLinks links(String baseUrl) {
         return new OpenTimeLinks(baseUrl, tokens, declarations, linkTtl);
+    }
+
+    /**
+     * The {@code text/x-amp-html} part of one message, for templates with a feed and an AMP
+     * block: an amp-list bound to this recipient's amp-list endpoint. Empty otherwise, or when
+     * {@code baseUrl} is not HTTPS (AMP for Email fetches HTTPS only).
+     */
+    public Optional<String> ampPart(String baseUrl, String templateKey, String profileId, String messageId, java.time.Instant now) {
+        if (!baseUrl.startsWith("https://")) {
+            return Optional.empty();
+        }
+        return declarations.ampBlock(templateKey).flatMap(block ->
+                Optional.ofNullable((String) links(baseUrl).forMessage(templateKey, profileId, messageId, now).get("amp"))
+                        .map(url -> AMP.compose(block, url)));
     }
 
     public FeedPrefetch prefetch() {

@@ -40,11 +40,19 @@ public final class OpenTimeRoutes {
     private final FeedResolver resolver;
     private final OpenTimeSettings settings;
     private final MeterRegistry metrics;
+    private final java.time.InstantSource clock;
     private final RequestLimits perToken;
     private final RequestLimits perIp;
+    /** Tokens that verified, with their claims: a message is opened again and again (see {@link #verified}). */
+    private final com.github.benmanes.caffeine.cache.Cache<String, OpenTimeClaim> verifiedTokens =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000)
+                    .expireAfterWrite(java.time.Duration.ofMinutes(1)).build();
+    private final java.util.concurrent.ConcurrentMap<String, io.micrometer.core.instrument.Counter> counters =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public OpenTimeRoutes(OpenTimeTokens tokens, FeedCatalog declarations, FeedResolver resolver,
-                          OpenTimeSettings settings, MeterRegistry metrics) {
+                          OpenTimeSettings settings, java.time.InstantSource clock, MeterRegistry metrics) {
+        this.clock = clock;
         this.tokens = tokens;
         this.declarations = declarations;
         this.resolver = resolver;
@@ -158,7 +166,7 @@ public final class OpenTimeRoutes {
             return Optional.empty();
         }
         String token = ctx.pathParam("token");
-        Optional<Granted> g = tokens.verify(token, use)
+        Optional<Granted> g = verified(token, use)
                 .flatMap(c -> declarations.declaration(c.templateKey()).map(d -> new Granted(c, d)));
         if (g.isEmpty()) {
             notFound(ctx, endpoint);
@@ -169,6 +177,22 @@ public final class OpenTimeRoutes {
             return Optional.empty();
         }
         return g;
+    }
+
+    /**
+     * Verifies a token, remembering valid ones for a minute so that repeated opens skip the HMAC
+     * and decoding (bench: FeedPathBenchmark.verifyToken). Only tokens that verified are kept (a
+     * forger cannot fill the cache), the use is part of the check, and expiry is checked on every
+     * request against the remembered claim.
+     */
+    private Optional<OpenTimeClaim> verified(String token, OpenTimeClaim.Use use) {
+        OpenTimeClaim known = verifiedTokens.getIfPresent(token);
+        if (known == null) {
+            Optional<OpenTimeClaim> fresh = tokens.verify(token, use);
+            fresh.ifPresent(c -> verifiedTokens.put(token, c));
+            return fresh;
+        }
+        return known.use() == use && clock.instant().isBefore(known.expiresAt()) ? Optional.of(known) : Optional.empty();
     }
 
     private ResolvedFeed resolve(Granted g) {
@@ -196,6 +220,7 @@ public final class OpenTimeRoutes {
     }
 
     private void count(String endpoint, String outcome) {
-        metrics.counter("tessera.opentime.requests", "endpoint", endpoint, "outcome", outcome).increment();
+        counters.computeIfAbsent(endpoint + ' ' + outcome,
+                k -> metrics.counter("tessera.opentime.requests", "endpoint", endpoint, "outcome", outcome)).increment();
     }
 }

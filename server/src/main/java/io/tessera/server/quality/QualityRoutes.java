@@ -6,14 +6,7 @@ import io.tessera.event.Event;
 import io.tessera.event.EventCodec;
 import io.tessera.event.EventLog;
 import io.tessera.ingest.Ingestor;
-import io.tessera.profile.Profile;
-import io.tessera.profile.ProfileStore;
 import io.tessera.quality.CompiledPlan;
-import io.tessera.quality.dedupe.DedupeResult;
-import io.tessera.quality.dedupe.DedupeSettings;
-import io.tessera.quality.dedupe.Deduplicator;
-import io.tessera.quality.dedupe.MatchPair;
-import io.tessera.quality.dedupe.ProfileRecords;
 import io.tessera.quality.DataDictionary;
 import io.tessera.quality.DictionaryBuilder;
 import io.tessera.quality.NormalizationSettings;
@@ -38,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The data-quality admin API: {@code /api/v1/tracking-plans} (list, get, put = new version,
  * versions, delete; an invalid schema is a 400 naming the problems and nothing changes) and
  * {@code PUT /api/v1/taxonomy} (category taxonomy CSV, stored; {@code GET} reports unmapped labels seen),
- * {@code GET|PUT /api/v1/quality/settings} (unplanned-event mode, phone region, SKU and field rules, stored), {@code POST /api/v1/profiles/dedupe} (fuzzy duplicate profiles, reported not merged),
+ * {@code GET|PUT /api/v1/quality/settings} (unplanned-event mode, phone region, SKU and field rules, stored),
  * {@code /api/v1/dictionary} (every event and property seen, types, counts, first/last seen, covered
  * by a plan or not) and {@code /api/v1/quarantine} (list with {@code code}/{@code source}/{@code before}/{@code limit}
  * filters, show, replay, discard). A replay runs the record through the current quality rules:
@@ -54,14 +47,12 @@ public final class QualityRoutes {
     private final QuarantineStore quarantine;
     private final EventLog log;
     private final DataDictionary dictionary;
-    private final ProfileStore profiles;
     private final NormalizationSettings settings;
 
     public QualityRoutes(TrackingPlans plans, QualityChecks quality, QuarantineStore quarantine, EventLog log,
-            DataDictionary dictionary, ProfileStore profiles, NormalizationSettings settings) {
+            DataDictionary dictionary, NormalizationSettings settings) {
         this.settings = settings;
         this.dictionary = dictionary;
-        this.profiles = profiles;
         this.plans = plans;
         this.quality = quality;
         this.quarantine = quarantine;
@@ -82,7 +73,6 @@ public final class QualityRoutes {
             }
             ctx.status(204);
         });
-        r.post("/api/v1/profiles/dedupe", this::dedupeProfiles);
         r.put("/api/v1/taxonomy", this::replaceTaxonomy);
         r.get("/api/v1/taxonomy", this::taxonomy);
         r.get("/api/v1/quality/settings", ctx -> ctx.contentType("application/json").result(settings.currentJson()));
@@ -151,32 +141,6 @@ public final class QualityRoutes {
                     "the settings were not changed: " + bad.problems().getFirst(), bad.problems());
             case QualitySettingsCodec.Change.Valid ok -> ctx.contentType("application/json").result(settings.currentJson());
         }
-    }
-
-    /**
-     * Fuzzy duplicates among the stored profiles (CRM traits), scored as {@code tessera dedupe}
-     * does; optional body {@code {"autoMerge": 0.9, "review": 0.5}}. Reports pairs, merges nothing.
-     */
-    private void dedupeProfiles(Context ctx) {
-        JsonNode body = ctx.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(ctx.body());
-        double merge = body.has("autoMerge") ? body.get("autoMerge").asDouble() : 0.9;
-        double review = body.has("review") ? body.get("review").asDouble() : 0.5;
-        if (!(review > 0 && review <= merge && merge <= 1)) {
-            throw new ApiException("invalid_thresholds", "need 0 < review <= autoMerge <= 1");
-        }
-        List<Profile> all = new java.util.ArrayList<>();
-        String after = "";
-        for (List<String> ids = profiles.ids(after, 1000); !ids.isEmpty(); ids = profiles.ids(after, 1000)) {
-            ids.forEach(id -> profiles.get(id).ifPresent(all::add));
-            after = ids.getLast();
-        }
-        DedupeResult result = new Deduplicator(DedupeSettings.defaults().withThresholds(merge, review)).run(ProfileRecords.table(all));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("profiles", all.size());
-        out.put("candidatePairs", result.candidatePairs());
-        out.put("pairs", result.pairs().stream().map(p -> Map.of("a", p.idA(), "b", p.idB(), "score", p.score(),
-                "decision", p.decision() == MatchPair.Decision.AUTO_MERGE ? "auto-merge" : "review")).toList());
-        ctx.json(out);
     }
 
     /** Events with their counts and properties; "planned" and "declared" say whether a current plan covers them. */

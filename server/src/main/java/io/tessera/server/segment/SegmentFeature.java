@@ -61,6 +61,11 @@ public final class SegmentFeature implements AutoCloseable {
         return routes.membershipsOf(profileId);
     }
 
+    /** Current memberships and their durable log, for features that read them (campaign audiences, webhooks). */
+    public io.tessera.segment.MembershipStore memberships() {
+        return memberships;
+    }
+
     public SegmentEngine engine() {
         return engine;
     }

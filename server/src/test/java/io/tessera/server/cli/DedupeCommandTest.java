@@ -49,4 +49,30 @@ class DedupeCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no column named 'id'").contains("[name, email]");
         assertThat(dir.resolve("out.csv")).doesNotExist();
     }
+
+    @Test
+    void dedupeProfilesMergesTheStoredDuplicatesOfADataDirectory(@TempDir Path dir) throws Exception {
+        Path people = dir.resolve("people.csv");
+        Files.writeString(people, """
+                userId,anonymousId,firstName,lastName,birthday
+                crm-1,,Katherine,Smith,1980-03-14
+                ,web-7,Kathrine,Smith,1980-03-14
+                crm-3,,Oliver,Nguyen,1975-11-02
+                """);
+        Path data = dir.resolve("data");
+        assertThat(run("import", people.toString(), "--data-dir", data.toString())).isZero();
+
+        assertThat(run("dedupe", "--profiles", "--dry-run", "--data-dir", data.toString(), "--auto-merge", "0.5", "--review", "0.1")).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("3 profiles, ").contains("reported=1").contains("3 profiles now");
+
+        assertThat(run("dedupe", "--profiles", "--data-dir", data.toString(), "--auto-merge", "0.5", "--review", "0.1")).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("merged=1").contains("2 profiles now");
+    }
+
+    @Test
+    void filesAndProfilesAreEitherOr(@TempDir Path dir) {
+        assertThat(run("dedupe", "--profiles", "x.csv", "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(run("dedupe", "x.csv")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("not both").contains("--id-column and --pairs");
+    }
 }

@@ -64,7 +64,7 @@ final class OpenTimeFixture implements AutoCloseable {
                 settings.sourceTimeout(), clock, metrics);
         resolver = new FeedResolver(cached.asFeedSources(), settings.staleness(), clock);
         OpenTimeRoutes routes = new OpenTimeRoutes(tokens, key -> key.equals("welcome") ? Optional.of(declaration) : Optional.empty(),
-                resolver, settings, metrics);
+                resolver, settings, clock, metrics);
         app = Javalin.create(cfg -> routes.register(cfg.routes)).start("127.0.0.1", 0);
     }
 

@@ -63,6 +63,15 @@ class OpenTimeSecurityTest {
     }
 
     @Test
+    void aTokenThatWorkedBeforeIsStillRefusedOnceExpiredOrUsedForTheOtherEndpoint() {
+        String shortLived = f.tokens.issue(OpenTimeClaim.feed("p_1", "m_1", "welcome", f.clock.instant().plusSeconds(30)));
+        assertThat(f.get("/o/" + shortLived + "/feed.json").statusCode()).isEqualTo(200);
+        assertOpaqueRefusal(f.get("/o/" + shortLived + "/img/hero"), "a verified feed token on the image endpoint");
+        f.clock.advance(Duration.ofSeconds(30));
+        assertOpaqueRefusal(f.get("/o/" + shortLived + "/feed.json"), "a verified token after its expiry");
+    }
+
+    @Test
     void aReplayedTokenIsLimitedPerTokenAndEnumerationPerAddress() {
         OpenTimeFixture limited = new OpenTimeFixture(OpenTimeFixture.settings().withRateLimits(5, 12));
         try {

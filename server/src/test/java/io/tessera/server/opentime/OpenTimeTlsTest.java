@@ -43,7 +43,7 @@ class OpenTimeTlsTest {
         }
         OpenTimeFixture f = new OpenTimeFixture(OpenTimeFixture.settings());
         OpenTimeRoutes routes = new OpenTimeRoutes(f.tokens, k -> java.util.Optional.of(f.declaration), f.resolver,
-                OpenTimeFixture.settings(), f.metrics);
+                OpenTimeFixture.settings(), f.clock, f.metrics);
         int httpsPort = port;
         Javalin app = Javalin.create(cfg -> {
             new HttpsConnector(keystore, PASSWORD, "127.0.0.1", httpsPort).applyTo(cfg);

@@ -289,6 +289,63 @@ public final class PostgresProfileStore implements ProfileStore {
     }
 
     @Override
+    public List<HistoryEntry> historyEntries(String profileId) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT log_offset, body FROM history WHERE profile_id = ? ORDER BY log_offset")) {
+                s.setString(1, profileId);
+                List<HistoryEntry> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new HistoryEntry(profileId, rs.getLong(1), events.decode(rs.getBytes(2))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** One transaction: the history of every profile involved is replaced, then links, profiles and the separation are written. */
+    @Override
+    public void split(ProfileSplit split) {
+        db.write(c -> {
+            java.util.Set<String> ids = new java.util.TreeSet<>(List.of(split.separation().from(), split.separation().into()));
+            split.profiles().forEach(p -> ids.add(p.id()));
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM history WHERE profile_id = ANY (?)")) {
+                s.setArray(1, c.createArrayOf("text", ids.toArray()));
+                s.executeUpdate();
+            }
+            insertHistory(c, split.history());
+            upsertLinks(c, split.links());
+            upsertProfiles(c, split.profiles());
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO profile_separations(merge_id, from_id, into_id, at) VALUES (?, ?, ?, ?)")) {
+                Separation sep = split.separation();
+                s.setString(1, sep.mergeId());
+                s.setString(2, sep.from());
+                s.setString(3, sep.into());
+                s.setString(4, sep.at().toString());
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Separation> separations() {
+        return db.read(c -> {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT from_id, into_id, merge_id, at FROM profile_separations ORDER BY seq")) {
+                List<Separation> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(new Separation(rs.getString(1), rs.getString(2), rs.getString(3), Instant.parse(rs.getString(4))));
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Keeps {@code profile_separations} (see {@link ProfileStore#clear}). */
+    @Override
     public void clear() {
         db.write(c -> {
             try (Statement s = c.createStatement()) {

@@ -128,6 +128,43 @@ public final class PostgresSendLedger implements SendLedger {
     }
 
     @Override
+    public List<String> unconfirmedScopes() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT campaign COLLATE \"C\" AS scope FROM send_ledger "
+                    + "WHERE stage IN ('CLAIMED','COMMITTING') ORDER BY scope");
+                 ResultSet rs = ps.executeQuery()) {
+                List<String> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public List<Row> rowsOfRuns(String campaignKey) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT campaign, profile_id, message_id, variant, stage, claimed_at "
+                    + "FROM send_ledger WHERE campaign=? OR left(campaign, ?) IN (?, ?) "
+                    + "ORDER BY campaign COLLATE \"C\", profile_id COLLATE \"C\"")) {
+                ps.setString(1, campaignKey);
+                ps.setInt(2, campaignKey.length() + 1);
+                ps.setString(3, campaignKey + "@");
+                ps.setString(4, campaignKey + "#");
+                List<Row> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Row(new SendKey(rs.getString(1), rs.getString(2)), rs.getString(3), rs.getString(4),
+                                Stage.valueOf(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
     public List<Row> rows(String campaign) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT profile_id, message_id, variant, stage, claimed_at "

@@ -60,6 +60,29 @@ final class SegmentSqlite {
         }
     }
 
+    /** A JSON array of strings, for {@code IN (SELECT value FROM json_each(?))}: one statement for any page size. */
+    static String jsonArray(java.util.Collection<String> values) {
+        StringBuilder b = new StringBuilder(values.size() * 16).append('[');
+        for (String v : values) {
+            if (b.length() > 1) {
+                b.append(',');
+            }
+            b.append('"');
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if (c == '"' || c == '\\') {
+                    b.append('\\').append(c);
+                } else if (c < 0x20) {
+                    b.append(String.format("\\u%04x", (int) c));
+                } else {
+                    b.append(c);
+                }
+            }
+            b.append('"');
+        }
+        return b.append(']').toString();
+    }
+
     static IllegalStateException failure(String what, SQLException e) {
         return new IllegalStateException("SQLite " + what + " failed", e);
     }

@@ -30,6 +30,7 @@ public final class SqliteMembershipStore implements MembershipStore {
     private final PreparedStatement members;
     private final PreparedStatement changes;
     private final PreparedStatement position;
+    private final PreparedStatement ofProfiles;
 
     public SqliteMembershipStore(Path dbFile) {
         this.db = SegmentSqlite.open(dbFile,
@@ -49,6 +50,8 @@ public final class SqliteMembershipStore implements MembershipStore {
             members = db.prepareStatement("SELECT profile_id, since FROM segment_member WHERE segment = ? AND profile_id > ? ORDER BY profile_id LIMIT ?");
             position = db.prepareStatement("INSERT INTO segment_position(log_partition, applied_through) VALUES (?, ?) "
                     + "ON CONFLICT(log_partition) DO UPDATE SET applied_through = excluded.applied_through");
+            ofProfiles = db.prepareStatement("SELECT profile_id, segment, since FROM segment_member "
+                    + "WHERE profile_id IN (SELECT value FROM json_each(?))");
             changes = db.prepareStatement("SELECT segment, version, profile_id, entered, at, cause FROM segment_membership_log WHERE profile_id = ? ORDER BY seq");
         } catch (SQLException e) {
             throw SegmentSqlite.failure("prepare", e);
@@ -67,6 +70,22 @@ public final class SqliteMembershipStore implements MembershipStore {
             try (ResultSet rs = ofProfile.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("read memberships", e);
+        }
+    }
+
+    @Override
+    public synchronized Map<String, Map<String, Instant>> memberships(java.util.Collection<String> profileIds) {
+        try {
+            ofProfiles.setString(1, SegmentSqlite.jsonArray(profileIds));
+            Map<String, Map<String, Instant>> out = new HashMap<>();
+            try (ResultSet rs = ofProfiles.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)));
                 }
             }
             return out;
@@ -163,6 +182,34 @@ public final class SqliteMembershipStore implements MembershipStore {
             return out;
         } catch (SQLException e) {
             throw SegmentSqlite.failure("changes", e);
+        }
+    }
+
+    @Override
+    public synchronized List<LoggedChange> changesAfter(long seq, int limit) {
+        try (PreparedStatement q = db.prepareStatement("SELECT seq, segment, version, profile_id, entered, at, cause "
+                + "FROM segment_membership_log WHERE seq > ? ORDER BY seq LIMIT ?")) {
+            q.setLong(1, seq);
+            q.setInt(2, limit);
+            List<LoggedChange> out = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new LoggedChange(rs.getLong(1), new MembershipChange(rs.getString(2), rs.getInt(3), rs.getString(4),
+                            rs.getInt(5) == 1, Instant.ofEpochMilli(rs.getLong(6)), rs.getString(7))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("changes after", e);
+        }
+    }
+
+    @Override
+    public synchronized long latestChange() {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM segment_membership_log")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("latest change", e);
         }
     }
 

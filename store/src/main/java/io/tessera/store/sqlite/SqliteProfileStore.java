@@ -32,6 +32,8 @@ import java.util.Optional;
  *   <li>{@code history(profile_id, ts_seconds, ts_nanos, log_offset, body)}: every applied event,
  *       indexed for "by event time, then offset".</li>
  *   <li>{@code merges(seq, from_id, into_id, …)} and {@code partition_offsets(partition, log_offset)}.</li>
+ *   <li>{@code profile_separations(merge_id, from_id, into_id, at, seq)}: reversed merges; the only
+ *       table {@link #clear} keeps.</li>
  * </ul>
  * A commit writes history and links first, then re-points history and links of every merged-away
  * profile (so what a profile created and merged in the same batch wrote follows it), then
@@ -56,6 +58,8 @@ public final class SqliteProfileStore implements ProfileStore {
             CREATE INDEX IF NOT EXISTS merges_from ON merges(from_id);
             CREATE INDEX IF NOT EXISTS merges_into ON merges(into_id);
             CREATE TABLE IF NOT EXISTS partition_offsets (partition INTEGER PRIMARY KEY, log_offset INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS profile_separations (
+              merge_id TEXT PRIMARY KEY, from_id TEXT NOT NULL, into_id TEXT NOT NULL, at TEXT NOT NULL, seq INTEGER NOT NULL);
             """;
 
     private final SqliteDatabase db;
@@ -300,6 +304,67 @@ public final class SqliteProfileStore implements ProfileStore {
                         out.add(new MergeRecord(rs.getString(1), rs.getString(2), new Identity(kind, rs.getString(4)),
                                 Instant.parse(rs.getString(5)), rs.getString(6)));
                     }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public List<HistoryEntry> historyEntries(String profileId) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT log_offset, body FROM history WHERE profile_id = ? ORDER BY log_offset")) {
+                s.setString(1, profileId);
+                List<HistoryEntry> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new HistoryEntry(profileId, rs.getLong(1), events.decode(rs.getBytes(2))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public void split(ProfileSplit split) {
+        db.write(c -> {
+            java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+            ids.add(split.separation().from());
+            ids.add(split.separation().into());
+            split.profiles().forEach(p -> ids.add(p.id()));
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM history WHERE profile_id = ?")) {
+                for (String id : ids) {
+                    s.setString(1, id);
+                    s.executeUpdate();
+                }
+            }
+            insertHistory(c, split.history());
+            upsertLinks(c, split.links());
+            upsertProfiles(c, split.profiles());
+            try (PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO profile_separations(merge_id, from_id, into_id, at, seq)
+                    VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM profile_separations))""")) {
+                Separation sep = split.separation();
+                s.setString(1, sep.mergeId());
+                s.setString(2, sep.from());
+                s.setString(3, sep.into());
+                s.setString(4, sep.at().toString());
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Separation> separations() {
+        return db.read(c -> {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT from_id, into_id, merge_id, at FROM profile_separations ORDER BY seq")) {
+                List<Separation> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(new Separation(rs.getString(1), rs.getString(2), rs.getString(3), Instant.parse(rs.getString(4))));
                 }
                 return out;
             }

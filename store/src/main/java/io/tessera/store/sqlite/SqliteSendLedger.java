@@ -109,6 +109,21 @@ public final class SqliteSendLedger implements SendLedger {
     }
 
     @Override
+    public synchronized List<String> unconfirmedScopes() {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT campaign FROM send_ledger "
+                + "WHERE stage IN ('CLAIMED','COMMITTING') ORDER BY campaign");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("ledger unconfirmed scopes", e);
+        }
+    }
+
+    @Override
     public synchronized Map<Stage, Long> stages(String campaign) {
         Map<Stage, Long> out = new EnumMap<>(Stage.class);
         try (PreparedStatement ps = c.prepareStatement("SELECT stage, count(*) FROM send_ledger WHERE campaign=? GROUP BY stage")) {
@@ -185,6 +200,30 @@ public final class SqliteSendLedger implements SendLedger {
             }
         } catch (SQLException e) {
             throw SqliteDelivery.failure("ledger findByMessageId", e);
+        }
+    }
+
+    @Override
+    public synchronized List<Row> rowsOfRuns(String campaignKey) {
+        List<Row> out = new ArrayList<>();
+        // Range scans on the primary key: "key@" .. "key@\uffff" and "key#" .. "key#\uffff".
+        try (PreparedStatement ps = c.prepareStatement("SELECT campaign, profile_id, message_id, variant, stage, claimed_at "
+                + "FROM send_ledger WHERE campaign=? OR (campaign > ? AND campaign < ?) OR (campaign > ? AND campaign < ?) "
+                + "ORDER BY campaign, profile_id")) {
+            ps.setString(1, campaignKey);
+            ps.setString(2, campaignKey + "@");
+            ps.setString(3, campaignKey + "@\uffff");
+            ps.setString(4, campaignKey + "#");
+            ps.setString(5, campaignKey + "#\uffff");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Row(new SendKey(rs.getString(1), rs.getString(2)), rs.getString(3), rs.getString(4),
+                            Stage.valueOf(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("ledger rows of runs", e);
         }
     }
 

@@ -2,13 +2,13 @@ package io.tessera.store.sqlite;
 
 import io.tessera.content.EmailTemplate;
 import io.tessera.content.TemplateStore;
+import io.tessera.store.TemplateJson;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,12 +32,11 @@ public final class SqliteTemplateStore implements TemplateStore {
     @Override
     public synchronized EmailTemplate save(EmailTemplate draft) {
         int next = versions(draft.key()).stream().mapToInt(EmailTemplate::version).max().orElse(0) + 1;
-        EmailTemplate saved = new EmailTemplate(draft.key(), next, draft.subject(), draft.preheader(), draft.format(),
-                draft.layout(), draft.blocks());
+        EmailTemplate saved = draft.withVersion(next);
         try (PreparedStatement s = db.prepareStatement("INSERT INTO template_version VALUES (?, ?, ?)")) {
             s.setString(1, saved.key());
             s.setInt(2, next);
-            s.setString(3, JSON.writeValueAsString(toMap(saved)));
+            s.setString(3, JSON.writeValueAsString(TemplateJson.toMap(saved)));
             s.executeUpdate();
         } catch (SQLException e) {
             throw SegmentSqlite.failure("save template", e);
@@ -63,7 +62,7 @@ public final class SqliteTemplateStore implements TemplateStore {
             List<EmailTemplate> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(fromMap(JSON.readValue(rs.getString(1), Map.class)));
+                    out.add(TemplateJson.fromMap(JSON.readValue(rs.getString(1), Map.class)));
                 }
             }
             return out;
@@ -84,67 +83,5 @@ public final class SqliteTemplateStore implements TemplateStore {
         } catch (SQLException e) {
             throw SegmentSqlite.failure("read template keys", e);
         }
-    }
-
-    static Map<String, Object> toMap(EmailTemplate t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("key", t.key());
-        m.put("version", t.version());
-        m.put("subject", t.subject());
-        m.put("preheader", t.preheader());
-        m.put("format", t.format().name());
-        m.put("layout", t.layout());
-        List<Object> blocks = new ArrayList<>();
-        for (EmailTemplate.Block b : t.blocks()) {
-            Map<String, Object> bm = new LinkedHashMap<>();
-            bm.put("key", b.key());
-            bm.put("version", b.version());
-            List<Object> inputs = new ArrayList<>();
-            for (EmailTemplate.Input in : b.inputs()) {
-                Map<String, Object> im = new LinkedHashMap<>();
-                im.put("name", in.name());
-                im.put("path", in.path());
-                in.defaultValue().ifPresent(d -> im.put("default", d));
-                inputs.add(im);
-            }
-            bm.put("inputs", inputs);
-            List<Object> variants = new ArrayList<>();
-            for (EmailTemplate.Variant v : b.variants()) {
-                variants.add(Map.of("name", v.name(), "condition", v.condition(), "body", v.body()));
-            }
-            bm.put("variants", variants);
-            bm.put("body", b.body());
-            bm.put("fallback", b.fallback());
-            blocks.add(bm);
-        }
-        m.put("blocks", blocks);
-        return m;
-    }
-
-    @SuppressWarnings("unchecked")
-    static EmailTemplate fromMap(Map<String, Object> m) {
-        List<EmailTemplate.Block> blocks = new ArrayList<>();
-        for (Object o : (List<Object>) m.getOrDefault("blocks", List.of())) {
-            Map<String, Object> b = (Map<String, Object>) o;
-            List<EmailTemplate.Input> inputs = new ArrayList<>();
-            for (Object io : (List<Object>) b.getOrDefault("inputs", List.of())) {
-                Map<String, Object> im = (Map<String, Object>) io;
-                inputs.add(new EmailTemplate.Input(str(im, "name"), str(im, "path"), Optional.ofNullable(im.get("default"))));
-            }
-            List<EmailTemplate.Variant> variants = new ArrayList<>();
-            for (Object vo : (List<Object>) b.getOrDefault("variants", List.of())) {
-                Map<String, Object> vm = (Map<String, Object>) vo;
-                variants.add(new EmailTemplate.Variant(str(vm, "name"), str(vm, "condition"), str(vm, "body")));
-            }
-            blocks.add(new EmailTemplate.Block(str(b, "key"), ((Number) b.getOrDefault("version", 1)).intValue(), inputs,
-                    variants, str(b, "body"), str(b, "fallback")));
-        }
-        return new EmailTemplate(str(m, "key"), ((Number) m.getOrDefault("version", 1)).intValue(), str(m, "subject"),
-                str(m, "preheader"), EmailTemplate.Format.valueOf(str(m, "format")), str(m, "layout"), blocks);
-    }
-
-    private static String str(Map<String, Object> m, String k) {
-        Object v = m.get(k);
-        return v == null ? "" : v.toString();
     }
 }

@@ -19,6 +19,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     private final PreparedStatement select;
     private final PreparedStatement due;
     private final PreparedStatement next;
+    private final PreparedStatement ofProfiles;
 
     public SqliteWindowTimerStore(Path dbFile) {
         this.db = SegmentSqlite.open(dbFile,
@@ -30,6 +31,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
             delete = db.prepareStatement("DELETE FROM segment_timer WHERE profile_id = ?");
             select = db.prepareStatement("SELECT due_at FROM segment_timer WHERE profile_id = ?");
             due = db.prepareStatement("SELECT profile_id, due_at FROM segment_timer WHERE due_at <= ? ORDER BY due_at LIMIT ?");
+            ofProfiles = db.prepareStatement("SELECT profile_id, due_at FROM segment_timer WHERE profile_id IN (SELECT value FROM json_each(?))");
             next = db.prepareStatement("SELECT MIN(due_at) FROM segment_timer");
         } catch (SQLException e) {
             throw SegmentSqlite.failure("prepare", e);
@@ -92,6 +94,22 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
             }
         } catch (SQLException e) {
             throw SegmentSqlite.failure("read timer", e);
+        }
+    }
+
+    @Override
+    public synchronized java.util.Map<String, Instant> scheduled(java.util.Collection<String> profileIds) {
+        try {
+            ofProfiles.setString(1, SegmentSqlite.jsonArray(profileIds));
+            java.util.Map<String, Instant> out = new java.util.HashMap<>();
+            try (ResultSet rs = ofProfiles.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), instant(rs.getLong(2)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("read timers", e);
         }
     }
 

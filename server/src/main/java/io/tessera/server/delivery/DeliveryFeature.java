@@ -1,0 +1,208 @@
+package io.tessera.server.delivery;
+
+import io.javalin.config.JavalinConfig;
+import io.tessera.content.EmailTemplate;
+import io.tessera.content.RenderErrors;
+import io.tessera.content.lint.EmailLint;
+import io.tessera.delivery.Mailer;
+import io.tessera.delivery.campaign.Campaign;
+import io.tessera.delivery.campaign.CampaignStore;
+import io.tessera.delivery.dispatch.CampaignDispatcher;
+import io.tessera.delivery.dispatch.TriggeredSends;
+import io.tessera.delivery.mime.DkimSigner;
+import io.tessera.delivery.mime.MimeAssembler;
+import io.tessera.delivery.outbox.OutboxMailer;
+import io.tessera.delivery.smtp.SmtpMailer;
+import io.tessera.delivery.smtp.SmtpSettings;
+import io.tessera.delivery.tracking.SignedTrackingLinks;
+import io.tessera.ingest.Ingestor;
+import io.tessera.profile.ProfileStore;
+import io.tessera.server.TesseraConfig;
+import io.tessera.server.segment.SegmentFeature;
+import io.tessera.server.tracking.TrackingRoutes;
+import io.tessera.store.sqlite.SqliteCampaignStore;
+import io.tessera.store.sqlite.SqliteOutbox;
+import io.tessera.store.sqlite.SqliteSendLedger;
+import io.tessera.store.sqlite.SqliteSuppressionList;
+import io.tessera.store.sqlite.SqliteTemplateStore;
+import io.tessera.store.sqlite.SqliteTriggerQueue;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Campaigns and delivery as the composition root sees them: the SQLite ledger, suppression list,
+ * outbox, campaign store and trigger queue; the mailer (the outbox unless {@code smtp.host} is
+ * set); the content stage's renderer and the segments' memberships behind delivery's ports;
+ * signed tracking links on {@code public.url}; the dispatcher, triggered sends and the routes
+ * ({@code /api/v1/campaigns}, {@code /api/v1/outbox}, {@code /t/*}).
+ *
+ * <p>Construction reconciles the send ledger left by a previous process (at most once across
+ * crashes); {@link #start} starts the triggered-send poller; {@link #close} stops everything.
+ *
+ * <p>Settings: {@code public.url} (default {@code http://<listen host or localhost>:<port>}), {@code tracking.key}
+ * (hex; default: generated into the secrets file), {@code delivery.workers} (4),
+ * {@code delivery.message-id-domain} (the public URL's host), {@code smtp.*} (see
+ * {@link DeliverySettings}), {@code dkim.domain}, {@code dkim.selector}, {@code dkim.key-file}
+ * (PKCS#8 PEM).
+ */
+public final class DeliveryFeature implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryFeature.class);
+
+    private final SqliteSendLedger ledger;
+    private final SqliteSuppressionList suppressions;
+    private final SqliteOutbox outbox;
+    private final SqliteCampaignStore campaigns;
+    private final SqliteTriggerQueue triggerQueue;
+    private final SqliteTemplateStore templates;
+    private final Mailer mailer;
+    private final boolean smtp;
+    private final SignedTrackingLinks links;
+    private final CampaignDispatcher dispatcher;
+    private final TriggeredSends triggers;
+    private final CampaignRoutes campaignRoutes;
+    private final TrackingRoutes trackingRoutes;
+    private final String publicUrlSetting;
+    private final String listenHost;
+
+    /**
+     * @param trackingKeyHex the HMAC key for tracking tokens, hex
+     * @param port           the HTTP port once listening (for the default public URL)
+     */
+    public DeliveryFeature(TesseraConfig config, ProfileStore profiles, Ingestor ingestor, SegmentFeature segments,
+                           String trackingKeyHex, IntSupplier port, InstantSource clock) {
+        var db = config.dataDir().resolve("tessera.db");
+        this.ledger = new SqliteSendLedger(db);
+        this.suppressions = new SqliteSuppressionList(db);
+        this.outbox = new SqliteOutbox(db);
+        this.campaigns = new SqliteCampaignStore(db);
+        this.triggerQueue = new SqliteTriggerQueue(db);
+        this.templates = new SqliteTemplateStore(db);
+        this.publicUrlSetting = config.setting("public.url").filter(u -> !u.isBlank()).orElse("");
+        this.listenHost = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
+        MimeAssembler assembler = new MimeAssembler(clock, dkim(config));
+        Optional<SmtpSettings> relay = DeliverySettings.smtp(config);
+        this.smtp = relay.isPresent();
+        this.mailer = relay.<Mailer>map(s -> new SmtpMailer(s, assembler)).orElseGet(() -> new OutboxMailer(outbox, assembler, clock));
+        this.links = new SignedTrackingLinks(() -> publicUrl(port.getAsInt()), HexFormat.of().parseHex(trackingKeyHex));
+        String messageIdDomain = config.setting("delivery.message-id-domain").filter(d -> !d.isBlank())
+                .orElseGet(() -> hostOf(publicUrlSetting).orElse("tessera.local"));
+        int workers = Integer.parseInt(config.setting("delivery.workers").orElse("4").strip());
+        this.dispatcher = new CampaignDispatcher(ledger, suppressions, mailer,
+                new ContentMessageRenderer(templates, clock, new RenderErrors()), profiles::get,
+                new MembershipSegmentMembers(segments.memberships()), links, clock, messageIdDomain, workers, 3,
+                Duration.ofSeconds(2), new ProfileBounceEvents(ingestor, profiles));
+        CampaignDispatcher.Reconciliation r = dispatcher.reconcileAll();
+        if (r.released() + r.verified() + r.assumed() > 0) {
+            LOG.info("send ledger reconciled after restart: {} released, {} verified, {} assumed sent",
+                    r.released(), r.verified(), r.assumed());
+        }
+        this.triggers = new TriggeredSends(campaigns, triggerQueue, dispatcher, clock);
+        segments.engine().addListener(triggers);
+        this.campaignRoutes = new CampaignRoutes(campaigns, dispatcher, ledger, smtp ? Optional.empty() : Optional.of(outbox),
+                profiles, clock, this::templateProblems, triggers::refresh);
+        this.trackingRoutes = new TrackingRoutes(links, ingestor, profiles, suppressions, clock,
+                key -> campaigns.get(key).flatMap(Campaign::topic));
+    }
+
+    public void register(JavalinConfig config) {
+        campaignRoutes.register(config);
+        trackingRoutes.register(config);
+    }
+
+    /** Starts sending triggered campaigns' due entries. */
+    public void start() {
+        triggers.start();
+    }
+
+    /** The demo's segment, campaign and send to the outbox, printing what came out. */
+    public void runDemo(SegmentFeature segments, int port, java.io.PrintStream out) throws InterruptedException {
+        DemoCampaign.run(this, segments.registry(), publicUrl(port), out);
+    }
+
+    /** Why a campaign may not use this template version: missing, or fails the fallback-coverage lint. */
+    List<String> templateProblems(Campaign.TemplateRef ref) {
+        Optional<EmailTemplate> t = ref.version().isPresent() ? templates.version(ref.key(), ref.version().get())
+                : templates.latest(ref.key());
+        if (t.isEmpty()) {
+            return List.of("no template " + ref.key() + ref.version().map(v -> " version " + v).orElse(""));
+        }
+        return EmailLint.fallbackCoverage(t.get()).stream()
+                .map(f -> ref.key() + "@" + t.get().version() + ": " + f.message()).toList();
+    }
+
+    /** The send ledger, for features that attribute outcomes to sends (bounces, complaints). */
+    public SqliteSendLedger ledger() {
+        return ledger;
+    }
+
+    /** The suppression list every send checks. */
+    public SqliteSuppressionList suppressions() {
+        return suppressions;
+    }
+
+    CampaignStore campaigns() {
+        return campaigns;
+    }
+
+    CampaignDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    SqliteOutbox outbox() {
+        return outbox;
+    }
+
+    TriggeredSends triggers() {
+        return triggers;
+    }
+
+    String publicUrl(int port) {
+        String u = publicUrlSetting.isEmpty() ? "http://" + listenHost + ":" + port : publicUrlSetting;
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+    }
+
+    private static Optional<String> hostOf(String url) {
+        try {
+            return url.isEmpty() ? Optional.empty() : Optional.ofNullable(java.net.URI.create(url).getHost());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<DkimSigner> dkim(TesseraConfig config) {
+        Optional<String> file = config.setting("dkim.key-file").filter(f -> !f.isBlank());
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        String domain = config.setting("dkim.domain").orElseThrow(() -> new IllegalArgumentException("dkim.key-file needs dkim.domain"));
+        String selector = config.setting("dkim.selector").orElse("tessera");
+        try {
+            String pem = java.nio.file.Files.readString(java.nio.file.Path.of(file.get()));
+            byte[] der = java.util.Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+            var key = java.security.KeyFactory.getInstance("RSA").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+            return Optional.of(new DkimSigner(domain, selector, key));
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("dkim.key-file " + file.get() + " is not a readable PKCS#8 RSA key: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        triggers.close();
+        campaignRoutes.close();
+        dispatcher.close();
+        mailer.close();
+        triggerQueue.close();
+        campaigns.close();
+        outbox.close();
+        suppressions.close();
+        ledger.close();
+    }
+}
