@@ -5,6 +5,7 @@
 # over as many parallel sessions — the transport limit of this machine.
 #
 #   bench/delivery.sh [RECIPIENTS=1000000] [WORKERS=8] [HTML_BYTES=8000] [DKIM=false]
+#   BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/d.jfr,settings=profile" bench/delivery.sh …  (profile it)
 #
 # Needs the Debian package postfix (for /usr/sbin/smtp-sink and /usr/sbin/smtp-source; the mail
 # system itself need not run). Prints one line per tool and the ratio.
@@ -30,7 +31,7 @@ smtp-sink "${user_opt[@]}" 127.0.0.1:$PORT 1000 & sink=$!
 trap 'kill $sink 2>/dev/null; rm -rf "$work"' EXIT
 sleep 0.5
 
-line=$("$JAVA" -Xmx1g -cp bench/target/tessera-bench.jar io.tessera.bench.delivery.DeliveryBench \
+line=$("$JAVA" -Xmx1g ${BENCH_JAVA_OPTS:-} -cp bench/target/tessera-bench.jar io.tessera.bench.delivery.DeliveryBench \
   "$RECIPIENTS" 127.0.0.1 "$PORT" "$WORKERS" "$HTML_BYTES" "$DKIM" "$work" 2>/dev/null | grep '^delivery-bench')
 echo "$line"
 bytes=$(sed -E 's/.*message_bytes=([0-9]+).*/\1/' <<<"$line")

@@ -72,6 +72,7 @@ public final class Tessera implements AutoCloseable {
     private final io.tessera.server.segment.SegmentFeature segments;
     private final io.tessera.server.webhook.WebhookFeature webhooks;
     private final io.tessera.server.delivery.DeliveryFeature delivery;
+    private final io.tessera.server.delivery.BounceFeature bounces;
     private final io.tessera.tracking.TrackingToken tokens;
     private final io.tessera.server.opentime.OpenTimeFeature openTime;
     private EventLog.Subscription openTimeSubscription;
@@ -89,7 +90,7 @@ public final class Tessera implements AutoCloseable {
         this.profiles = new SqliteProfileStore(db);
         this.quarantine = new SqliteQuarantineStore(db);
         this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting));
-        this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock);
+        this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock, config::setting);
         this.webhooks = new io.tessera.server.webhook.WebhookFeature(db, java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = new SqliteTrackingPlanStore(db);
@@ -107,6 +108,7 @@ public final class Tessera implements AutoCloseable {
         this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
         this.delivery = new io.tessera.server.delivery.DeliveryFeature(config, profiles, ingestor, segments,
                 SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock);
+        this.bounces = new io.tessera.server.delivery.BounceFeature(config, ingestor, profiles, clock);
         this.tokens = new io.tessera.tracking.TrackingToken(SigningKeyRing.load(config), clock);
         this.openTime = new io.tessera.server.opentime.OpenTimeFeature(config::setting, ConfigLoader::duration, profiles,
                 id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
@@ -127,6 +129,7 @@ public final class Tessera implements AutoCloseable {
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
         new io.tessera.server.ingest.SnippetRoutes().register(routes);
+        bounces.register(routes); // before /hooks/{source}: Javalin matches in registration order
         new io.tessera.server.ingest.HookRoutes(new io.tessera.store.sqlite.SqliteHookSourceStore(config.dataDir().resolve("tessera.db")), ingestor, clock, gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
         new io.tessera.server.profile.MergeRoutes(profiles, engine).register(routes);
@@ -292,6 +295,7 @@ public final class Tessera implements AutoCloseable {
         webhooks.close();
         delivery.close();
         segments.close();
+        bounces.close();
         profiles.close();
         quarantine.close();
         planStore.close();

@@ -57,7 +57,9 @@ public final class TemplateRoutes {
         this.errors = errors;
         this.compiler = new EmailCompiler(LiquidEngine.email(SnippetSource.NONE, EmailFilters.Settings.DEFAULTS),
                 new SegmentContentConditions());
-        this.renderer = new EmailRenderer(clock, tracking, errors);
+        // previews show the AMP part with a placeholder feed URL (a real send gets a signed one)
+        this.renderer = new EmailRenderer(clock, tracking, errors,
+                Optional.of((profile, message, key, now) -> "https://preview.invalid/o/preview/amp.json"));
         this.lint = new EmailLint(caniemail);
     }
 
@@ -105,8 +107,10 @@ public final class TemplateRoutes {
         switch (renderer.render(email, new EmailRenderer.Request(profile, event, extra, "preview"))) {
             case EmailRenderer.Result.Rendered r -> {
                 RenderedMessage m = r.message();
-                ctx.json(Map.of("subject", m.subject(), "preheader", m.preheader(), "html", m.html(), "text", m.text(),
-                        "fallbacksUsed", m.fallbacksUsed()));
+                Map<String, Object> out = new LinkedHashMap<>(Map.of("subject", m.subject(), "preheader", m.preheader(),
+                        "html", m.html(), "text", m.text(), "fallbacksUsed", m.fallbacksUsed()));
+                m.amp().ifPresent(a -> out.put("amp", a));
+                ctx.json(out);
             }
             case EmailRenderer.Result.Refused r -> throw new ApiException("render_refused",
                     "the message failed the final check", r.reasons());
@@ -154,6 +158,7 @@ public final class TemplateRoutes {
         m.put("preheader", t.preheader());
         m.put(t.format() == EmailTemplate.Format.MJML ? "mjml" : "html", t.layout());
         m.put("blocks", t.blocks().stream().map(b -> b.key()).toList());
+        m.put("amp", t.amp().isPresent());
         m.put("renderErrors", errors.count(t.key() + "@" + t.version()));
         return m;
     }
@@ -183,8 +188,9 @@ public final class TemplateRoutes {
                 blocks.add(block(n.path("key").asString(), n));
             }
         }
-        return new EmailTemplate(key, 0, b.path("subject").asString(""), b.path("preheader").asString(""),
+        EmailTemplate t = new EmailTemplate(key, 0, b.path("subject").asString(""), b.path("preheader").asString(""),
                 mjml ? EmailTemplate.Format.MJML : EmailTemplate.Format.HTML, layout, blocks);
+        return b.path("amp").isObject() ? t.withAmp(TemplateDirectory.amp(b.get("amp"))) : t;
     }
 
     private static EmailTemplate.Block block(String key, JsonNode n) {

@@ -188,6 +188,10 @@ public final class CampaignRoutes implements AutoCloseable {
         Map<SendLedger.Stage, Long> stages = new java.util.EnumMap<>(SendLedger.Stage.class);
         rows.forEach(r -> stages.merge(r.stage(), 1L, Long::sum));
         out.put("stages", stages);
+        Map<String, Long> skipped = new java.util.TreeMap<>();
+        rows.stream().map(r -> r.key().campaign()).distinct()
+                .forEach(scope -> ledger.skipReasons(scope).forEach((code, n) -> skipped.merge(code, n, Long::sum)));
+        out.put("skippedBy", skipped);
         out.put("conversionDays", c.conversionDays());
         out.put("arms", s.arms());
         out.put("liftVsHoldout", s.liftVsHoldout());

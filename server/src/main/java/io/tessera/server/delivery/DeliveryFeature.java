@@ -107,7 +107,8 @@ public final class DeliveryFeature implements AutoCloseable {
         segments.engine().addListener(triggers);
         this.campaignRoutes = new CampaignRoutes(campaigns, dispatcher, ledger, smtp ? Optional.empty() : Optional.of(outbox),
                 profiles, clock, this::templateProblems, triggers::refresh);
-        this.trackingRoutes = new TrackingRoutes(links, ingestor, profiles, suppressions, clock);
+        this.trackingRoutes = new TrackingRoutes(links, ingestor, profiles, suppressions, clock,
+                key -> campaigns.get(key).flatMap(Campaign::topic));
     }
 
     public void register(JavalinConfig config) {
