@@ -20,6 +20,7 @@ import io.tessera.profile.ProfileStore;
 import io.tessera.server.TesseraConfig;
 import io.tessera.server.segment.SegmentFeature;
 import io.tessera.server.tracking.TrackingRoutes;
+import io.tessera.store.sqlite.SqliteCampaignRuns;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HexFormat;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * ({@code /api/v1/campaigns}, {@code /api/v1/outbox}, {@code /t/*}).
  *
  * <p>Construction reconciles the send ledger left by a previous process (at most once across
- * crashes); {@link #start} starts the triggered-send poller; {@link #close} stops everything.
+ * crashes); {@link #start} resumes the campaign runs that process left unfinished and starts the
+ * triggered-send poller; {@link #close} stops everything.
  *
  * <p>Settings: {@code public.url} (default {@code http://<listen host or localhost>:<port>}), {@code tracking.key}
  * (hex; default: generated into the secrets file), {@code delivery.workers} (4),
@@ -54,6 +56,7 @@ public final class DeliveryFeature implements AutoCloseable {
     private final io.tessera.delivery.Outbox outbox;
     private final io.tessera.delivery.campaign.CampaignStore campaigns;
     private final io.tessera.delivery.campaign.TriggerQueue triggerQueue;
+    private final SqliteCampaignRuns runs;
     private final io.tessera.content.TemplateStore templates;
     private final Mailer mailer;
     private final boolean smtp;
@@ -78,6 +81,7 @@ public final class DeliveryFeature implements AutoCloseable {
         this.outbox = stores.outbox();
         this.campaigns = stores.campaigns();
         this.triggerQueue = stores.triggerQueue();
+        this.runs = new SqliteCampaignRuns(config.dataDir().resolve("tessera.db"));
         this.templates = stores.templates();
         this.publicUrlSetting = config.setting("public.url").filter(u -> !u.isBlank()).orElse("");
         this.listenHost = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
@@ -101,7 +105,7 @@ public final class DeliveryFeature implements AutoCloseable {
         this.triggers = new TriggeredSends(campaigns, triggerQueue, dispatcher, clock);
         segments.engine().addListener(triggers);
         this.campaignRoutes = new CampaignRoutes(campaigns, dispatcher, ledger, smtp ? Optional.empty() : Optional.of(outbox),
-                profiles, clock, this::templateProblems, triggers::refresh);
+                profiles, clock, this::templateProblems, triggers::refresh, runs);
         this.trackingRoutes = new TrackingRoutes(links, ingestor, profiles, suppressions, clock,
                 key -> campaigns.get(key).flatMap(Campaign::topic));
     }
@@ -111,8 +115,9 @@ public final class DeliveryFeature implements AutoCloseable {
         trackingRoutes.register(config);
     }
 
-    /** Starts sending triggered campaigns' due entries. */
+    /** Resumes campaign runs a previous process left unfinished and starts sending triggered campaigns' due entries. */
     public void start() {
+        campaignRoutes.resumeRuns();
         triggers.start();
     }
 
@@ -194,5 +199,6 @@ public final class DeliveryFeature implements AutoCloseable {
         campaignRoutes.close();
         dispatcher.close();
         mailer.close();
+        runs.close();
     }
 }
