@@ -10,12 +10,16 @@ import java.util.Optional;
  * once. Immutable and thread-safe; rendering borrows pooled parsed copies.
  */
 public record CompiledEmail(String key, int version, LiquidTemplate subject, LiquidTemplate preheader,
-                            List<Piece> pieces, List<String> readPaths) {
+                            List<Piece> pieces, List<String> readPaths, java.util.Optional<CompiledAmp> amp) {
 
     public CompiledEmail {
         pieces = List.copyOf(pieces);
         readPaths = List.copyOf(readPaths);
     }
+
+    /** The AMP part: Liquid parsed once, the amp-mustache item kept as declared. */
+    public record CompiledAmp(String css, LiquidTemplate header, String item, LiquidTemplate fallback,
+                              LiquidTemplate footer, int height) {}
 
     public String id() {
         return key + "@" + version;

@@ -111,10 +111,16 @@ public final class EmailCompiler {
         if (!pending.isEmpty()) {
             pieces.add(new CompiledEmail.Static(html("layout", pending.toString(), problems)));
         }
+        Optional<CompiledEmail.CompiledAmp> amp = t.amp().map(a -> new CompiledEmail.CompiledAmp(a.css(),
+                html("amp header", a.header(), problems), a.item(), html("amp fallback", a.fallback(), problems),
+                html("amp footer", a.footer(), problems), a.height()));
+        if (t.amp().isPresent() && (t.amp().get().height() < 1 || t.amp().get().height() > 5000)) {
+            problems.add("amp: height must be 1..5000 px");
+        }
         if (!problems.isEmpty()) {
             return new Verdict.Invalid(problems);
         }
-        return new Verdict.Compiled(new CompiledEmail(t.key(), t.version(), subject, preheader, pieces, readPaths(t)));
+        return new Verdict.Compiled(new CompiledEmail(t.key(), t.version(), subject, preheader, pieces, readPaths(t), amp));
     }
 
     private record SlotRef(String key) {}

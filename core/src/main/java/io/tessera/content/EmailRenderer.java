@@ -3,6 +3,8 @@ package io.tessera.content;
 import io.tessera.content.liquid.Escapes;
 import io.tessera.content.liquid.RenderOutcome;
 import io.tessera.event.JsonValues;
+import io.tessera.opentime.amp.AmpEmailComposer;
+import io.tessera.opentime.amp.AmpFeedBlock;
 import io.tessera.profile.Profile;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -29,11 +31,24 @@ public final class EmailRenderer {
     private final Optional<LinkTracking> tracking;
     private final RenderErrors errors;
     private final HtmlFinisher finisher = new HtmlFinisher();
+    private final Optional<AmpFeedUrls> ampFeeds;
+    private final AmpEmailComposer amp = new AmpEmailComposer();
 
+    /** A renderer that writes no AMP part. */
     public EmailRenderer(InstantSource clock, Optional<LinkTracking> tracking, RenderErrors errors) {
+        this(clock, tracking, errors, Optional.empty());
+    }
+
+    /**
+     * @param ampFeeds where AMP parts fetch their feed; with it, a version that declares AMP gets a
+     *                 {@code text/x-amp-html} part ({@link RenderedMessage#amp()}), without it none
+     */
+    public EmailRenderer(InstantSource clock, Optional<LinkTracking> tracking, RenderErrors errors,
+                         Optional<AmpFeedUrls> ampFeeds) {
         this.clock = clock;
         this.tracking = tracking;
         this.errors = errors;
+        this.ampFeeds = ampFeeds;
     }
 
     /**
@@ -106,8 +121,36 @@ public final class EmailRenderer {
             headers.put("List-Unsubscribe", "<" + unsubscribe + ">" + mailto);
             headers.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
+        Optional<String> ampPart = email.amp().isPresent() && ampFeeds.isPresent()
+                ? amp(email, email.amp().get(), clean(subject), request, data, now, fallbacks) : Optional.empty();
         return new Result.Rendered(new RenderedMessage(clean(subject), clean(preheader), finished.html(),
-                finished.text(), Optional.empty(), headers, fallbacks));
+                finished.text(), ampPart, headers, fallbacks));
+    }
+
+    /**
+     * The AMP part, composed by the open-time {@link AmpEmailComposer} from this recipient's
+     * rendering of the declared header, fallback and footer. When it cannot be made the message
+     * goes without it (HTML and text are complete) and {@code fallbacksUsed} says why.
+     */
+    private Optional<String> amp(CompiledEmail email, CompiledEmail.CompiledAmp a, String subject, Request request,
+                                 Map<String, Object> data, Instant now, List<String> fallbacks) {
+        List<String> problems = new ArrayList<>();
+        String header = text(a.header().render(data), "amp header", problems);
+        String fallback = text(a.fallback().render(data), "amp fallback", problems);
+        String footer = text(a.footer().render(data), "amp footer", problems);
+        if (!problems.isEmpty()) {
+            errors.record(email.id());
+            fallbacks.add("amp (" + String.join("; ", problems) + ")");
+            return Optional.empty();
+        }
+        try {
+            String url = ampFeeds.get().feedUrl(request.profile().id(), request.messageId(), email.key(), now);
+            return Optional.of(amp.compose(new AmpFeedBlock(subject, a.css(), header, a.item(), fallback, footer,
+                    a.height()), url));
+        } catch (IllegalArgumentException e) {
+            fallbacks.add("amp (" + e.getMessage() + ")");
+            return Optional.empty();
+        }
     }
 
     private void renderSlot(CompiledEmail email, CompiledEmail.Slot slot, Request request, Map<String, Object> data,

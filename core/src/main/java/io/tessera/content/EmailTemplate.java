@@ -10,7 +10,7 @@ import java.util.Optional;
  * to HTML once per version) or HTML + Liquid.
  */
 public record EmailTemplate(String key, int version, String subject, String preheader, Format format,
-                            String layout, List<Block> blocks) {
+                            String layout, List<Block> blocks, Optional<Amp> amp) {
 
     public enum Format { MJML, HTML }
 
@@ -20,6 +20,33 @@ public record EmailTemplate(String key, int version, String subject, String preh
     public EmailTemplate {
         blocks = List.copyOf(blocks);
     }
+
+    /** A version without an AMP part. */
+    public EmailTemplate(String key, int version, String subject, String preheader, Format format, String layout,
+                         List<Block> blocks) {
+        this(key, version, subject, preheader, format, layout, blocks, Optional.empty());
+    }
+
+    /** The same version with an AMP part declared. */
+    public EmailTemplate withAmp(Amp declared) {
+        return new EmailTemplate(key, version, subject, preheader, format, layout, blocks, Optional.of(declared));
+    }
+
+    /** The same content as another version number (stores assign numbers). */
+    public EmailTemplate withVersion(int number) {
+        return new EmailTemplate(key, number, subject, preheader, format, layout, blocks, amp);
+    }
+
+    /**
+     * The template's {@code text/x-amp-html} part: one {@code amp-list} over the message's
+     * open-time feed (composed by {@code io.tessera.opentime.amp.AmpEmailComposer}).
+     * {@code header}, {@code fallback} (shown when the feed cannot be fetched) and {@code footer}
+     * are email-dialect Liquid rendered per recipient like the HTML; {@code item} is an
+     * amp-mustache template over the feed's fields, kept as it is (not Liquid).
+     *
+     * @param height the amp-list's fixed height in CSS pixels
+     */
+    public record Amp(String css, String header, String item, String fallback, String footer, int height) {}
 
     /**
      * A reusable, versioned content block.

@@ -49,7 +49,7 @@ final class BatchApplication {
 
     private final Committed committed;
     private final boolean mergeDifferentUserIds;
-    private final Separations separations;
+    private final java.util.function.Supplier<Separations> separations;
     private final boolean recordChanges;
     private final Map<String, ProfileState> touched = new LinkedHashMap<>();
     private final Map<Identity, String> links = new HashMap<>();
@@ -59,7 +59,9 @@ final class BatchApplication {
     private final List<MergeRecord> merges = new ArrayList<>();
     private final List<ProfileChange> changes = new ArrayList<>();
 
-    BatchApplication(Committed committed, boolean mergeDifferentUserIds, Separations separations, boolean recordChanges) {
+    /** @param separations read only when a merge is about to happen (rare), at most once per batch by the caller's supplier */
+    BatchApplication(Committed committed, boolean mergeDifferentUserIds, java.util.function.Supplier<Separations> separations,
+                     boolean recordChanges) {
         this.committed = committed;
         this.mergeDifferentUserIds = mergeDifferentUserIds;
         this.separations = separations;
@@ -147,7 +149,7 @@ final class BatchApplication {
             ProfileState other = state(from);
             Set<String> together = new HashSet<>(userIds);
             together.addAll(other.identities(IdentityKind.USER_ID));
-            if (!mergeDifferentUserIds && together.size() > 1 || separations.separated(target.id, from)) {
+            if (!mergeDifferentUserIds && together.size() > 1 || separations.get().separated(target.id, from)) {
                 continue;
             }
             target.absorb(other);

@@ -57,7 +57,7 @@ public final class MergeReversal {
         this.mergeDifferentUserIds = mergeDifferentUserIds;
     }
 
-    Outcome reverse(String profileId, String mergeId, Separations separations, Instant now) {
+    Outcome reverse(String profileId, String mergeId, Instant now) {
         Optional<MergeRecord> found = store.merges(profileId).stream().filter(m -> m.id().equals(mergeId)).findFirst();
         if (found.isEmpty()) {
             return new Outcome.Refused("not_found", "no merge '" + mergeId + "' into or out of profile '" + profileId + "'");
@@ -75,7 +75,8 @@ public final class MergeReversal {
             return new Outcome.Refused("conflict", "profile " + m.from() + " exists again; merge " + mergeId + " is not in effect");
         }
         Separation separation = new Separation(m.from(), m.into(), mergeId, now);
-        BatchApplication replay = new BatchApplication(NOTHING, mergeDifferentUserIds, separations.with(separation), false);
+        Separations separated = Separations.of(store.separations()).with(separation);
+        BatchApplication replay = new BatchApplication(NOTHING, mergeDifferentUserIds, () -> separated, false);
         for (HistoryEntry h : store.historyEntries(m.into())) {
             if (!replay.applied(h.event().messageId())) {
                 replay.apply(new LoggedEvent(0, h.offset(), h.event()));

@@ -75,7 +75,6 @@ public final class ProfileEngine implements EventBatchHandler {
                     () -> new IllegalStateException("identity links point to missing profile " + id)));
         }
     };
-    private Separations separations;
     private volatile Optional<Instant> lastCommitAt = Optional.empty();
     private volatile long eventsApplied;
 
@@ -163,11 +162,18 @@ public final class ProfileEngine implements EventBatchHandler {
         lastCommitAt = Optional.of(clock.instant());
     }
 
-    private Separations separations() {
-        if (separations == null) {
-            separations = Separations.of(store.separations());
-        }
-        return separations;
+    /**
+     * The separated pairs, read from the store the first time a batch is about to merge (merges are
+     * rare; reading then, not once at start, lets a reversal made on another node take effect here).
+     */
+    private java.util.function.Supplier<Separations> separations() {
+        Separations[] read = new Separations[1];
+        return () -> {
+            if (read[0] == null) {
+                read[0] = Separations.of(store.separations());
+            }
+            return read[0];
+        };
     }
 
     /**
@@ -181,7 +187,7 @@ public final class ProfileEngine implements EventBatchHandler {
      */
     public synchronized MergeReversal.Outcome reverseMerge(String profileId, String mergeId) {
         MergeReversal.Outcome outcome = new MergeReversal(store, options.mergeDifferentUserIds())
-                .reverse(profileId, mergeId, separations(), clock.instant());
+                .reverse(profileId, mergeId, clock.instant());
         if (outcome instanceof MergeReversal.Outcome.Reversed r) {
             ProfileStore.Separation s = r.split().separation();
             Optional<Profile> survivorBefore = profile(s.into());
@@ -191,7 +197,6 @@ public final class ProfileEngine implements EventBatchHandler {
                 profiles.invalidateAll();
                 links.invalidateAll();
             }
-            separations = separations().with(s);
             tellListenersOfSplit(r.split(), survivorBefore);
         }
         return outcome;

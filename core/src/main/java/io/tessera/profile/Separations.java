@@ -11,7 +11,6 @@ import java.util.Set;
  * the two ids; a profile that absorbs one of them later is not bound by it. Immutable.
  */
 record Separations(Set<List<String>> pairs) {
-    static final Separations NONE = new Separations(Set.of());
 
     Separations {
         pairs = Set.copyOf(pairs);

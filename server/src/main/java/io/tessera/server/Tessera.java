@@ -90,7 +90,7 @@ public final class Tessera implements AutoCloseable {
         this.profiles = new SqliteProfileStore(db);
         this.quarantine = new SqliteQuarantineStore(db);
         this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting));
-        this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock);
+        this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock, config::setting);
         this.webhooks = new io.tessera.server.webhook.WebhookFeature(db, java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = new SqliteTrackingPlanStore(db);
@@ -127,6 +127,8 @@ public final class Tessera implements AutoCloseable {
         AdminAuth admin = new AdminAuth(config.adminToken().orElseThrow());
         routes.before("/api/*", admin::check);
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
+        new io.tessera.server.ops.OpenApiRoutes(() -> http).register(routes);
+        new io.tessera.server.ops.ConsoleRoutes().register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
         new io.tessera.server.ingest.SnippetRoutes().register(routes);
         bounces.register(routes); // before /hooks/{source}: Javalin matches in registration order
@@ -141,7 +143,7 @@ public final class Tessera implements AutoCloseable {
         openTime.register(routes);
         pulls.register(routes);
         new io.tessera.server.delivery.SubscriptionRoutes(ingestor, profiles, clock).register(routes);
-        new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
+        new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), java.util.Optional.of(new io.tessera.store.sqlite.SqliteBlockStore(config.dataDir().resolve("tessera.db"))), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
     }
 
     /**

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What every {@link QualitySettingsStore} adapter must do on its real technology. An adapter test
  * says how to open a store kept under a directory (or schema); opening it again must give the
- * same state. The adapter closes stores it opens when {@code close} is called on them, if they are
- * {@link AutoCloseable}.
+ * same state. Stores that are {@link AutoCloseable} are closed after use.
  */
 public abstract class QualitySettingsStoreContract {
     @TempDir

@@ -58,7 +58,7 @@ public final class TemplatesCommand {
 
         private static boolean same(EmailTemplate a, EmailTemplate b) {
             return a.subject().equals(b.subject()) && a.preheader().equals(b.preheader()) && a.format() == b.format()
-                    && a.layout().equals(b.layout()) && a.blocks().equals(b.blocks());
+                    && a.layout().equals(b.layout()) && a.blocks().equals(b.blocks()) && a.amp().equals(b.amp());
         }
     }
 }

@@ -79,8 +79,19 @@ public final class TemplateDirectory {
             blocks.add(new EmailTemplate.Block(b.path("key").asString(), b.path("version").asInt(1), inputs, variants,
                     body(dir, b), fallback));
         }
-        return new EmailTemplate(dir.getFileName().toString(), version, t.path("subject").asString(""),
+        EmailTemplate loaded = new EmailTemplate(dir.getFileName().toString(), version, t.path("subject").asString(""),
                 t.path("preheader").asString(""), format, read(dir, layoutFile), blocks);
+        return Files.isRegularFile(dir.resolve("amp.json")) ? loaded.withAmp(amp(JSON.readTree(read(dir, "amp.json")))) : loaded;
+    }
+
+    /**
+     * The AMP part declared in {@code amp.json} beside {@code template.json} (the same file the
+     * open-time feed declaration reads): {@code css}, {@code header}, {@code item} (amp-mustache),
+     * {@code fallback}, {@code footer}, {@code height}; header, fallback and footer may use Liquid.
+     */
+    public static EmailTemplate.Amp amp(JsonNode a) {
+        return new EmailTemplate.Amp(a.path("css").asString(""), a.path("header").asString(""), a.path("item").asString(""),
+                a.path("fallback").asString(""), a.path("footer").asString(""), a.path("height").asInt(300));
     }
 
     private static String body(Path dir, JsonNode n) {

@@ -2,6 +2,7 @@ package io.tessera.server.content;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.tessera.content.BlockStore;
 import io.tessera.content.CompiledEmail;
 import io.tessera.content.EmailCompiler;
 import io.tessera.content.EmailRenderer;
@@ -49,19 +50,34 @@ public final class TemplateRoutes {
     private final RenderErrors errors;
     private final EmailLint lint;
     private final Map<String, CompiledEmail> compiled = new ConcurrentHashMap<>();
+    private final Optional<BlockStore> blocks;
 
     public TemplateRoutes(TemplateStore store, ProfileStore profiles, InstantSource clock, Optional<LinkTracking> tracking,
                           RenderErrors errors, CanIEmail caniemail) {
+        this(store, Optional.empty(), profiles, clock, tracking, errors, caniemail);
+    }
+
+    /**
+     * @param blocks the block library; with it {@code /api/v1/blocks} is served and template blocks
+     *               may be references ({@code {"ref": "footer"}} or {@code "footer@2"}), resolved
+     *               when the template version is saved
+     */
+    public TemplateRoutes(TemplateStore store, Optional<BlockStore> blocks, ProfileStore profiles, InstantSource clock,
+                          Optional<LinkTracking> tracking, RenderErrors errors, CanIEmail caniemail) {
+        this.blocks = blocks;
         this.store = store;
         this.profiles = profiles;
         this.errors = errors;
         this.compiler = new EmailCompiler(LiquidEngine.email(SnippetSource.NONE, EmailFilters.Settings.DEFAULTS),
                 new SegmentContentConditions());
-        this.renderer = new EmailRenderer(clock, tracking, errors);
+        // previews show the AMP part with a placeholder feed URL (a real send gets a signed one)
+        this.renderer = new EmailRenderer(clock, tracking, errors,
+                Optional.of((profile, message, key, now) -> "https://preview.invalid/o/preview/amp.json"));
         this.lint = new EmailLint(caniemail);
     }
 
     public void register(RoutesConfig routes) {
+        blocks.ifPresent(b -> new BlockRoutes(b, compiler).register(routes));
         routes.get("/api/v1/templates", ctx -> ctx.json(Map.of("templates", store.keys())));
         routes.put("/api/v1/templates/{key}", this::save);
         routes.get("/api/v1/templates/{key}", ctx -> ctx.json(view(latest(ctx.pathParam("key")))));
@@ -73,7 +89,7 @@ public final class TemplateRoutes {
     }
 
     private void save(Context ctx) {
-        EmailTemplate draft = parse(ctx.pathParam("key"), JSON.readTree(ctx.body()));
+        EmailTemplate draft = parse(ctx.pathParam("key"), JSON.readTree(ctx.body()), this::resolve);
         if (compiler.compile(draft) instanceof EmailCompiler.Verdict.Invalid invalid) {
             throw new ApiException("invalid_template", "the template does not compile", invalid.problems());
         }
@@ -105,8 +121,10 @@ public final class TemplateRoutes {
         switch (renderer.render(email, new EmailRenderer.Request(profile, event, extra, "preview"))) {
             case EmailRenderer.Result.Rendered r -> {
                 RenderedMessage m = r.message();
-                ctx.json(Map.of("subject", m.subject(), "preheader", m.preheader(), "html", m.html(), "text", m.text(),
-                        "fallbacksUsed", m.fallbacksUsed()));
+                Map<String, Object> out = new LinkedHashMap<>(Map.of("subject", m.subject(), "preheader", m.preheader(),
+                        "html", m.html(), "text", m.text(), "fallbacksUsed", m.fallbacksUsed()));
+                m.amp().ifPresent(a -> out.put("amp", a));
+                ctx.json(out);
             }
             case EmailRenderer.Result.Refused r -> throw new ApiException("render_refused",
                     "the message failed the final check", r.reasons());
@@ -154,6 +172,8 @@ public final class TemplateRoutes {
         m.put("preheader", t.preheader());
         m.put(t.format() == EmailTemplate.Format.MJML ? "mjml" : "html", t.layout());
         m.put("blocks", t.blocks().stream().map(b -> b.key()).toList());
+        m.put("blockVersions", t.blocks().stream().map(b -> b.key() + "@" + b.version()).toList());
+        m.put("amp", t.amp().isPresent());
         m.put("renderErrors", errors.count(t.key() + "@" + t.version()));
         return m;
     }
@@ -169,6 +189,19 @@ public final class TemplateRoutes {
 
     /** {@code {subject, preheader, mjml|html, blocks}} → a draft; blocks as an object by key or a list. */
     static EmailTemplate parse(String key, JsonNode b) {
+        return parse(key, b, ref -> {
+            throw new ApiException("invalid_template", "block references need the block library: " + ref);
+        });
+    }
+
+    /** A library block by reference: {@code key} (latest) or {@code key@version}. */
+    private EmailTemplate.Block resolve(String ref) {
+        BlockStore library = blocks.orElseThrow(() -> new ApiException("invalid_template", "no block library for " + ref));
+        return BlockRoutes.resolve(library, ref)
+                .orElseThrow(() -> new ApiException("invalid_template", "no block " + ref + " in the library"));
+    }
+
+    static EmailTemplate parse(String key, JsonNode b, java.util.function.Function<String, EmailTemplate.Block> library) {
         boolean mjml = b.has("mjml");
         String layout = mjml ? b.get("mjml").asString() : b.path("html").asString("");
         if (layout.isBlank()) {
@@ -177,17 +210,19 @@ public final class TemplateRoutes {
         List<EmailTemplate.Block> blocks = new ArrayList<>();
         JsonNode bs = b.path("blocks");
         if (bs.isObject()) {
-            bs.properties().forEach(e -> blocks.add(block(e.getKey(), e.getValue())));
+            bs.properties().forEach(e -> blocks.add(e.getValue().has("ref") ? library.apply(e.getValue().get("ref").asString())
+                    : block(e.getKey(), e.getValue())));
         } else {
             for (JsonNode n : bs) {
-                blocks.add(block(n.path("key").asString(), n));
+                blocks.add(n.has("ref") ? library.apply(n.get("ref").asString()) : block(n.path("key").asString(), n));
             }
         }
-        return new EmailTemplate(key, 0, b.path("subject").asString(""), b.path("preheader").asString(""),
+        EmailTemplate t = new EmailTemplate(key, 0, b.path("subject").asString(""), b.path("preheader").asString(""),
                 mjml ? EmailTemplate.Format.MJML : EmailTemplate.Format.HTML, layout, blocks);
+        return b.path("amp").isObject() ? t.withAmp(TemplateDirectory.amp(b.get("amp"))) : t;
     }
 
-    private static EmailTemplate.Block block(String key, JsonNode n) {
+    static EmailTemplate.Block block(String key, JsonNode n) {
         if (n.isString()) {
             return new EmailTemplate.Block(key, 1, List.of(), List.of(), n.asString(), "");
         }

@@ -48,13 +48,18 @@ class ExampleTemplatesTest {
             Map<String, Object> extra = new LinkedHashMap<>(data);
             extra.remove("profile");
             Profile p = new Profile("p_ann", Map.of(), traits, Map.of(), List.of(), 0);
-            EmailRenderer.Result r = new EmailRenderer(InstantSource.fixed(Instant.parse("2026-11-02T10:00:00Z")), Optional.empty(), new RenderErrors())
+            EmailRenderer.Result r = new EmailRenderer(InstantSource.fixed(Instant.parse("2026-11-02T10:00:00Z")), Optional.empty(), new RenderErrors(),
+                    Optional.of((profile, message, key, now) -> "https://t.example.com/o/TOKEN/amp.json"))
                     .render(email, new EmailRenderer.Request(p, Map.of(), extra, "m1"));
             assertThat(r).as(t.key()).isInstanceOf(EmailRenderer.Result.Rendered.class);
             RenderedMessage m = ((EmailRenderer.Result.Rendered) r).message();
             assertThat(m.fallbacksUsed()).as(t.key()).isEmpty();
             assertThat(m.subject()).isEqualTo("Ann, 2 picks for your week");
             assertThat(m.text()).contains("Hello Ann").contains("White hanging heart");
+            if (t.amp().isPresent()) { // weekly-picks declares one in amp.json
+                assertThat(m.amp()).as(t.key()).hasValueSatisfying(a -> assertThat(a)
+                        .contains("<amp-list src=\"https://t.example.com/o/TOKEN/amp.json\"").contains("{{#picks}}"));
+            }
         }
     }
 }

@@ -38,8 +38,7 @@ public final class PostgresTemplateStore implements TemplateStore {
                     next = rs.getInt(1);
                 }
             }
-            EmailTemplate saved = new EmailTemplate(draft.key(), next, draft.subject(), draft.preheader(), draft.format(),
-                    draft.layout(), draft.blocks());
+            EmailTemplate saved = draft.withVersion(next);
             try (PreparedStatement s = c.prepareStatement("INSERT INTO template_version(template, version, body) VALUES (?, ?, ?)")) {
                 s.setString(1, saved.key());
                 s.setInt(2, next);

@@ -32,8 +32,7 @@ public final class SqliteTemplateStore implements TemplateStore {
     @Override
     public synchronized EmailTemplate save(EmailTemplate draft) {
         int next = versions(draft.key()).stream().mapToInt(EmailTemplate::version).max().orElse(0) + 1;
-        EmailTemplate saved = new EmailTemplate(draft.key(), next, draft.subject(), draft.preheader(), draft.format(),
-                draft.layout(), draft.blocks());
+        EmailTemplate saved = draft.withVersion(next);
         try (PreparedStatement s = db.prepareStatement("INSERT INTO template_version VALUES (?, ?, ?)")) {
             s.setString(1, saved.key());
             s.setInt(2, next);
