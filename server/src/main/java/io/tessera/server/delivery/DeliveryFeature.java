@@ -80,6 +80,13 @@ public final class DeliveryFeature implements AutoCloseable {
      */
     public DeliveryFeature(TesseraConfig config, ProfileStore profiles, Ingestor ingestor, SegmentFeature segments,
                            String trackingKeyHex, IntSupplier port, InstantSource clock) {
+        this(config, profiles, ingestor, segments, trackingKeyHex, port, clock, io.tessera.server.opentime.OpenTimeParts.NONE);
+    }
+
+    /** @param openTime open-time links and AMP part added to each rendered message */
+    public DeliveryFeature(TesseraConfig config, ProfileStore profiles, Ingestor ingestor, SegmentFeature segments,
+                           String trackingKeyHex, IntSupplier port, InstantSource clock,
+                           io.tessera.server.opentime.OpenTimeParts openTime) {
         var db = config.dataDir().resolve("tessera.db");
         this.ledger = new SqliteSendLedger(db);
         this.suppressions = new SqliteSuppressionList(db);
@@ -99,7 +106,7 @@ public final class DeliveryFeature implements AutoCloseable {
                 .orElseGet(() -> hostOf(publicUrlSetting).orElse("tessera.local"));
         int workers = Integer.parseInt(config.setting("delivery.workers").orElse("4").strip());
         this.dispatcher = new CampaignDispatcher(ledger, suppressions, mailer,
-                new ContentMessageRenderer(templates, clock, new RenderErrors()), profiles::get,
+                new ContentMessageRenderer(templates, clock, new RenderErrors(), openTime), profiles::get,
                 new MembershipSegmentMembers(segments.memberships()), links, clock, messageIdDomain, workers, 3,
                 Duration.ofSeconds(2), new ProfileBounceEvents(ingestor, profiles));
         CampaignDispatcher.Reconciliation r = dispatcher.reconcileAll();
