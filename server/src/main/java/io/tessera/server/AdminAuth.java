@@ -6,7 +6,8 @@ import java.security.MessageDigest;
 
 /**
  * Guards the admin API ({@code /api/*}): a bearer token, compared in constant time. Registered as
- * a before-handler, so every feature's admin routes are covered without doing anything.
+ * a before-handler, so every feature's admin routes are covered without doing anything. The
+ * OpenAPI document ({@code /api/openapi.json}) is the one public path under it.
  */
 final class AdminAuth {
     private final byte[] token;
@@ -16,6 +17,9 @@ final class AdminAuth {
     }
 
     void check(Context ctx) {
+        if (ctx.path().equals("/api/openapi.json")) {
+            return; // the API's description is public, like /healthz
+        }
         String h = ctx.header("Authorization");
         if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new ApiException("missing_admin_token", "the admin API needs 'Authorization: Bearer <admin token>'");

@@ -8,6 +8,7 @@ import io.tessera.store.sqlite.SqliteProfileStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -112,11 +113,21 @@ public final class Main {
         @Mixin Common common = new Common();
         @Parameters(paramLabel = "FILE", description = "a .csv, .jsonl/.ndjson or .json file")
         Path file;
+        @Option(names = "--columns", split = ",", description = "a file without a header: the name of each column (- skips one), e.g. -,userId,timestamp,quantity,revenue")
+        List<String> columns = List.of();
+        @Option(names = "--delimiter", defaultValue = ",", description = "with --columns: whitespace, tab or a character (default ,)")
+        String delimiter;
+        @Option(names = "--event", description = "with --columns: the event name of every row, e.g. \"Order Completed\"")
+        Optional<String> event;
+        @Option(names = "--timestamp-format", description = "with --columns: the timestamp column's pattern, e.g. yyyyMMdd (dates are midnight UTC)")
+        Optional<String> timestampFormat;
 
         @Override
         public Integer call() throws Exception {
+            Optional<EventImport.Mapping> mapping = columns.isEmpty() ? Optional.empty()
+                    : Optional.of(new EventImport.Mapping(columns, delimiter, event, timestampFormat));
             try (Tessera tessera = new Tessera(common.config()).startProcessing()) {
-                EventImport.Summary s = new EventImport(tessera.ingestor(), tessera.quarantine()).run(file, System.err);
+                EventImport.Summary s = new EventImport(tessera.ingestor(), tessera.quarantine()).run(file, mapping, System.err);
                 tessera.awaitProfilesCurrent(Duration.ofMinutes(30));
                 System.out.println("imported " + file + ": " + s.accepted() + " accepted (" + s.duplicates()
                         + " already present), " + s.quarantined() + " quarantined, " + tessera.profiles().count() + " profiles");

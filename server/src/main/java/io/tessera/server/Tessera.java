@@ -90,7 +90,7 @@ public final class Tessera implements AutoCloseable {
         this.profiles = new SqliteProfileStore(db);
         this.quarantine = new SqliteQuarantineStore(db);
         this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting));
-        this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock);
+        this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock, config::setting);
         this.webhooks = new io.tessera.server.webhook.WebhookFeature(db, java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = new SqliteTrackingPlanStore(db);
@@ -106,13 +106,14 @@ public final class Tessera implements AutoCloseable {
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
                 clock, () -> UUID.randomUUID().toString());
         this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
-        this.delivery = new io.tessera.server.delivery.DeliveryFeature(config, profiles, ingestor, segments,
-                SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock);
-        this.bounces = new io.tessera.server.delivery.BounceFeature(config, ingestor, profiles, clock);
         this.tokens = new io.tessera.tracking.TrackingToken(SigningKeyRing.load(config), clock);
         this.openTime = new io.tessera.server.opentime.OpenTimeFeature(config::setting, ConfigLoader::duration, profiles,
                 id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
                 tokens, clock, metrics);
+        this.delivery = new io.tessera.server.delivery.DeliveryFeature(config, profiles, ingestor, segments,
+                SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock,
+                openTime.parts(this::publicUrl, clock));
+        this.bounces = new io.tessera.server.delivery.BounceFeature(config, ingestor, profiles, clock);
         this.pulls = new io.tessera.server.sync.PullFeature(new io.tessera.store.sqlite.SqlitePullStore(db), ingestor, clock, json);
         if (log instanceof SqliteEventLog embedded) {
             Gauge.builder("tessera.log.queue.depth", embedded, SqliteEventLog::queuedAppends)
@@ -127,6 +128,8 @@ public final class Tessera implements AutoCloseable {
         AdminAuth admin = new AdminAuth(config.adminToken().orElseThrow());
         routes.before("/api/*", admin::check);
         new OperationsRoutes(metrics, gate, () -> !closed, errors).register(routes);
+        new io.tessera.server.ops.OpenApiRoutes(() -> http).register(routes);
+        new io.tessera.server.ops.ConsoleRoutes().register(routes);
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
         new io.tessera.server.ingest.SnippetRoutes().register(routes);
         bounces.register(routes); // before /hooks/{source}: Javalin matches in registration order
@@ -141,7 +144,7 @@ public final class Tessera implements AutoCloseable {
         openTime.register(routes);
         pulls.register(routes);
         new io.tessera.server.delivery.SubscriptionRoutes(ingestor, profiles, clock).register(routes);
-        new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
+        new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), java.util.Optional.of(new io.tessera.store.sqlite.SqliteBlockStore(config.dataDir().resolve("tessera.db"))), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
     }
 
     /**
@@ -253,9 +256,10 @@ public final class Tessera implements AutoCloseable {
         return clock;
     }
 
-    /** Where links in mail point: {@code server.public-url}, else this node's local HTTP address. */
+    /** Where links in mail point: {@code public.url} (or {@code server.public-url}), else this node's local HTTP address. */
     public String publicUrl() {
-        return config.setting("server.public-url").orElseGet(() -> "http://localhost:" + port());
+        return config.setting("public.url").filter(u -> !u.isBlank()).or(() -> config.setting("server.public-url"))
+                .orElseGet(() -> "http://localhost:" + (http == null ? config.port() : port()));
     }
 
     public EventLog log() {

@@ -160,7 +160,7 @@ public final class KafkaBroker {
 
     private static Process java(List<String> mainAndArgs, Path logFile) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Djava.awt.headless=true", "-Dlogback.configurationFile=" + logFile.resolveSibling(LOGBACK),
                 "-cp", classPath()));

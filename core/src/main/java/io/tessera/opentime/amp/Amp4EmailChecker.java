@@ -21,13 +21,14 @@ import org.jsoup.parser.Parser;
  * DISALLOWED_TAG, DISALLOWED_ATTR, MANDATORY_ATTR_MISSING (tags with one spec),
  * DISALLOWED_TAG_ANCESTOR, MANDATORY_TAG_MISSING (the AMP4EMAIL skeleton),
  * MISSING_REQUIRED_EXTENSION, INVALID_URL_PROTOCOL / DISALLOWED_RELATIVE_URL on amp-list and
- * amp-img sources, mustache in amp-list {@code src}, DISALLOWED_SCRIPT_TAG, and CSS
- * {@code !important} / over 75,000 bytes. Its agreement with the validator's own PASS/FAIL on the
+ * amp-img sources, mustache in amp-list {@code src}, DISALLOWED_SCRIPT_TAG, the boilerplate's
+ * exact text, unescaped mustache and partials in attribute values, duplicate html/head/body,
+ * and the CSS rules of {@link Amp4EmailCss}. Its agreement with the validator's own PASS/FAIL on the
  * 78 reference documents is measured in its test. Immutable after construction; thread-safe.
  */
 public final class Amp4EmailChecker {
     private record Spec(Set<String> attrs, Set<String> mandatory, Set<String> disallowedAncestors, List<String> extensions,
-                        Map<String, Set<String>> urlProtocols) {}
+                        Map<String, Set<String>> urlProtocols, Set<String> layouts) {}
 
     private final Map<String, List<Spec>> specs = new HashMap<>();
     private final Set<String> globalAttrs = new HashSet<>();
@@ -63,7 +64,11 @@ public final class Amp4EmailChecker {
             for (String list : tag.strings("attr_lists")) {
                 attrs.addAll(lists.getOrDefault(list, Set.of()));
             }
-            tag.messages("amp_layout").forEach(l -> attrs.addAll(List.of("layout", "width", "height", "sizes", "heights")));
+            Set<String> layouts = new HashSet<>();
+            tag.messages("amp_layout").forEach(l -> {
+                attrs.addAll(List.of("layout", "width", "height", "sizes", "heights"));
+                l.strings("supported_layouts").forEach(x -> layouts.add(x.toLowerCase(Locale.ROOT).replace('_', '-')));
+            });
             if (!tag.messages("extension_spec").isEmpty()) {  // the validator implies these for extension scripts
                 attrs.addAll(List.of("async", "src", "type", "custom-element", "custom-template"));
             }
@@ -77,7 +82,7 @@ public final class Amp4EmailChecker {
             }
             specs.computeIfAbsent(name, k -> new ArrayList<>()).add(new Spec(attrs, mandatory,
                     Set.copyOf(tag.strings("disallowed_ancestor").stream().map(s -> s.toLowerCase(Locale.ROOT)).toList()),
-                    tag.strings("requires_extension"), protocols));
+                    tag.strings("requires_extension"), protocols, layouts));
         }
     }
 
@@ -85,6 +90,28 @@ public final class Amp4EmailChecker {
         Set<String> out = new HashSet<>(part.apply(specs.get(0)));
         specs.forEach(s -> out.retainAll(part.apply(s)));
         return out;
+    }
+
+    /** The layout attribute against the tag's supported layouts; width and height units of a responsive layout. */
+    private static void layout(Element e, List<Spec> candidates, List<String> errors) {
+        Set<String> supported = new HashSet<>();
+        candidates.forEach(s -> supported.addAll(s.layouts()));
+        if (supported.isEmpty()) {
+            return;
+        }
+        String layout = e.attr("layout").trim().toLowerCase(Locale.ROOT);
+        if (!layout.isEmpty() && !supported.contains(layout)) {
+            errors.add("SPECIFIED_LAYOUT_INVALID");
+        }
+        if (layout.equals("responsive") && e.hasAttr("width") && e.hasAttr("height")
+                && !unit(e.attr("width")).equals(unit(e.attr("height")))) {
+            errors.add("INCONSISTENT_UNITS_FOR_WIDTH_AND_HEIGHT");
+        }
+    }
+
+    private static String unit(String length) {
+        String u = length.trim().toLowerCase(Locale.ROOT).replaceFirst("^[0-9.]+", "");
+        return u.isEmpty() ? "px" : u;
     }
 
     /** The error codes found, in document order; empty means the document passes this checker. */
@@ -152,7 +179,15 @@ public final class Amp4EmailChecker {
                         && !allowed.contains(v.substring(0, colon))) {
                     errors.add("INVALID_URL_PROTOCOL");
                 }
+                if (!allowed.isEmpty() && tag.equals("a") && a.getKey().equals("href")) {
+                    if (v.isEmpty()) {
+                        errors.add("MISSING_URL");
+                    } else if (!v.contains("{{") && !v.startsWith("#") && !v.matches("[a-z][a-z0-9+.-]*:.*")) {
+                        errors.add("DISALLOWED_RELATIVE_URL");
+                    }
+                }
             }
+            layout(e, candidates, errors);
             if ((tag.equals("amp-list") || tag.equals("amp-img")) && e.hasAttr("src")) {
                 String src = e.attr("src");
                 boolean insideTemplate = !e.parents().select("template").isEmpty();
@@ -169,12 +204,30 @@ public final class Amp4EmailChecker {
             }
         }
         for (Element style : doc.select("style[amp-custom]")) {
-            String css = style.data();
-            if (css.toLowerCase(Locale.ROOT).contains("!important")) {
-                errors.add("CSS_SYNTAX_DISALLOWED_IMPORTANT");
+            Amp4EmailCss.checkStylesheet(style.data(), errors);
+        }
+        for (Element styled : doc.select("[style]")) {
+            Amp4EmailCss.checkInline(styled.attr("style"), errors);
+        }
+        for (Element boilerplate : doc.select("style[amp4email-boilerplate]")) {
+            if (!boilerplate.data().trim().equals("body{visibility:hidden}")) {
+                errors.add("MANDATORY_CDATA_MISSING_OR_INCORRECT");
             }
-            if (css.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 75_000) {
-                errors.add("STYLESHEET_TOO_LONG");
+        }
+        for (Element e : doc.getAllElements()) {
+            for (Attribute a : e.attributes()) {
+                if (a.getValue().contains("{{{")) {
+                    errors.add("UNESCAPED_TEMPLATE_IN_ATTR_VALUE");
+                }
+                if (a.getValue().matches("(?s).*\\{\\{\\s*>.*")) {
+                    errors.add("TEMPLATE_PARTIAL_IN_ATTR_VALUE");
+                }
+            }
+        }
+        for (String unique : List.of("html", "head", "body")) {
+            if (java.util.regex.Pattern.compile("<" + unique + "[\\s>]", java.util.regex.Pattern.CASE_INSENSITIVE).matcher(html)
+                    .results().count() > 1) {
+                errors.add("DUPLICATE_UNIQUE_TAG");
             }
         }
         return errors;

@@ -71,7 +71,8 @@ public final class ModelFitting {
         return new Verdict.Fitted(new Result(r.model(), params, g.logLikelihood(), repeaters));
     }
 
-    private List<Purchase> purchases(String event, String valueProperty) {
+    /** Every {@code event} in every profile's history, with its {@code valueProperty} (0 when absent). */
+    public List<Purchase> purchases(String event, String valueProperty) {
         List<Purchase> out = new ArrayList<>();
         String after = "";
         while (true) {
@@ -80,15 +81,22 @@ public final class ModelFitting {
                 return out;
             }
             for (String id : ids) {
-                for (Event e : profiles.history(id)) {
-                    if (e.type() == EventType.TRACK && e.name().equals(event)) {
-                        double v = JsonValues.at(e.properties(), valueProperty).flatMap(JsonValues::asDecimal)
-                                .map(BigDecimal::doubleValue).orElse(0.0);
-                        out.add(new Purchase(id, e.timestamp(), v));
-                    }
-                }
+                out.addAll(purchasesOf(id, profiles.history(id), event, valueProperty));
             }
             after = ids.get(ids.size() - 1);
         }
+    }
+
+    /** The {@code event}s of one profile's history as purchases. */
+    public static List<Purchase> purchasesOf(String profileId, List<Event> history, String event, String valueProperty) {
+        List<Purchase> out = new ArrayList<>();
+        for (Event e : history) {
+            if (e.type() == EventType.TRACK && e.name().equals(event)) {
+                double v = JsonValues.at(e.properties(), valueProperty).flatMap(JsonValues::asDecimal)
+                        .map(BigDecimal::doubleValue).orElse(0.0);
+                out.add(new Purchase(profileId, e.timestamp(), v));
+            }
+        }
+        return out;
     }
 }

@@ -46,21 +46,58 @@ public final class RfmScorer {
 
     /** Scores a population. */
     public Map<String, RfmScore> score(Collection<RfmInput> population) {
-        List<RfmInput> all = List.copyOf(population);
-        double[] recency = all.stream().mapToDouble(i -> i.lastPurchase().toEpochMilli()).sorted().toArray();
-        double[] frequency = all.stream().mapToDouble(RfmInput::purchases).sorted().toArray();
-        double[] monetary = all.stream().mapToDouble(RfmInput::spend).sorted().toArray();
+        Population p = population(population);
         Map<String, RfmScore> out = new HashMap<>();
-        for (RfmInput i : all) {
-            int r = quintile(recency, i.lastPurchase().toEpochMilli());
-            int f = quintile(frequency, i.purchases());
-            int m = quintile(monetary, i.spend());
-            out.put(i.profileId(), new RfmScore(r, f, m, RfmGroup.of(r, f)));
+        for (RfmInput i : population) {
+            out.put(i.profileId(), p.score(i));
         }
         return out;
     }
 
+    /** The population's sorted values, to score one customer against between refreshes. */
+    public Population population(Collection<RfmInput> population) {
+        List<RfmInput> all = List.copyOf(population);
+        return new Population(all.stream().mapToDouble(i -> i.lastPurchase().toEpochMilli()).sorted().toArray(),
+                all.stream().mapToDouble(RfmInput::purchases).sorted().toArray(),
+                all.stream().mapToDouble(RfmInput::spend).sorted().toArray());
+    }
+
+    /**
+     * A scored population's distributions. Scoring a customer whose facts changed since (a new
+     * order) against it places them among the others as of the last refresh: exact for them, and
+     * the others move only at the next refresh. Immutable.
+     */
+    public static final class Population {
+        private final double[] recency;
+        private final double[] frequency;
+        private final double[] monetary;
+
+        private Population(double[] recency, double[] frequency, double[] monetary) {
+            this.recency = recency;
+            this.frequency = frequency;
+            this.monetary = monetary;
+        }
+
+        public static Population empty() {
+            return new Population(new double[0], new double[0], new double[0]);
+        }
+
+        public int size() {
+            return recency.length;
+        }
+
+        public RfmScore score(RfmInput i) {
+            int r = quintile(recency, i.lastPurchase().toEpochMilli());
+            int f = quintile(frequency, i.purchases());
+            int m = quintile(monetary, i.spend());
+            return new RfmScore(r, f, m, RfmGroup.of(r, f));
+        }
+    }
+
     static int quintile(double[] sorted, double value) {
+        if (sorted.length == 0) {
+            return 3;
+        }
         int below = lowerBound(sorted, value);
         return 1 + Math.min(4, (int) (5L * below / sorted.length));
     }

@@ -2,6 +2,7 @@ package io.tessera.server.content;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.tessera.content.BlockStore;
 import io.tessera.content.CompiledEmail;
 import io.tessera.content.EmailCompiler;
 import io.tessera.content.EmailRenderer;
@@ -49,9 +50,21 @@ public final class TemplateRoutes {
     private final RenderErrors errors;
     private final EmailLint lint;
     private final Map<String, CompiledEmail> compiled = new ConcurrentHashMap<>();
+    private final Optional<BlockStore> blocks;
 
     public TemplateRoutes(TemplateStore store, ProfileStore profiles, InstantSource clock, Optional<LinkTracking> tracking,
                           RenderErrors errors, CanIEmail caniemail) {
+        this(store, Optional.empty(), profiles, clock, tracking, errors, caniemail);
+    }
+
+    /**
+     * @param blocks the block library; with it {@code /api/v1/blocks} is served and template blocks
+     *               may be references ({@code {"ref": "footer"}} or {@code "footer@2"}), resolved
+     *               when the template version is saved
+     */
+    public TemplateRoutes(TemplateStore store, Optional<BlockStore> blocks, ProfileStore profiles, InstantSource clock,
+                          Optional<LinkTracking> tracking, RenderErrors errors, CanIEmail caniemail) {
+        this.blocks = blocks;
         this.store = store;
         this.profiles = profiles;
         this.errors = errors;
@@ -64,6 +77,7 @@ public final class TemplateRoutes {
     }
 
     public void register(RoutesConfig routes) {
+        blocks.ifPresent(b -> new BlockRoutes(b, compiler).register(routes));
         routes.get("/api/v1/templates", ctx -> ctx.json(Map.of("templates", store.keys())));
         routes.put("/api/v1/templates/{key}", this::save);
         routes.get("/api/v1/templates/{key}", ctx -> ctx.json(view(latest(ctx.pathParam("key")))));
@@ -75,7 +89,7 @@ public final class TemplateRoutes {
     }
 
     private void save(Context ctx) {
-        EmailTemplate draft = parse(ctx.pathParam("key"), JSON.readTree(ctx.body()));
+        EmailTemplate draft = parse(ctx.pathParam("key"), JSON.readTree(ctx.body()), this::resolve);
         if (compiler.compile(draft) instanceof EmailCompiler.Verdict.Invalid invalid) {
             throw new ApiException("invalid_template", "the template does not compile", invalid.problems());
         }
@@ -158,6 +172,7 @@ public final class TemplateRoutes {
         m.put("preheader", t.preheader());
         m.put(t.format() == EmailTemplate.Format.MJML ? "mjml" : "html", t.layout());
         m.put("blocks", t.blocks().stream().map(b -> b.key()).toList());
+        m.put("blockVersions", t.blocks().stream().map(b -> b.key() + "@" + b.version()).toList());
         m.put("amp", t.amp().isPresent());
         m.put("renderErrors", errors.count(t.key() + "@" + t.version()));
         return m;
@@ -174,6 +189,19 @@ public final class TemplateRoutes {
 
     /** {@code {subject, preheader, mjml|html, blocks}} → a draft; blocks as an object by key or a list. */
     static EmailTemplate parse(String key, JsonNode b) {
+        return parse(key, b, ref -> {
+            throw new ApiException("invalid_template", "block references need the block library: " + ref);
+        });
+    }
+
+    /** A library block by reference: {@code key} (latest) or {@code key@version}. */
+    private EmailTemplate.Block resolve(String ref) {
+        BlockStore library = blocks.orElseThrow(() -> new ApiException("invalid_template", "no block library for " + ref));
+        return BlockRoutes.resolve(library, ref)
+                .orElseThrow(() -> new ApiException("invalid_template", "no block " + ref + " in the library"));
+    }
+
+    static EmailTemplate parse(String key, JsonNode b, java.util.function.Function<String, EmailTemplate.Block> library) {
         boolean mjml = b.has("mjml");
         String layout = mjml ? b.get("mjml").asString() : b.path("html").asString("");
         if (layout.isBlank()) {
@@ -182,10 +210,11 @@ public final class TemplateRoutes {
         List<EmailTemplate.Block> blocks = new ArrayList<>();
         JsonNode bs = b.path("blocks");
         if (bs.isObject()) {
-            bs.properties().forEach(e -> blocks.add(block(e.getKey(), e.getValue())));
+            bs.properties().forEach(e -> blocks.add(e.getValue().has("ref") ? library.apply(e.getValue().get("ref").asString())
+                    : block(e.getKey(), e.getValue())));
         } else {
             for (JsonNode n : bs) {
-                blocks.add(block(n.path("key").asString(), n));
+                blocks.add(n.has("ref") ? library.apply(n.get("ref").asString()) : block(n.path("key").asString(), n));
             }
         }
         EmailTemplate t = new EmailTemplate(key, 0, b.path("subject").asString(""), b.path("preheader").asString(""),
@@ -193,7 +222,7 @@ public final class TemplateRoutes {
         return b.path("amp").isObject() ? t.withAmp(TemplateDirectory.amp(b.get("amp"))) : t;
     }
 
-    private static EmailTemplate.Block block(String key, JsonNode n) {
+    static EmailTemplate.Block block(String key, JsonNode n) {
         if (n.isString()) {
             return new EmailTemplate.Block(key, 1, List.of(), List.of(), n.asString(), "");
         }

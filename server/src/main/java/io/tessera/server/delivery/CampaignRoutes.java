@@ -6,6 +6,7 @@ import io.tessera.delivery.Outbox;
 import io.tessera.delivery.SendLedger;
 import io.tessera.delivery.campaign.Campaign;
 import io.tessera.delivery.campaign.CampaignCodec;
+import io.tessera.delivery.campaign.CampaignRuns;
 import io.tessera.delivery.campaign.CampaignStats;
 import io.tessera.delivery.campaign.CampaignStore;
 import io.tessera.delivery.dispatch.CampaignDispatcher;
@@ -57,19 +58,28 @@ public final class CampaignRoutes implements AutoCloseable {
 
     public CampaignRoutes(CampaignStore campaigns, CampaignDispatcher dispatcher, SendLedger ledger, Optional<Outbox> outbox,
                           ProfileStore profiles, InstantSource clock) {
-        this(campaigns, dispatcher, ledger, outbox, profiles, clock, TemplateCheck.NONE, () -> { });
+        this(campaigns, dispatcher, ledger, outbox, profiles, clock, TemplateCheck.NONE, () -> { }, CampaignRuns.NONE);
     }
 
-    /** @param onSaved called after every saved definition (triggered campaigns re-read their index) */
+    /**
+     * @param onSaved called after every saved definition (triggered campaigns re-read their index)
+     * @param runs    where started runs are kept until finished, for {@link #resumeRuns}
+     */
     public CampaignRoutes(CampaignStore campaigns, CampaignDispatcher dispatcher, SendLedger ledger, Optional<Outbox> outbox,
-                          ProfileStore profiles, InstantSource clock, TemplateCheck templateCheck, Runnable onSaved) {
+                          ProfileStore profiles, InstantSource clock, TemplateCheck templateCheck, Runnable onSaved,
+                          CampaignRuns runs) {
         this.campaigns = campaigns;
         this.ledger = ledger;
         this.outbox = outbox;
         this.profiles = profiles;
-        this.runner = new CampaignRunner(dispatcher, clock);
+        this.runner = new CampaignRunner(dispatcher, clock, runs);
         this.templateCheck = templateCheck;
         this.onSaved = onSaved;
+    }
+
+    /** Re-schedules the runs a previous process left unfinished (at start-up). */
+    public int resumeRuns() {
+        return runner.resume(campaigns::get);
     }
 
     public void register(JavalinConfig config) {

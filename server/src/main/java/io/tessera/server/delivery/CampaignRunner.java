@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import io.tessera.delivery.campaign.CampaignRuns;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Fires campaign runs: now, at a time, or every period (each run its own ledger scope
  * {@code key@<due instant>}), and a follow-up run of the same scope when recipients were deferred
- * to their local send time, quiet hours or a relay outage. Run state is the ledger's, so a
- * restarted node that starts the campaign again completes it without duplicates.
+ * to their local send time, quiet hours or a relay outage. Started runs are recorded in
+ * {@link CampaignRuns} until finished, and {@link #resume} re-schedules them after a restart;
+ * who was already sent to is the ledger's, so the resumed run completes the campaign without duplicates.
  *
  * <p>Threading: one scheduler thread decides when; runs execute on it one at a time (the
  * dispatcher's own pool does the sending). {@link #status} is readable from any thread.
@@ -26,16 +30,51 @@ import org.slf4j.LoggerFactory;
 final class CampaignRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CampaignRunner.class);
+    private static final String RECURRING = "@recurring";
 
     private final CampaignDispatcher dispatcher;
     private final InstantSource clock;
     private final ScheduledExecutorService scheduler =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("campaign-scheduler").daemon().factory());
     private final Map<String, Object> status = new ConcurrentHashMap<>();
+    private final CampaignRuns runs;
 
-    CampaignRunner(CampaignDispatcher dispatcher, InstantSource clock) {
+    CampaignRunner(CampaignDispatcher dispatcher, InstantSource clock, CampaignRuns runs) {
         this.dispatcher = dispatcher;
         this.clock = clock;
+        this.runs = runs;
+    }
+
+    /**
+     * Re-schedules every run left open by a previous process (at its due time, or now if that
+     * passed) and recurring schedules; the ledger makes each resumed run send only to whoever
+     * was not handled yet. Returns how many were resumed.
+     */
+    int resume(Function<String, Optional<Campaign>> campaigns) {
+        Instant now = clock.instant();
+        int resumed = 0;
+        for (CampaignRuns.Run run : runs.openRuns()) {
+            Optional<Campaign> c = campaigns.apply(run.campaign()).filter(x -> x.trigger().isEmpty());
+            if (c.isEmpty()) {
+                runs.finish(run.scope());
+                continue;
+            }
+            if (run.scope().equals(run.campaign() + RECURRING)) {
+                if (c.get().schedule() instanceof Campaign.Schedule.Recurring r) {
+                    recurring(c.get(), firstDue(r, now), r.every(), now);
+                    resumed++;
+                } else {
+                    runs.finish(run.scope());
+                }
+                continue;
+            }
+            at(c.get(), run.scope(), run.due(), now);
+            resumed++;
+        }
+        if (resumed > 0) {
+            LOG.info("resumed {} campaign runs left open by the previous process", resumed);
+        }
+        return resumed;
     }
 
     /** Schedules the campaign's runs; returns what was scheduled. */
@@ -51,14 +90,20 @@ final class CampaignRunner implements AutoCloseable {
                 yield Map.of("status", "scheduled", "at", a.at().toString(), "scope", c.key());
             }
             case Campaign.Schedule.Recurring r -> {
-                Instant first = r.first();
-                while (first.isBefore(now.minus(r.every()))) {
-                    first = first.plus(r.every());
-                }
+                Instant first = firstDue(r, now);
+                runs.open(c.key(), c.key() + RECURRING, first);
                 recurring(c, first, r.every(), now);
                 yield Map.of("status", "scheduled", "first", first.toString(), "every", r.every().toString());
             }
         };
+    }
+
+    private static Instant firstDue(Campaign.Schedule.Recurring r, Instant now) {
+        Instant first = r.first();
+        while (first.isBefore(now.minus(r.every()))) {
+            first = first.plus(r.every());
+        }
+        return first;
     }
 
     private void recurring(Campaign c, Instant due, Duration every, Instant now) {
@@ -69,6 +114,7 @@ final class CampaignRunner implements AutoCloseable {
     }
 
     private void at(Campaign c, String scope, Instant due, Instant now) {
+        runs.open(c.key(), scope, due);
         status.put(scope, Map.of("state", "scheduled", "due", due.toString()));
         scheduler.schedule(() -> run(c, scope, due), Math.max(0, Duration.between(now, due).toMillis()), TimeUnit.MILLISECONDS);
     }
@@ -77,6 +123,9 @@ final class CampaignRunner implements AutoCloseable {
         status.put(scope, Map.of("state", "running", "due", due.toString()));
         try {
             CampaignDispatcher.Report r = dispatcher.run(c, scope, due);
+            if (r.later().isEmpty()) {
+                runs.finish(scope);
+            }
             status.put(scope, Map.of("state", r.later().isEmpty() ? "done" : "waiting", "due", due.toString(),
                     "sent", r.sent(), "bounced", r.bounced(), "skipped", r.skipped(), "later", r.later().size()));
             r.later().values().stream().min(Comparator.naturalOrder()).ifPresent(next ->

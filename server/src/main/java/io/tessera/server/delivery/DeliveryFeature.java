@@ -20,6 +20,7 @@ import io.tessera.profile.ProfileStore;
 import io.tessera.server.TesseraConfig;
 import io.tessera.server.segment.SegmentFeature;
 import io.tessera.server.tracking.TrackingRoutes;
+import io.tessera.store.sqlite.SqliteCampaignRuns;
 import io.tessera.store.sqlite.SqliteCampaignStore;
 import io.tessera.store.sqlite.SqliteOutbox;
 import io.tessera.store.sqlite.SqliteSendLedger;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * ({@code /api/v1/campaigns}, {@code /api/v1/outbox}, {@code /t/*}).
  *
  * <p>Construction reconciles the send ledger left by a previous process (at most once across
- * crashes); {@link #start} starts the triggered-send poller; {@link #close} stops everything.
+ * crashes); {@link #start} resumes the campaign runs that process left unfinished and starts the
+ * triggered-send poller; {@link #close} stops everything.
  *
  * <p>Settings: {@code public.url} (default {@code http://<listen host or localhost>:<port>}), {@code tracking.key}
  * (hex; default: generated into the secrets file), {@code delivery.workers} (4),
@@ -60,6 +62,7 @@ public final class DeliveryFeature implements AutoCloseable {
     private final SqliteOutbox outbox;
     private final SqliteCampaignStore campaigns;
     private final SqliteTriggerQueue triggerQueue;
+    private final SqliteCampaignRuns runs;
     private final SqliteTemplateStore templates;
     private final Mailer mailer;
     private final boolean smtp;
@@ -77,12 +80,20 @@ public final class DeliveryFeature implements AutoCloseable {
      */
     public DeliveryFeature(TesseraConfig config, ProfileStore profiles, Ingestor ingestor, SegmentFeature segments,
                            String trackingKeyHex, IntSupplier port, InstantSource clock) {
+        this(config, profiles, ingestor, segments, trackingKeyHex, port, clock, io.tessera.server.opentime.OpenTimeParts.NONE);
+    }
+
+    /** @param openTime open-time links and AMP part added to each rendered message */
+    public DeliveryFeature(TesseraConfig config, ProfileStore profiles, Ingestor ingestor, SegmentFeature segments,
+                           String trackingKeyHex, IntSupplier port, InstantSource clock,
+                           io.tessera.server.opentime.OpenTimeParts openTime) {
         var db = config.dataDir().resolve("tessera.db");
         this.ledger = new SqliteSendLedger(db);
         this.suppressions = new SqliteSuppressionList(db);
         this.outbox = new SqliteOutbox(db);
         this.campaigns = new SqliteCampaignStore(db);
         this.triggerQueue = new SqliteTriggerQueue(db);
+        this.runs = new SqliteCampaignRuns(db);
         this.templates = new SqliteTemplateStore(db);
         this.publicUrlSetting = config.setting("public.url").filter(u -> !u.isBlank()).orElse("");
         this.listenHost = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
@@ -95,7 +106,7 @@ public final class DeliveryFeature implements AutoCloseable {
                 .orElseGet(() -> hostOf(publicUrlSetting).orElse("tessera.local"));
         int workers = Integer.parseInt(config.setting("delivery.workers").orElse("4").strip());
         this.dispatcher = new CampaignDispatcher(ledger, suppressions, mailer,
-                new ContentMessageRenderer(templates, clock, new RenderErrors()), profiles::get,
+                new ContentMessageRenderer(templates, clock, new RenderErrors(), openTime), profiles::get,
                 new MembershipSegmentMembers(segments.memberships()), links, clock, messageIdDomain, workers, 3,
                 Duration.ofSeconds(2), new ProfileBounceEvents(ingestor, profiles));
         CampaignDispatcher.Reconciliation r = dispatcher.reconcileAll();
@@ -106,7 +117,7 @@ public final class DeliveryFeature implements AutoCloseable {
         this.triggers = new TriggeredSends(campaigns, triggerQueue, dispatcher, clock);
         segments.engine().addListener(triggers);
         this.campaignRoutes = new CampaignRoutes(campaigns, dispatcher, ledger, smtp ? Optional.empty() : Optional.of(outbox),
-                profiles, clock, this::templateProblems, triggers::refresh);
+                profiles, clock, this::templateProblems, triggers::refresh, runs);
         this.trackingRoutes = new TrackingRoutes(links, ingestor, profiles, suppressions, clock,
                 key -> campaigns.get(key).flatMap(Campaign::topic));
     }
@@ -116,8 +127,9 @@ public final class DeliveryFeature implements AutoCloseable {
         trackingRoutes.register(config);
     }
 
-    /** Starts sending triggered campaigns' due entries. */
+    /** Resumes campaign runs a previous process left unfinished and starts sending triggered campaigns' due entries. */
     public void start() {
+        campaignRoutes.resumeRuns();
         triggers.start();
     }
 
@@ -200,6 +212,7 @@ public final class DeliveryFeature implements AutoCloseable {
         dispatcher.close();
         mailer.close();
         triggerQueue.close();
+        runs.close();
         campaigns.close();
         outbox.close();
         suppressions.close();

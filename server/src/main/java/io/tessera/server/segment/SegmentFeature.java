@@ -5,6 +5,7 @@ import io.tessera.profile.ProfileEngine;
 import io.tessera.profile.ProfileStore;
 import io.tessera.segment.MembershipRecovery;
 import io.tessera.segment.ModelScores;
+import io.tessera.segment.ModelScoring;
 import io.tessera.segment.SegmentEngine;
 import io.tessera.segment.SegmentRegistry;
 import io.tessera.store.sqlite.SqliteMembershipStore;
@@ -35,19 +36,37 @@ public final class SegmentFeature implements AutoCloseable {
         return t;
     });
     private final WindowTimerRunner timerRunner;
+    private final ModelScoring scoring;
+    private final ScoreSchedule scoreJobs;
     private final SegmentRoutes routes;
 
     public SegmentFeature(Path dbFile, ProfileStore profiles, ProfileEngine profileEngine, InstantSource clock) {
+        this(dbFile, profiles, profileEngine, clock, key -> java.util.Optional.empty());
+    }
+
+    /**
+     * @param settings {@code segments.scores.purchaseEvent} (Order Completed), {@code segments.scores.valueProperty}
+     *                 (revenue), {@code segments.predict.timeUnit} (day/week/month; week), {@code segments.predict.horizon}
+     *                 (52 units), and the schedules {@code segments.rfm.refresh} (1h), {@code segments.predict.rescore}
+     *                 (1h), {@code segments.predict.refit} (24h)
+     */
+    public SegmentFeature(Path dbFile, ProfileStore profiles, ProfileEngine profileEngine, InstantSource clock,
+                          java.util.function.Function<String, java.util.Optional<String>> settings) {
         this.memberships = new SqliteMembershipStore(dbFile);
         this.timers = new SqliteWindowTimerStore(dbFile);
         this.definitions = new SqliteSegmentDefinitionStore(dbFile);
-        this.engine = new SegmentEngine(profiles, memberships, timers, new ModelScores(), clock, 200_000);
+        ModelScores scores = new ModelScores();
+        this.engine = new SegmentEngine(profiles, memberships, timers, scores, clock, 200_000);
         this.registry = new SegmentRegistry(definitions, memberships, engine, profiles, clock, backfills);
         registry.start();
         // Before the log is delivered: memberships behind the profile store (a crash between a
         // profile commit and its segment writes) are re-evaluated first, in the background.
         backfills.execute(new MembershipRecovery(profiles, memberships, engine));
         profileEngine.addListener(engine);
+        // after the engine: a purchase is rescored once the engine holds the event's state
+        this.scoring = new ModelScoring(profiles, scores, engine, clock, scoringSettings(settings));
+        profileEngine.addListener(scoring);
+        this.scoreJobs = new ScoreSchedule(scoring, settings);
         this.timerRunner = new WindowTimerRunner(engine, Duration.ofMillis(200));
         this.routes = new SegmentRoutes(registry, engine, memberships, profiles);
     }
@@ -66,6 +85,26 @@ public final class SegmentFeature implements AutoCloseable {
         return memberships;
     }
 
+    private static ModelScoring.Settings scoringSettings(java.util.function.Function<String, java.util.Optional<String>> settings) {
+        ModelScoring.Settings d = ModelScoring.Settings.defaults();
+        Duration unit = settings.apply("segments.predict.timeUnit").map(u -> switch (u.trim()) {
+            case "day" -> Duration.ofDays(1);
+            case "week" -> Duration.ofDays(7);
+            case "month" -> Duration.ofDays(30);
+            default -> throw new IllegalArgumentException("segments.predict.timeUnit must be day, week or month, was " + u);
+        }).orElse(d.unit());
+        return new ModelScoring.Settings(
+                settings.apply("segments.scores.purchaseEvent").orElse(d.purchaseEvent()),
+                settings.apply("segments.scores.valueProperty").orElse(d.valueProperty()),
+                unit,
+                settings.apply("segments.predict.horizon").map(Double::parseDouble).orElse(d.horizon()));
+    }
+
+    /** Scores: the incremental listener and the scheduled refreshes. */
+    public ModelScoring scoring() {
+        return scoring;
+    }
+
     public SegmentEngine engine() {
         return engine;
     }
@@ -77,6 +116,7 @@ public final class SegmentFeature implements AutoCloseable {
     @Override
     public void close() {
         timerRunner.close();
+        scoreJobs.close();
         backfills.shutdownNow();
         memberships.close();
         timers.close();

@@ -81,20 +81,8 @@ public final class WebhookFeature implements AutoCloseable {
 
     private static Duration parse(String key, String v) {
         try {
-            if (v.startsWith("p")) {
-                return Duration.parse(v.toUpperCase(Locale.ROOT));
-            }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            }
-            long n = Long.parseLong(v.substring(0, v.length() - 1));
-            return switch (v.charAt(v.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> throw new IllegalArgumentException("unit");
-            };
+            // milliseconds on top of the shared syntax: tests and fast local setups poll in ms
+            return v.endsWith("ms") ? Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2))) : io.tessera.server.ConfigLoader.duration(v);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(key + " must be a duration like 500ms, 10s, 5m, 1h or PT10S; was " + v, e);
         }

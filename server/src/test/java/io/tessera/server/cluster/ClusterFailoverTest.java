@@ -50,9 +50,9 @@ class ClusterFailoverTest {
 
     @Test
     void killMinus9OfOneNodeLosesNoAcknowledgedEventAndNoUpdate() throws Exception {
-        String bootstrap = KafkaBroker.shared().bootstrapServers();
         try (TestPostgres.Schema schema = TestPostgres.freshSchema();
              PostgresDatabase db = PostgresDatabase.open(new PostgresDatabase.Settings(schema.url(), schema.user(), schema.password(), 2))) {
+            String bootstrap = KafkaBroker.shared().bootstrapServers();
             String topic = "failover-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
             Set<String> acked = ConcurrentHashMap.newKeySet();
             AtomicInteger ackedCount = new AtomicInteger();

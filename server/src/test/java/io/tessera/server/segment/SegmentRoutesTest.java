@@ -130,39 +130,4 @@ class SegmentRoutesTest {
         assertThat(error.path("message").asString()).isNotBlank();
         assertThat(error.path("details").get(0).path("column").asInt()).isEqualTo(13);
     }
-
-    @Test
-    void fitsBgNbdAndGammaGammaOnCdnowImportedAsOrderCompletedEvents() throws Exception {
-        Path cdnow = Path.of(System.getProperty("tessera.shared.data", "../../shared/data"), "cdnow", "CDNOW_sample.txt");
-        List<Event> events = new ArrayList<>();
-        int line = 0;
-        for (String row : Files.readAllLines(cdnow)) {
-            String[] f = row.trim().split("\\s+");
-            if (f.length < 5) {
-                continue;
-            }
-            Instant at = LocalDate.parse(f[2], DateTimeFormatter.BASIC_ISO_DATE).atStartOfDay(ZoneOffset.UTC).toInstant();
-            events.add(Event.track("cdnow-" + (line++), "c" + f[1], "Order Completed", Map.of("revenue", Double.parseDouble(f[4])), at));
-            if (events.size() == 1000) {
-                send(events);
-                events = new ArrayList<>();
-            }
-        }
-        send(events);
-
-        JsonNode bg = JSON.readTree(call("POST", "/api/v1/models/fit", """
-                {"model": "bgnbd", "event": "Order Completed", "valueProperty": "revenue", "calibrationEnd": "1997-09-30", "timeUnit": "week"}""").body());
-        assertThat(bg.path("r").asDouble()).isCloseTo(0.243, within(0.243 * 0.01));
-        assertThat(bg.path("alpha").asDouble()).isCloseTo(4.414, within(4.414 * 0.01));
-        assertThat(bg.path("a").asDouble()).isCloseTo(0.793, within(0.793 * 0.01));
-        assertThat(bg.path("b").asDouble()).isCloseTo(2.426, within(2.426 * 0.01));
-        assertThat(bg.path("customers").asInt()).isEqualTo(2357);
-
-        JsonNode gg = JSON.readTree(call("POST", "/api/v1/models/fit", """
-                {"model": "gamma-gamma", "event": "Order Completed", "valueProperty": "revenue", "calibrationEnd": "1997-09-30", "timeUnit": "week"}""").body());
-        assertThat(gg.path("p").asDouble()).isCloseTo(6.25, within(6.25 * 0.01));
-        assertThat(gg.path("q").asDouble()).isCloseTo(3.74, within(3.74 * 0.01));
-        assertThat(gg.path("gamma").asDouble()).isCloseTo(15.44, within(15.44 * 0.01));
-        assertThat(gg.path("logLikelihood").isNumber()).isTrue();
-    }
 }
