@@ -4,6 +4,7 @@ import io.tessera.content.TemplateStore;
 import io.tessera.delivery.Outbox;
 import io.tessera.delivery.SendLedger;
 import io.tessera.delivery.SuppressionList;
+import io.tessera.delivery.campaign.CampaignRuns;
 import io.tessera.delivery.campaign.CampaignStore;
 import io.tessera.delivery.campaign.TriggerQueue;
 import io.tessera.ingest.hook.HookSourceStore;
@@ -19,6 +20,7 @@ import io.tessera.segment.SegmentDefinitionStore;
 import io.tessera.segment.WindowTimerStore;
 import io.tessera.server.cluster.ClusterUnavailableException;
 import io.tessera.server.cluster.Deployment;
+import io.tessera.store.postgres.PostgresCampaignRuns;
 import io.tessera.store.postgres.PostgresCampaignStore;
 import io.tessera.store.postgres.PostgresDataDictionary;
 import io.tessera.store.postgres.PostgresDatabase;
@@ -37,6 +39,7 @@ import io.tessera.store.postgres.PostgresTemplateStore;
 import io.tessera.store.postgres.PostgresTriggerQueue;
 import io.tessera.store.postgres.PostgresTrackingPlanStore;
 import io.tessera.store.postgres.PostgresWindowTimerStore;
+import io.tessera.store.sqlite.SqliteCampaignRuns;
 import io.tessera.store.sqlite.SqliteCampaignStore;
 import io.tessera.store.sqlite.SqliteDataDictionary;
 import io.tessera.store.sqlite.SqliteDedupeReviewQueue;
@@ -174,6 +177,10 @@ public final class Stores implements AutoCloseable {
 
     public TriggerQueue triggerQueue() {
         return store(TriggerQueue.class, SqliteTriggerQueue::new, PostgresTriggerQueue::new);
+    }
+
+    public CampaignRuns campaignRuns() {
+        return store(CampaignRuns.class, SqliteCampaignRuns::new, PostgresCampaignRuns::new);
     }
 
     public DedupeReviewQueue dedupeReviews() {

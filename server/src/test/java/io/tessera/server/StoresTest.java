@@ -42,7 +42,7 @@ class StoresTest {
     private static List<Object> everyPort(Stores s) {
         return List.of(s.profiles(), s.quarantine(), s.trackingPlans(), s.dictionary(), s.qualitySettings(), s.memberships(),
                 s.windowTimers(), s.segmentDefinitions(), s.templates(), s.campaigns(), s.sendLedger(), s.outbox(),
-                s.suppressions(), s.hookSources(), s.pulls(), s.dedupeReviews(), s.triggerQueue());
+                s.suppressions(), s.hookSources(), s.pulls(), s.dedupeReviews(), s.triggerQueue(), s.campaignRuns());
     }
 
     private static ProfileCommit oneProfile(String id, String userId) {

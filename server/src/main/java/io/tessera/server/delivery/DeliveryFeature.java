@@ -20,7 +20,6 @@ import io.tessera.profile.ProfileStore;
 import io.tessera.server.TesseraConfig;
 import io.tessera.server.segment.SegmentFeature;
 import io.tessera.server.tracking.TrackingRoutes;
-import io.tessera.store.sqlite.SqliteCampaignRuns;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HexFormat;
@@ -56,7 +55,7 @@ public final class DeliveryFeature implements AutoCloseable {
     private final io.tessera.delivery.Outbox outbox;
     private final io.tessera.delivery.campaign.CampaignStore campaigns;
     private final io.tessera.delivery.campaign.TriggerQueue triggerQueue;
-    private final SqliteCampaignRuns runs;
+    private final io.tessera.delivery.campaign.CampaignRuns runs;
     private final io.tessera.content.TemplateStore templates;
     private final Mailer mailer;
     private final boolean smtp;
@@ -69,8 +68,8 @@ public final class DeliveryFeature implements AutoCloseable {
     private final String listenHost;
 
     /**
-     * @param stores         where the ledger, suppressions, outbox, campaigns, trigger queue and
-     *                       templates live (the caller owns and closes them)
+     * @param stores         where the ledger, suppressions, outbox, campaigns, campaign runs, trigger
+     *                       queue and templates live (the caller owns and closes them)
      * @param trackingKeyHex the HMAC key for tracking tokens, hex
      * @param port           the HTTP port once listening (for the default public URL)
      */
@@ -88,7 +87,7 @@ public final class DeliveryFeature implements AutoCloseable {
         this.outbox = stores.outbox();
         this.campaigns = stores.campaigns();
         this.triggerQueue = stores.triggerQueue();
-        this.runs = new SqliteCampaignRuns(config.dataDir().resolve("tessera.db"));
+        this.runs = stores.campaignRuns();
         this.templates = stores.templates();
         this.publicUrlSetting = config.setting("public.url").filter(u -> !u.isBlank()).orElse("");
         this.listenHost = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
@@ -206,6 +205,5 @@ public final class DeliveryFeature implements AutoCloseable {
         campaignRoutes.close();
         dispatcher.close();
         mailer.close();
-        runs.close();
     }
 }

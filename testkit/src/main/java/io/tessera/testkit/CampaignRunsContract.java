@@ -1,0 +1,61 @@
+package io.tessera.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tessera.delivery.campaign.CampaignRuns;
+import io.tessera.delivery.campaign.CampaignRuns.Run;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link CampaignRuns} adapter must do, on its real technology: open runs listed oldest
+ * due first until finished, a reopened scope open again with its new due time, all surviving
+ * reopening (which is the point: a restarted node resumes them).
+ */
+public abstract class CampaignRunsContract {
+    private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
+
+    private final List<CampaignRuns> opened = Collections.synchronizedList(new ArrayList<>());
+
+    /** Runs on this test's storage; opening again must see the same runs. */
+    protected abstract CampaignRuns open();
+
+    protected final CampaignRuns runs() {
+        CampaignRuns r = open();
+        opened.add(r);
+        return r;
+    }
+
+    @AfterEach
+    void closeEverything() {
+        opened.forEach(CampaignRuns::close);
+    }
+
+    @Test
+    void openRunsSurviveReopeningUntilFinishedOldestDueFirst() {
+        CampaignRuns runs = runs();
+        runs.open("spring", "spring@1", T0.plusSeconds(60));
+        runs.open("weekly", "weekly@recurring", T0);
+        runs.open("autumn", "autumn@1", T0.plusSeconds(30));
+        runs.finish("autumn@1");
+        runs.finish("never-opened");
+
+        CampaignRuns reopened = runs();
+        assertThat(reopened.openRuns()).containsExactly(new Run("weekly", "weekly@recurring", T0),
+                new Run("spring", "spring@1", T0.plusSeconds(60)));
+    }
+
+    @Test
+    void reopeningAFinishedScopeMakesItOpenAgainWithTheNewDueTime() {
+        CampaignRuns runs = runs();
+        runs.open("weekly", "weekly@recurring", T0);
+        runs.finish("weekly@recurring");
+        runs.open("weekly", "weekly@recurring", T0.plusSeconds(604_800));
+
+        assertThat(runs.openRuns()).containsExactly(new Run("weekly", "weekly@recurring", T0.plusSeconds(604_800)));
+    }
+}
