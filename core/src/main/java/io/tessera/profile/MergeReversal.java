@@ -87,10 +87,28 @@ public final class MergeReversal {
         Optional<Profile> survivor = find(result.upserts(), m.into());
         if (restored.isEmpty() || survivor.isEmpty()) {
             return new Outcome.Refused("conflict", "replaying " + m.into() + "'s history without the merge does not give "
-                    + m.from() + " and " + m.into() + " back (their events would join another profile); not reversed");
+                    + m.from() + " and " + m.into() + " back (it gives " + result.upserts().stream().map(Profile::id).toList()
+                    + "; their events would join another profile); not reversed");
         }
-        return new Outcome.Reversed(new ProfileSplit(separation, result.upserts(), result.history(), result.links()),
+        return new Outcome.Reversed(new ProfileSplit(separation, result.upserts(), owned(result), result.links()),
                 restored.get(), survivor.get());
+    }
+
+    /**
+     * The replay's history with each entry under the profile that finally holds it: an entry is
+     * written under the profile that took the event, and a merge later in the replay moves it (in
+     * the engine the store does that on commit; here it is done before the split is written).
+     */
+    private static List<HistoryEntry> owned(ProfileCommit result) {
+        Map<String, String> mergedInto = new java.util.HashMap<>();
+        result.merges().forEach(r -> mergedInto.put(r.from(), r.into()));
+        return result.history().stream().map(h -> {
+            String owner = h.profileId();
+            for (String next = mergedInto.get(owner); next != null; next = mergedInto.get(owner)) {
+                owner = next;
+            }
+            return owner.equals(h.profileId()) ? h : new HistoryEntry(owner, h.offset(), h.event());
+        }).toList();
     }
 
     private static Optional<Profile> find(List<Profile> profiles, String id) {

@@ -12,20 +12,20 @@ import io.tessera.ingest.Ingestor;
 import io.tessera.ingest.TrackingApiParser;
 import io.tessera.log.sqlite.SqliteEventLog;
 import io.tessera.profile.ProfileEngine;
+import io.tessera.profile.ProfileStore;
+import io.tessera.quality.DataDictionary;
+import io.tessera.quality.QualitySettingsStore;
+import io.tessera.quality.QuarantineStore;
+import io.tessera.quality.TrackingPlanStore;
 import io.tessera.quality.QualityChecks;
 import io.tessera.quality.NormalizationSettings;
 import io.tessera.quality.TrackingPlans;
-import io.tessera.store.sqlite.SqliteQualitySettingsStore;
 import io.tessera.server.quality.QualityConfig;
 import io.tessera.server.quality.QualityRoutes;
-import io.tessera.store.sqlite.SqliteTrackingPlanStore;
-import io.tessera.store.sqlite.SqliteDataDictionary;
 import io.tessera.quality.DictionaryBuilder;
 import io.tessera.server.ingest.IngestRoutes;
 import io.tessera.server.ops.OperationsRoutes;
 import io.tessera.server.profile.ProfileRoutes;
-import io.tessera.store.sqlite.SqliteProfileStore;
-import io.tessera.store.sqlite.SqliteQuarantineStore;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.UUID;
@@ -56,16 +56,17 @@ public final class Tessera implements AutoCloseable {
     private final DrainGate gate = new DrainGate();
 
     private final EventLog log;
-    private final SqliteProfileStore profiles;
-    private final SqliteQuarantineStore quarantine;
+    private final Stores stores;
+    private final ProfileStore profiles;
+    private final QuarantineStore quarantine;
     private final QualityChecks quality;
-    private final SqliteTrackingPlanStore planStore;
-    private final SqliteDataDictionary dictionary;
+    private final TrackingPlanStore planStore;
+    private final DataDictionary dictionary;
     private EventLog.Subscription dictionarySubscription;
     private final TrackingPlans plans;
-    private final SqliteQualitySettingsStore settingsStore;
+    private final QualitySettingsStore settingsStore;
     private final NormalizationSettings settings;
-    private final io.tessera.store.sqlite.SqliteDedupeReviewQueue reviewQueue;
+    private final io.tessera.quality.dedupe.DedupeReviewQueue reviewQueue;
     private final io.tessera.quality.dedupe.ProfileDedupe dedupe;
     private final ProfileEngine engine;
     private final Ingestor ingestor;
@@ -85,20 +86,22 @@ public final class Tessera implements AutoCloseable {
     /** Opens the storage in the data directory; generates secrets there if the config has none. */
     public Tessera(TesseraConfig configured) {
         this.config = SecretsFile.complete(configured);
-        var db = config.dataDir().resolve("tessera.db");
-        this.log = io.tessera.server.cluster.Deployment.of(config::setting).openLog(config.dataDir());
-        this.profiles = new SqliteProfileStore(db);
-        this.quarantine = new SqliteQuarantineStore(db);
+        var deployment = io.tessera.server.cluster.Deployment.of(config::setting);
+        this.stores = Stores.open(deployment, config.dataDir());
+        this.log = deployment.openLog(config.dataDir());
+        this.profiles = stores.profiles();
+        this.quarantine = stores.quarantine();
         this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting));
-        this.segments = new io.tessera.server.segment.SegmentFeature(db, profiles, engine, clock, config::setting);
-        this.webhooks = new io.tessera.server.webhook.WebhookFeature(db, java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
+        this.segments = new io.tessera.server.segment.SegmentFeature(stores.memberships(), stores.windowTimers(),
+                stores.segmentDefinitions(), profiles, engine, clock, config::setting);
+        this.webhooks = new io.tessera.server.webhook.WebhookFeature(config.dataDir().resolve("tessera.db"), java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
-        this.planStore = new SqliteTrackingPlanStore(db);
-        this.dictionary = new SqliteDataDictionary(db);
+        this.planStore = stores.trackingPlans();
+        this.dictionary = stores.dictionary();
         this.plans = new TrackingPlans(planStore, quality);
-        this.settingsStore = new SqliteQualitySettingsStore(db);
+        this.settingsStore = stores.qualitySettings();
         this.settings = new NormalizationSettings(settingsStore, quality);
-        this.reviewQueue = new io.tessera.store.sqlite.SqliteDedupeReviewQueue(db);
+        this.reviewQueue = stores.dedupeReviews();
         this.dedupe = new io.tessera.quality.dedupe.ProfileDedupe(profiles, log, reviewQueue, clock,
                 io.tessera.server.profile.ProfileConfig.options(config::setting).mergeDifferentUserIds());
         TesseraConfig.Ingest i = config.ingest();
@@ -106,14 +109,15 @@ public final class Tessera implements AutoCloseable {
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
                 clock, () -> UUID.randomUUID().toString());
         this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
-        this.delivery = new io.tessera.server.delivery.DeliveryFeature(config, profiles, ingestor, segments,
-                SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock);
-        this.bounces = new io.tessera.server.delivery.BounceFeature(config, ingestor, profiles, clock);
         this.tokens = new io.tessera.tracking.TrackingToken(SigningKeyRing.load(config), clock);
         this.openTime = new io.tessera.server.opentime.OpenTimeFeature(config::setting, ConfigLoader::duration, profiles,
                 id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
                 tokens, clock, metrics);
-        this.pulls = new io.tessera.server.sync.PullFeature(new io.tessera.store.sqlite.SqlitePullStore(db), ingestor, clock, json);
+        this.delivery = new io.tessera.server.delivery.DeliveryFeature(stores, config, profiles, ingestor, segments,
+                SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock,
+                openTime.parts(this::publicUrl, clock));
+        this.bounces = new io.tessera.server.delivery.BounceFeature(config, ingestor, profiles, clock);
+        this.pulls = new io.tessera.server.sync.PullFeature(stores.pulls(), ingestor, clock, json);
         if (log instanceof SqliteEventLog embedded) {
             Gauge.builder("tessera.log.queue.depth", embedded, SqliteEventLog::queuedAppends)
                     .description("appends waiting for the group commit").register(metrics);
@@ -132,7 +136,7 @@ public final class Tessera implements AutoCloseable {
         new IngestRoutes(ingestor, config.writeKeys(), gate, metrics, json).register(routes);
         new io.tessera.server.ingest.SnippetRoutes().register(routes);
         bounces.register(routes); // before /hooks/{source}: Javalin matches in registration order
-        new io.tessera.server.ingest.HookRoutes(new io.tessera.store.sqlite.SqliteHookSourceStore(config.dataDir().resolve("tessera.db")), ingestor, clock, gate, metrics, json).register(routes);
+        new io.tessera.server.ingest.HookRoutes(stores.hookSources(), ingestor, clock, gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
         new io.tessera.server.profile.MergeRoutes(profiles, engine).register(routes);
         new io.tessera.server.quality.DedupeRoutes(dedupe).register(routes);
@@ -143,7 +147,7 @@ public final class Tessera implements AutoCloseable {
         openTime.register(routes);
         pulls.register(routes);
         new io.tessera.server.delivery.SubscriptionRoutes(ingestor, profiles, clock).register(routes);
-        new io.tessera.server.content.TemplateRoutes(new io.tessera.store.sqlite.SqliteTemplateStore(config.dataDir().resolve("tessera.db")), java.util.Optional.of(new io.tessera.store.sqlite.SqliteBlockStore(config.dataDir().resolve("tessera.db"))), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
+        new io.tessera.server.content.TemplateRoutes(stores.templates(), java.util.Optional.of(new io.tessera.store.sqlite.SqliteBlockStore(config.dataDir().resolve("tessera.db"))), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
     }
 
     /**
@@ -222,11 +226,11 @@ public final class Tessera implements AutoCloseable {
         return engine;
     }
 
-    public SqliteProfileStore profiles() {
+    public ProfileStore profiles() {
         return profiles;
     }
 
-    public SqliteQuarantineStore quarantine() {
+    public QuarantineStore quarantine() {
         return quarantine;
     }
 
@@ -255,9 +259,10 @@ public final class Tessera implements AutoCloseable {
         return clock;
     }
 
-    /** Where links in mail point: {@code server.public-url}, else this node's local HTTP address. */
+    /** Where links in mail point: {@code public.url} (or {@code server.public-url}), else this node's local HTTP address. */
     public String publicUrl() {
-        return config.setting("server.public-url").orElseGet(() -> "http://localhost:" + port());
+        return config.setting("public.url").filter(u -> !u.isBlank()).or(() -> config.setting("server.public-url"))
+                .orElseGet(() -> "http://localhost:" + (http == null ? config.port() : port()));
     }
 
     public EventLog log() {
@@ -298,12 +303,7 @@ public final class Tessera implements AutoCloseable {
         delivery.close();
         segments.close();
         bounces.close();
-        profiles.close();
-        quarantine.close();
-        planStore.close();
-        settingsStore.close();
-        reviewQueue.close();
-        dictionary.close();
+        stores.close();
         metrics.close();
         LOG.info("Tessera stopped");
     }

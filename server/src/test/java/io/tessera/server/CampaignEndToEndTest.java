@@ -136,6 +136,36 @@ class CampaignEndToEndTest {
         }
     }
 
+    @Test
+    void enteringTheTriggerSegmentSendsTheTriggeredCampaign() throws Exception {
+        try (RunningTessera t = new RunningTessera(dir.resolve("data"))) {
+            assertThat(t.post("/v1/identify", """
+                    {"userId": "u_dee", "traits": {"email": "dee@example.com", "firstName": "Dee"}, "messageId": "d1"}""")
+                    .statusCode()).isEqualTo(200);
+            t.awaitProfiles();
+            assertThat(t.admin("PUT", "/api/v1/segments/browsers", """
+                    {"condition": "count(\\"Product Viewed\\", duration(\\"48h\\")) > 0 && count(\\"Order Completed\\", duration(\\"48h\\")) == 0"}""")
+                    .statusCode()).isEqualTo(200);
+            assertThat(t.admin("PUT", "/api/v1/templates/hello", TEMPLATE).statusCode()).isEqualTo(200);
+            HttpResponse<String> put = t.admin("PUT", "/api/v1/campaigns/browse-abandon", """
+                    {"audience": {"segment": "browsers"}, "template": {"key": "hello"}, "sender": {"address": "news@shop.example"},
+                     "trigger": {"segment": "browsers", "delay": "PT0S"}, "frequencyCap": {"max": 3, "period": "P7D"}}""");
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+            assertThat(t.admin("POST", "/api/v1/campaigns/browse-abandon/start", null).statusCode()).isEqualTo(409);
+
+            assertThat(t.post("/v1/track", """
+                    {"userId": "u_dee", "event": "Product Viewed", "properties": {"product_id": "sku-1"}, "messageId": "v1"}""")
+                    .statusCode()).isEqualTo(200);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                    RunningTessera.JSON.readTree(t.get("/api/v1/outbox?campaign=browse-abandon").body()).path("count").asLong() == 1);
+            JsonNode m = RunningTessera.JSON.readTree(t.get("/api/v1/outbox?campaign=browse-abandon").body()).path("messages").get(0);
+            assertThat(m.path("to").asString()).isEqualTo("dee@example.com");
+            assertThat(m.path("subject").asString()).isEqualTo("Hi Dee");
+            JsonNode stats = RunningTessera.JSON.readTree(t.get("/api/v1/campaigns/browse-abandon/stats").body());
+            assertThat(stats.path("arms").path("A").path("sent").asLong()).isEqualTo(1);
+        }
+    }
+
     static Object path(Map<String, Object> m, String... keys) {
         Object cur = m;
         for (String k : keys) {

@@ -7,7 +7,11 @@ import io.tessera.content.liquid.EmailFilters;
 import io.tessera.content.liquid.LiquidEngine;
 import io.tessera.content.liquid.SnippetSource;
 import io.tessera.server.content.TemplateDirectory;
+import io.tessera.server.content.BlockRoutes;
+import io.tessera.store.sqlite.SqliteBlockStore;
 import io.tessera.store.sqlite.SqliteTemplateStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -17,8 +21,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tessera templates sync DIR}: loads every template directory under DIR (see
- * {@link TemplateDirectory}) and stores each one whose content changed as a new immutable version.
+ * {@code tessera templates sync DIR}: stores each library block under {@code DIR/blocks/} whose
+ * content changed as a new block version, then every template directory under DIR (see
+ * {@link TemplateDirectory}; {@code {"ref": "key"}} blocks resolved from the library) whose content
+ * changed as a new immutable template version.
  * A template that does not compile is reported and skipped; exit code 1 if any was.
  */
 @Command(name = "templates", description = "Manage email templates.", subcommands = TemplatesCommand.Sync.class)
@@ -40,7 +46,28 @@ public final class TemplatesCommand {
             EmailCompiler compiler = new EmailCompiler(LiquidEngine.email(SnippetSource.NONE, EmailFilters.Settings.DEFAULTS),
                     new SegmentContentConditions());
             int failed = 0;
-            for (EmailTemplate t : TemplateDirectory.loadAll(dir, 0)) {
+            SqliteBlockStore library = new SqliteBlockStore(data.resolve("tessera.db"));
+            for (EmailTemplate.Block b : TemplateDirectory.loadBlocks(dir)) {
+                Optional<EmailTemplate.Block> latest = library.latest(b.key());
+                if (latest.isPresent() && sameBlock(latest.get(), b)) {
+                    System.out.println("block " + b.key() + ": unchanged (version " + latest.get().version() + ")");
+                } else {
+                    System.out.println("block " + b.key() + ": saved version " + library.save(b).version());
+                }
+            }
+            List<EmailTemplate> templates = new ArrayList<>();
+            try (var dirs = Files.list(dir)) {
+                for (Path d : dirs.filter(TemplateDirectory::isTemplate).sorted().toList()) {
+                    try {
+                        templates.add(TemplateDirectory.load(d, 0, ref -> BlockRoutes.resolve(library, ref)
+                                .orElseThrow(() -> new IllegalArgumentException("no library block " + ref))));
+                    } catch (IllegalArgumentException e) {
+                        System.err.println(d.getFileName() + ": " + e.getMessage());
+                        failed++;
+                    }
+                }
+            }
+            for (EmailTemplate t : templates) {
                 if (compiler.compile(t) instanceof EmailCompiler.Verdict.Invalid i) {
                     System.err.println(t.key() + ": does not compile:\n  " + String.join("\n  ", i.problems()));
                     failed++;
@@ -54,6 +81,11 @@ public final class TemplatesCommand {
                 }
             }
             return failed == 0 ? 0 : 1;
+        }
+
+        private static boolean sameBlock(EmailTemplate.Block a, EmailTemplate.Block b) {
+            return a.inputs().equals(b.inputs()) && a.variants().equals(b.variants()) && a.body().equals(b.body())
+                    && a.fallback().equals(b.fallback());
         }
 
         private static boolean same(EmailTemplate a, EmailTemplate b) {

@@ -49,7 +49,16 @@ final class ContentMessageRenderer implements MessageRenderer {
 
     private record Latest(Optional<EmailTemplate> template, Instant readAt) {}
 
+    private final io.tessera.server.opentime.OpenTimeParts openTime;
+
     ContentMessageRenderer(TemplateStore templates, InstantSource clock, RenderErrors errors) {
+        this(templates, clock, errors, io.tessera.server.opentime.OpenTimeParts.NONE);
+    }
+
+    /** @param openTime the {@code opentime} template values and AMP part of each message (open-time feeds, live images) */
+    ContentMessageRenderer(TemplateStore templates, InstantSource clock, RenderErrors errors,
+                           io.tessera.server.opentime.OpenTimeParts openTime) {
+        this.openTime = openTime;
         this.templates = templates;
         this.clock = clock;
         this.renderer = new EmailRenderer(clock, Optional.empty(), errors);
@@ -74,6 +83,10 @@ final class ContentMessageRenderer implements MessageRenderer {
         }
         String messageId = String.valueOf(r.context().getOrDefault("messageId", ""));
         Map<String, Object> extra = new java.util.HashMap<>(r.context());
+        Map<String, Object> live = openTime.links(version.key(), r.profile().id(), messageId);
+        if (!live.isEmpty()) {
+            extra.putIfAbsent("opentime", live);
+        }
         if (!extra.containsKey("recommendations")) {
             List<Map<String, Object>> viewed = RecentlyViewed.of(r.profile(), RECOMMENDATIONS);
             if (!viewed.isEmpty()) {
@@ -83,7 +96,8 @@ final class ContentMessageRenderer implements MessageRenderer {
         return switch (renderer.render(email.get(), new EmailRenderer.Request(r.profile(), Map.of(), extra, messageId))) {
             case EmailRenderer.Result.Rendered ok -> {
                 RenderedMessage m = ok.message();
-                yield new Message(m.subject(), m.preheader(), m.html(), m.text(), m.amp(), m.headers(), m.fallbacksUsed());
+                Optional<String> amp = m.amp().or(() -> openTime.amp(version.key(), r.profile().id(), messageId));
+                yield new Message(m.subject(), m.preheader(), m.html(), m.text(), amp, m.headers(), m.fallbacksUsed());
             }
             case EmailRenderer.Result.Refused no -> new Failed("render_refused", String.join("; ", no.reasons()));
         };

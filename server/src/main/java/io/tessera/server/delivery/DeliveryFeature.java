@@ -21,12 +21,6 @@ import io.tessera.server.TesseraConfig;
 import io.tessera.server.segment.SegmentFeature;
 import io.tessera.server.tracking.TrackingRoutes;
 import io.tessera.store.sqlite.SqliteCampaignRuns;
-import io.tessera.store.sqlite.SqliteCampaignStore;
-import io.tessera.store.sqlite.SqliteOutbox;
-import io.tessera.store.sqlite.SqliteSendLedger;
-import io.tessera.store.sqlite.SqliteSuppressionList;
-import io.tessera.store.sqlite.SqliteTemplateStore;
-import io.tessera.store.sqlite.SqliteTriggerQueue;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HexFormat;
@@ -57,13 +51,13 @@ public final class DeliveryFeature implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryFeature.class);
 
-    private final SqliteSendLedger ledger;
-    private final SqliteSuppressionList suppressions;
-    private final SqliteOutbox outbox;
-    private final SqliteCampaignStore campaigns;
-    private final SqliteTriggerQueue triggerQueue;
+    private final io.tessera.delivery.SendLedger ledger;
+    private final io.tessera.delivery.SuppressionList suppressions;
+    private final io.tessera.delivery.Outbox outbox;
+    private final io.tessera.delivery.campaign.CampaignStore campaigns;
+    private final io.tessera.delivery.campaign.TriggerQueue triggerQueue;
     private final SqliteCampaignRuns runs;
-    private final SqliteTemplateStore templates;
+    private final io.tessera.content.TemplateStore templates;
     private final Mailer mailer;
     private final boolean smtp;
     private final SignedTrackingLinks links;
@@ -75,19 +69,27 @@ public final class DeliveryFeature implements AutoCloseable {
     private final String listenHost;
 
     /**
+     * @param stores         where the ledger, suppressions, outbox, campaigns, trigger queue and
+     *                       templates live (the caller owns and closes them)
      * @param trackingKeyHex the HMAC key for tracking tokens, hex
      * @param port           the HTTP port once listening (for the default public URL)
      */
-    public DeliveryFeature(TesseraConfig config, ProfileStore profiles, Ingestor ingestor, SegmentFeature segments,
+    public DeliveryFeature(io.tessera.server.Stores stores, TesseraConfig config, ProfileStore profiles, Ingestor ingestor, SegmentFeature segments,
                            String trackingKeyHex, IntSupplier port, InstantSource clock) {
-        var db = config.dataDir().resolve("tessera.db");
-        this.ledger = new SqliteSendLedger(db);
-        this.suppressions = new SqliteSuppressionList(db);
-        this.outbox = new SqliteOutbox(db);
-        this.campaigns = new SqliteCampaignStore(db);
-        this.triggerQueue = new SqliteTriggerQueue(db);
-        this.runs = new SqliteCampaignRuns(db);
-        this.templates = new SqliteTemplateStore(db);
+        this(stores, config, profiles, ingestor, segments, trackingKeyHex, port, clock, io.tessera.server.opentime.OpenTimeParts.NONE);
+    }
+
+    /** @param openTime open-time links and AMP part added to each rendered message */
+    public DeliveryFeature(io.tessera.server.Stores stores, TesseraConfig config, ProfileStore profiles, Ingestor ingestor,
+                           SegmentFeature segments, String trackingKeyHex, IntSupplier port, InstantSource clock,
+                           io.tessera.server.opentime.OpenTimeParts openTime) {
+        this.ledger = stores.sendLedger();
+        this.suppressions = stores.suppressions();
+        this.outbox = stores.outbox();
+        this.campaigns = stores.campaigns();
+        this.triggerQueue = stores.triggerQueue();
+        this.runs = new SqliteCampaignRuns(config.dataDir().resolve("tessera.db"));
+        this.templates = stores.templates();
         this.publicUrlSetting = config.setting("public.url").filter(u -> !u.isBlank()).orElse("");
         this.listenHost = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
         MimeAssembler assembler = new MimeAssembler(clock, dkim(config));
@@ -99,7 +101,7 @@ public final class DeliveryFeature implements AutoCloseable {
                 .orElseGet(() -> hostOf(publicUrlSetting).orElse("tessera.local"));
         int workers = Integer.parseInt(config.setting("delivery.workers").orElse("4").strip());
         this.dispatcher = new CampaignDispatcher(ledger, suppressions, mailer,
-                new ContentMessageRenderer(templates, clock, new RenderErrors()), profiles::get,
+                new ContentMessageRenderer(templates, clock, new RenderErrors(), openTime), profiles::get,
                 new MembershipSegmentMembers(segments.memberships()), links, clock, messageIdDomain, workers, 3,
                 Duration.ofSeconds(2), new ProfileBounceEvents(ingestor, profiles));
         CampaignDispatcher.Reconciliation r = dispatcher.reconcileAll();
@@ -143,12 +145,12 @@ public final class DeliveryFeature implements AutoCloseable {
     }
 
     /** The send ledger, for features that attribute outcomes to sends (bounces, complaints). */
-    public SqliteSendLedger ledger() {
+    public io.tessera.delivery.SendLedger ledger() {
         return ledger;
     }
 
     /** The suppression list every send checks. */
-    public SqliteSuppressionList suppressions() {
+    public io.tessera.delivery.SuppressionList suppressions() {
         return suppressions;
     }
 
@@ -160,7 +162,7 @@ public final class DeliveryFeature implements AutoCloseable {
         return dispatcher;
     }
 
-    SqliteOutbox outbox() {
+    io.tessera.delivery.Outbox outbox() {
         return outbox;
     }
 
@@ -204,11 +206,6 @@ public final class DeliveryFeature implements AutoCloseable {
         campaignRoutes.close();
         dispatcher.close();
         mailer.close();
-        triggerQueue.close();
         runs.close();
-        campaigns.close();
-        outbox.close();
-        suppressions.close();
-        ledger.close();
     }
 }

@@ -112,6 +112,21 @@ public final class OpenTimeFeature implements AutoCloseable {
                         .map(url -> AMP.compose(block, url)));
     }
 
+    /** The open-time parts of outgoing messages, with links to {@code baseUrl} (read per message). */
+    public OpenTimeParts parts(java.util.function.Supplier<String> baseUrl, InstantSource clock) {
+        return new OpenTimeParts() {
+            @Override
+            public Map<String, Object> links(String templateKey, String profileId, String messageId) {
+                return OpenTimeFeature.this.links(baseUrl.get()).forMessage(templateKey, profileId, messageId, clock.instant());
+            }
+
+            @Override
+            public Optional<String> amp(String templateKey, String profileId, String messageId) {
+                return ampPart(baseUrl.get(), templateKey, profileId, messageId, clock.instant());
+            }
+        };
+    }
+
     public FeedPrefetch prefetch() {
         return prefetch;
     }

@@ -4,6 +4,9 @@ import io.javalin.config.JavalinConfig;
 import io.tessera.profile.ProfileEngine;
 import io.tessera.profile.ProfileStore;
 import io.tessera.segment.MembershipRecovery;
+import io.tessera.segment.MembershipStore;
+import io.tessera.segment.SegmentDefinitionStore;
+import io.tessera.segment.WindowTimerStore;
 import io.tessera.segment.ModelScores;
 import io.tessera.segment.ModelScoring;
 import io.tessera.segment.SegmentEngine;
@@ -25,9 +28,11 @@ import java.util.concurrent.Executors;
  * routes. One constructor, {@link #register}, {@link #membershipsOf}, {@link #close}.
  */
 public final class SegmentFeature implements AutoCloseable {
-    private final SqliteMembershipStore memberships;
-    private final SqliteWindowTimerStore timers;
-    private final SqliteSegmentDefinitionStore definitions;
+    private final MembershipStore memberships;
+    private final WindowTimerStore timers;
+    private final SegmentDefinitionStore definitions;
+    /** Whether {@link #close} closes the stores (only those this feature opened itself). */
+    private final boolean ownsStores;
     private final SegmentEngine engine;
     private final SegmentRegistry registry;
     private final ExecutorService backfills = Executors.newSingleThreadExecutor(r -> {
@@ -52,9 +57,24 @@ public final class SegmentFeature implements AutoCloseable {
      */
     public SegmentFeature(Path dbFile, ProfileStore profiles, ProfileEngine profileEngine, InstantSource clock,
                           java.util.function.Function<String, java.util.Optional<String>> settings) {
-        this.memberships = new SqliteMembershipStore(dbFile);
-        this.timers = new SqliteWindowTimerStore(dbFile);
-        this.definitions = new SqliteSegmentDefinitionStore(dbFile);
+        this(new SqliteMembershipStore(dbFile), new SqliteWindowTimerStore(dbFile), new SqliteSegmentDefinitionStore(dbFile),
+                profiles, profileEngine, clock, settings, true);
+    }
+
+    /** On stores the caller owns (and closes), e.g. the composition root's {@code Stores}; settings as above. */
+    public SegmentFeature(MembershipStore memberships, WindowTimerStore timers, SegmentDefinitionStore definitions,
+            ProfileStore profiles, ProfileEngine profileEngine, InstantSource clock,
+            java.util.function.Function<String, java.util.Optional<String>> settings) {
+        this(memberships, timers, definitions, profiles, profileEngine, clock, settings, false);
+    }
+
+    private SegmentFeature(MembershipStore memberships, WindowTimerStore timers, SegmentDefinitionStore definitions,
+            ProfileStore profiles, ProfileEngine profileEngine, InstantSource clock,
+            java.util.function.Function<String, java.util.Optional<String>> settings, boolean ownsStores) {
+        this.memberships = memberships;
+        this.timers = timers;
+        this.definitions = definitions;
+        this.ownsStores = ownsStores;
         ModelScores scores = new ModelScores();
         this.engine = new SegmentEngine(profiles, memberships, timers, scores, clock, 200_000);
         this.registry = new SegmentRegistry(definitions, memberships, engine, profiles, clock, backfills);
@@ -118,8 +138,10 @@ public final class SegmentFeature implements AutoCloseable {
         timerRunner.close();
         scoreJobs.close();
         backfills.shutdownNow();
-        memberships.close();
-        timers.close();
-        definitions.close();
+        if (ownsStores) {
+            memberships.close();
+            timers.close();
+            definitions.close();
+        }
     }
 }

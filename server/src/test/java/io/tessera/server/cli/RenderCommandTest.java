@@ -49,8 +49,14 @@ class RenderCommandTest {
         String data = dir.resolve("data").toString();
         Run first = run("templates", "sync", "../examples/templates", "--data-dir", data);
         assertThat(first.code).isZero();
-        assertThat(first.out).contains("weekly-picks: saved version 1");
-        assertThat(run("templates", "sync", "../examples/templates", "--data-dir", data).out).contains("weekly-picks: unchanged (version 1)");
+        assertThat(first.out).contains("block footer: saved version 1").contains("weekly-picks: saved version 1");
+        assertThat(run("templates", "sync", "../examples/templates", "--data-dir", data).out)
+                .contains("block footer: unchanged (version 1)").contains("weekly-picks: unchanged (version 1)");
+        assertThat(new io.tessera.store.sqlite.SqliteTemplateStore(Path.of(data, "tessera.db")).latest("weekly-picks").orElseThrow()
+                .blocks()).anySatisfy(b -> {
+                    assertThat(b.key()).isEqualTo("footer");
+                    assertThat(b.body()).contains("Example Shop");
+                });
     }
 
     private record Run(int code, String out) {}

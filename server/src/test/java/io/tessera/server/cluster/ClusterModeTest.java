@@ -83,7 +83,7 @@ class ClusterModeTest {
 
     @Test
     void serveExitsWithTheReasonWhenKafkaDoesNotAnswer() throws Exception {
-        TestPostgres.Server pg = TestPostgres.server();
+        TestPostgres.Schema pg = TestPostgres.freshSchema();
         Path out = dir.resolve("serve.log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
@@ -104,7 +104,7 @@ class ClusterModeTest {
 
     @Test
     void clusterNodeAppliesIngestedEventsThroughKafka() throws Exception {
-        TestPostgres.Server pg = TestPostgres.server();
+        TestPostgres.Schema pg = TestPostgres.freshSchema(); // the node's stores live there
         Map<String, String> settings = new HashMap<>();
         settings.put("MODE", "cluster");
         settings.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers());

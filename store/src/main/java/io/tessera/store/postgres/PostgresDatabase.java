@@ -76,7 +76,7 @@ public final class PostgresDatabase implements AutoCloseable {
         config.setMinimumIdle(Math.min(2, settings.poolSize()));
         config.setPoolName("tessera-postgres");
         config.setConnectionTimeout(10_000);
-        config.setInitializationFailTimeout(10_000);
+        config.setInitializationFailTimeout(1); // one attempt: an unreachable database fails the start at once
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("ApplicationName", "tessera");
         String where = redacted(settings.url());

@@ -161,4 +161,26 @@ class MergeReversalTest {
         assertThat(store.count()).isEqualTo(2);
         assertThat(store.separations()).hasSize(1);
     }
+
+    @Test
+    void aMergeWhoseSurvivorWasMergedAwayLaterIsReversedAfterThatLaterMerge() {
+        MergeRecord first = anonymousVisitorMergedIntoKnownUser();
+        deliver(event(EventType.IDENTIFY, null, "z9", "", Map.of("email", "zed@example.com"), 6));
+        deliver(event(EventType.IDENTIFY, null, "a1", "", Map.of("email", "zed@example.com"), 7));
+        String last = store.resolve(Identity.anonymousId("z9")).orElseThrow();
+        MergeRecord later = store.merges(last).stream().filter(m -> m.from().equals(first.into())).findFirst().orElseThrow();
+
+        assertThat(engine.reverseMerge(first.from(), first.id())).isInstanceOfSatisfying(MergeReversal.Outcome.Refused.class,
+                r -> assertThat(r.message()).contains("no longer exists").contains(later.id()));
+
+        assertThat(engine.reverseMerge(last, later.id())).isInstanceOf(MergeReversal.Outcome.Reversed.class);
+        assertThat(engine.reverseMerge(first.from(), first.id())).isInstanceOf(MergeReversal.Outcome.Reversed.class);
+        assertThat(store.count()).isEqualTo(3);
+        assertThat(profileOf(Identity.anonymousId("a1")).id()).isEqualTo(first.from());
+        assertThat(profileOf(Identity.userId("u1")).id()).isEqualTo(first.into());
+        assertThat(profileOf(Identity.anonymousId("z9")).id()).isEqualTo(last);
+        assertThat(store.history(first.from())).extracting(Event::name).containsExactly("Product Viewed", "Added To Cart", "Checkout Started");
+        assertThat(store.history(last)).hasSize(2);
+        assertThat(store.history(first.into())).extracting(Event::name).containsExactly("", "", "Order Completed");
+    }
 }
