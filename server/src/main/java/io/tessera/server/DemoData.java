@@ -29,6 +29,7 @@ final class DemoData {
         String ann = tessera.profiles().resolve(new io.tessera.profile.Identity(io.tessera.profile.IdentityKind.USER_ID, SAMPLE_USER))
                 .orElseThrow();
         for (String template : tessera.openTime().declarations().templateKeys()) {
+            tessera.openTime().prefetch().warm(template, java.util.List.of(ann)).join();
             var links = tessera.openTime().links(tessera.publicUrl()).forMessage(template, ann, "demo-" + template, tessera.clock().instant());
             out.println("open-time (" + template + ", " + SAMPLE_USER + "):");
             out.println("  feed:       curl " + links.get("feed"));

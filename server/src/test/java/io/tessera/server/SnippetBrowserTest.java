@@ -55,7 +55,7 @@ class SnippetBrowserTest {
                       fetch("%1$s/v1/track", {method: "POST",
                         headers: {"Authorization": "Basic " + btoa("%2$s:"), "Content-Type": "application/json"},
                         body: JSON.stringify({userId: "u-browser", event: "Preflighted Call", properties: {}})})
-                        .then(r => document.title = "status " + r.status);
+                        .then(r => document.body.setAttribute("data-status", String(r.status)));
                     </script></head><body>shop</body></html>
                     """.formatted(tessera, RunningTessera.WRITE_KEY);
             HttpServer site = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

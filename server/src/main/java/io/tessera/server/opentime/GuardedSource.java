@@ -38,11 +38,15 @@ final class GuardedSource<K, V> {
     private final AsyncLoadingCache<K, SourceAnswer.Fresh<V>> cache;
     private final Duration timeout;
     private final MeterRegistry metrics;
+    private final Duration limit;
+    private final InstantSource clock;
 
     GuardedSource(String name, Function<K, SourceAnswer<V>> backend, Duration limit, Duration timeout,
                   InstantSource clock, Executor executor, ScheduledExecutorService scheduler, MeterRegistry metrics) {
         this.name = name;
         this.timeout = timeout;
+        this.limit = limit;
+        this.clock = clock;
         this.metrics = metrics;
         CircuitBreaker breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
                 .slidingWindowSize(20).minimumNumberOfCalls(10).failureRateThreshold(50)
@@ -65,7 +69,21 @@ final class GuardedSource<K, V> {
                 .toCompletableFuture());
     }
 
+    /**
+     * The cached or loaded answer. An entry older than the limit is dropped and loaded again even if
+     * the cache still holds it: Caffeine stamps an async entry's write time when its future
+     * completes, which can be later than the answer's {@code asOf}.
+     */
     SourceAnswer<V> get(K key) {
+        SourceAnswer<V> a = load(key);
+        if (a instanceof SourceAnswer.Fresh<V> f && limit.isPositive() && f.asOf().plus(limit).isBefore(clock.instant())) {
+            cache.synchronous().invalidate(key);
+            a = load(key);
+        }
+        return a;
+    }
+
+    private SourceAnswer<V> load(K key) {
         try {
             return cache.get(key).get(timeout.toMillis() + 50, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
