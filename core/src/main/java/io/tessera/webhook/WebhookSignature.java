@@ -1,12 +1,9 @@
 package io.tessera.webhook;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.HexFormat;
+import io.tessera.ingest.hook.HookSignature;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * How deliveries are signed: the same scheme Tessera verifies on inbound hooks
@@ -16,21 +13,16 @@ import javax.crypto.spec.SecretKeySpec;
  * recomputes it, compares in constant time and refuses timestamps far from its clock (replays).
  */
 public final class WebhookSignature {
-    public static final String SIGNATURE_HEADER = "X-Tessera-Signature";
-    public static final String TIMESTAMP_HEADER = "X-Tessera-Timestamp";
+    private static final HookSignature SCHEME = HookSignature.tessera();
+    public static final String SIGNATURE_HEADER = SCHEME.header();
+    public static final String TIMESTAMP_HEADER = SCHEME.timestampHeader().orElseThrow();
 
     private WebhookSignature() {}
 
-    /** The signature value for a body sent at {@code epochSeconds}. */
+    /** The signature value for a body sent at {@code epochSeconds} (computed by the inbound scheme itself). */
     public static String sign(String secret, long epochSeconds, String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] digest = mac.doFinal((epochSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
-            return "sha256=" + HexFormat.of().formatHex(digest);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        return SCHEME.headerValue(secret.getBytes(StandardCharsets.UTF_8), Long.toString(epochSeconds),
+                body.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The headers of one attempt. */
