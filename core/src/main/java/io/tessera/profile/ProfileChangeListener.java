@@ -19,4 +19,12 @@ public interface ProfileChangeListener {
      */
     default void onBatchCommitted(int partition, long lastOffset) {
     }
+
+    /**
+     * This node no longer owns these log partitions (a Kafka rebalance): another node may change
+     * their profiles from now on, so state cached about them must go. Called on the engine's
+     * thread; when it returns, nothing of this listener may still be writing for those partitions.
+     */
+    default void onPartitionsRevoked(java.util.List<Integer> partitions) {
+    }
 }

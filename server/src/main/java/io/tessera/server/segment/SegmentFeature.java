@@ -44,6 +44,7 @@ public final class SegmentFeature implements AutoCloseable {
     private final ModelScoring scoring;
     private final ScoreSchedule scoreJobs;
     private final SegmentRoutes routes;
+    private volatile io.tessera.server.cluster.PartitionOwnership ownership = io.tessera.server.cluster.PartitionOwnership.SINGLE;
 
     public SegmentFeature(Path dbFile, ProfileStore profiles, ProfileEngine profileEngine, InstantSource clock) {
         this(dbFile, profiles, profileEngine, clock, key -> java.util.Optional.empty());
@@ -87,8 +88,14 @@ public final class SegmentFeature implements AutoCloseable {
         this.scoring = new ModelScoring(profiles, scores, engine, clock, scoringSettings(settings));
         profileEngine.addListener(scoring);
         this.scoreJobs = new ScoreSchedule(scoring, settings);
-        this.timerRunner = new WindowTimerRunner(engine, Duration.ofMillis(200));
+        this.timerRunner = new WindowTimerRunner(engine, Duration.ofMillis(200), () -> ownership.owned().get());
         this.routes = new SegmentRoutes(registry, engine, memberships, profiles);
+    }
+
+    /** In the cluster: file each window timer under its profile's partition and fire only the owned partitions' timers. */
+    public void partitionTimers(io.tessera.server.cluster.PartitionOwnership ownership) {
+        this.ownership = ownership;
+        engine.partitionTimersBy(ownership.partitionOf());
     }
 
     public void register(JavalinConfig config) {
