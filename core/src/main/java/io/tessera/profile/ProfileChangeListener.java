@@ -27,4 +27,12 @@ public interface ProfileChangeListener {
      */
     default void onPartitionsRevoked(java.util.List<Integer> partitions) {
     }
+
+    /**
+     * This node owns these log partitions from now on (a Kafka rebalance), before their first
+     * batch is applied: the moment to bring state derived from their profiles level with the store
+     * (the previous owner may have died between a profile commit and its own writes).
+     */
+    default void onPartitionsAssigned(java.util.List<Integer> partitions) {
+    }
 }

@@ -154,8 +154,11 @@ public final class ProfileEngine implements EventBatchHandler {
     }
 
     @Override
-    public void onPartitionsAssigned(List<Integer> partitions) {
+    public synchronized void onPartitionsAssigned(List<Integer> partitions) {
         owned.addAll(partitions);
+        for (ProfileChangeListener l : listeners) {
+            l.onPartitionsAssigned(partitions);
+        }
     }
 
     /**

@@ -45,6 +45,8 @@ public final class SegmentFeature implements AutoCloseable {
     private final ScoreSchedule scoreJobs;
     private final SegmentRoutes routes;
     private volatile io.tessera.server.cluster.PartitionOwnership ownership = io.tessera.server.cluster.PartitionOwnership.SINGLE;
+    private final ProfileEngine profileEngine;
+    private final ProfileStore profiles;
 
     public SegmentFeature(Path dbFile, ProfileStore profiles, ProfileEngine profileEngine, InstantSource clock) {
         this(dbFile, profiles, profileEngine, clock, key -> java.util.Optional.empty());
@@ -76,6 +78,8 @@ public final class SegmentFeature implements AutoCloseable {
         this.timers = timers;
         this.definitions = definitions;
         this.ownsStores = ownsStores;
+        this.profileEngine = profileEngine;
+        this.profiles = profiles;
         ModelScores scores = new ModelScores();
         this.engine = new SegmentEngine(profiles, memberships, timers, scores, clock, 200_000);
         this.registry = new SegmentRegistry(definitions, memberships, engine, profiles, clock, backfills);
@@ -92,10 +96,17 @@ public final class SegmentFeature implements AutoCloseable {
         this.routes = new SegmentRoutes(registry, engine, memberships, profiles);
     }
 
-    /** In the cluster: file each window timer under its profile's partition and fire only the owned partitions' timers. */
-    public void partitionTimers(io.tessera.server.cluster.PartitionOwnership ownership) {
+    /**
+     * In the cluster: file each window timer under its profile's partition and fire only the owned
+     * partitions' timers; bring a newly assigned partition's memberships level with its profiles
+     * ({@link PartitionHandover}).
+     */
+    public void partition(io.tessera.server.cluster.PartitionOwnership ownership) {
         this.ownership = ownership;
         engine.partitionTimersBy(ownership.partitionOf());
+        if (ownership != io.tessera.server.cluster.PartitionOwnership.SINGLE) {
+            profileEngine.addListener(new io.tessera.segment.PartitionHandover(profiles, memberships, engine, ownership.partitionOf()));
+        }
     }
 
     public void register(JavalinConfig config) {
