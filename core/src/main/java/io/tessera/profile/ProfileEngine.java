@@ -24,7 +24,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <ul>
  *   <li><b>Exactly-once effect.</b> The commit carries the batch's last offset; events at or below
  *       the stored offset of their partition are skipped, so redelivery after a crash changes
- *       nothing. A messageId already applied (in this batch, or among the last
+ *       nothing. It also carries the offset the batch started from, and the store applies it only
+ *       if that is still the stored one ({@link FencedCommitException} otherwise): a node that
+ *       lost its partition without noticing (fenced out of the Kafka group) cannot commit a late
+ *       batch over its successor's. A messageId already applied (in this batch, or among the last
  *       {@code dedupeWindow} this engine applied) is skipped too: the embedded log never stores
  *       one twice, Kafka might.</li>
  *   <li><b>Caches.</b> Bounded Caffeine caches of hot profiles and of identity → profile links,
@@ -120,7 +123,7 @@ public final class ProfileEngine implements EventBatchHandler {
         if (last == after) {
             return;
         }
-        commit(work, work.toCommit(Map.of(partition, last)));
+        commit(work, work.toCommit(Map.of(partition, last), Map.of(partition, after)));
         appliedUpTo.put(partition, last);
         for (ProfileChange change : work.changes()) {
             for (ProfileChangeListener l : listeners) {
