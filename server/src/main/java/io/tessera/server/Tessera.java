@@ -231,6 +231,11 @@ public final class Tessera implements AutoCloseable {
         return profiles;
     }
 
+    /** Every store port of this node (for the CLI's import, export and sync commands). */
+    public Stores stores() {
+        return stores;
+    }
+
     public QuarantineStore quarantine() {
         return quarantine;
     }
