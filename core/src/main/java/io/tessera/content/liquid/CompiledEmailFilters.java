@@ -108,7 +108,8 @@ final class CompiledEmailFilters {
         return Strftime.format(instant.atZone(zone), format);
     }
 
-    private static Instant instant(Object v) {
+    /** The instant a value stands for: a Java time value, epoch seconds or an ISO-8601 string. */
+    static Instant instant(Object v) {
         if (v instanceof Instant i) {
             return i;
         }

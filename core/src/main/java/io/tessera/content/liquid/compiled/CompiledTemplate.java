@@ -7,15 +7,17 @@ public final class CompiledTemplate {
 
     private final CompiledLiquid engine;
     final Nodes.Block root;
+    private final int sizeHint;
 
-    CompiledTemplate(CompiledLiquid engine, Nodes.Block root) {
+    CompiledTemplate(CompiledLiquid engine, Nodes.Block root, int sourceLength) {
         this.engine = engine;
         this.root = root;
+        this.sizeHint = sourceLength + sourceLength / 4 + 16;
     }
 
     /** Renders with {@code data} as the template's variables; throws {@link LiquidError} on a render error. */
     public String render(Map<String, Object> data) {
-        StringBuilder out = new StringBuilder(256);
+        StringBuilder out = new StringBuilder(sizeHint);
         renderTo(data, out);
         return out.toString();
     }

@@ -200,6 +200,20 @@ final class LoopNodes {
         return (int) Numbers.toLong(v);
     }
 
+    /** What forloop and tablerowloop both say about the position in the loop. */
+    static Object position(String key, int index0, int length) {
+        return switch (key) {
+            case "index" -> (long) index0 + 1;
+            case "index0" -> (long) index0;
+            case "rindex" -> (long) length - index0;
+            case "rindex0" -> (long) length - index0 - 1;
+            case "first" -> index0 == 0;
+            case "last" -> index0 == length - 1;
+            case "length" -> (long) length;
+            default -> null;
+        };
+    }
+
     /** The {@code forloop} object; index advanced by the loop. */
     static final class ForLoop implements Values.Drop {
         final String name;
@@ -216,16 +230,9 @@ final class LoopNodes {
         @Override
         public Object get(String key) {
             return switch (key) {
-                case "index" -> (long) index0 + 1;
-                case "index0" -> (long) index0;
-                case "rindex" -> (long) length - index0;
-                case "rindex0" -> (long) length - index0 - 1;
-                case "first" -> index0 == 0;
-                case "last" -> index0 == length - 1;
-                case "length" -> (long) length;
                 case "name" -> name;
                 case "parentloop" -> parent;
-                default -> null;
+                default -> position(key, index0, length);
             };
         }
 
@@ -248,19 +255,12 @@ final class LoopNodes {
         @Override
         public Object get(String key) {
             return switch (key) {
-                case "index" -> (long) index0 + 1;
-                case "index0" -> (long) index0;
-                case "rindex" -> (long) length - index0;
-                case "rindex0" -> (long) length - index0 - 1;
-                case "first" -> index0 == 0;
-                case "last" -> index0 == length - 1;
-                case "length" -> (long) length;
                 case "col" -> (long) index0 % cols + 1;
                 case "col0" -> (long) index0 % cols;
                 case "col_first" -> index0 % cols == 0;
                 case "col_last" -> index0 % cols == cols - 1;
                 case "row" -> (long) index0 / cols + 1;
-                default -> null;
+                default -> position(key, index0, length);
             };
         }
     }

@@ -20,6 +20,15 @@ final class Nodes {
         }
     }
 
+    static boolean allBlank(Node[] nodes) {
+        for (Node n : nodes) {
+            if (!n.blank()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A sequence of nodes; stops early when a break/continue is pending. */
     static final class Block extends Node {
         final Node[] nodes;
@@ -40,12 +49,7 @@ final class Nodes {
 
         @Override
         boolean blank() {
-            for (Node n : nodes) {
-                if (!n.blank()) {
-                    return false;
-                }
-            }
-            return true;
+            return allBlank(nodes);
         }
 
         /** This block without its whitespace-only text (for a control-flow tag whose bodies are all blank). */
@@ -161,12 +165,7 @@ final class Nodes {
 
         @Override
         boolean blank() {
-            for (Block b : bodies) {
-                if (!b.blank()) {
-                    return false;
-                }
-            }
-            return true;
+            return allBlank(bodies);
         }
     }
 
@@ -203,12 +202,7 @@ final class Nodes {
 
         @Override
         boolean blank() {
-            for (Block b : bodies) {
-                if (!b.blank()) {
-                    return false;
-                }
-            }
-            return true;
+            return allBlank(bodies);
         }
     }
 
