@@ -80,6 +80,7 @@ class WeeklyPicksMimeGoldenTest {
             Files.writeString(GOLDEN.resolve("weekly-picks-0.eml"), first, StandardCharsets.ISO_8859_1);
             Files.writeString(GOLDEN.resolve("weekly-picks-64.sha256"), sum + "\n");
         }
+        Files.writeString(Path.of("target/weekly-picks-0.actual.eml"), first, StandardCharsets.ISO_8859_1); // to diff on failure
         assertThat(first).isEqualTo(Files.readString(GOLDEN.resolve("weekly-picks-0.eml"), StandardCharsets.ISO_8859_1));
         assertThat(sum).isEqualTo(Files.readString(GOLDEN.resolve("weekly-picks-64.sha256")).strip());
     }
