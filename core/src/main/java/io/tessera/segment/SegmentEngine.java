@@ -65,6 +65,8 @@ public final class SegmentEngine implements ProfileChangeListener {
     private final Set<String> pendingProfiles = new HashSet<>();
     private final Map<String, Optional<Instant>> pendingTimers = new LinkedHashMap<>();
     private final Map<Integer, Long> pendingPositions = new HashMap<>();
+    private final Map<String, Integer> pendingTimerPartitions = new HashMap<>();
+    private volatile java.util.function.ToIntFunction<Profile> timerPartition = p -> 0;
     // Set after a failed write: the recorded position must stay where the durable state is.
     private boolean positionsFrozen;
     private volatile boolean recovering;
@@ -83,6 +85,25 @@ public final class SegmentEngine implements ProfileChangeListener {
                 return size() > maxCachedProfiles;
             }
         };
+    }
+
+    /**
+     * How a profile's window timer is filed: under the log partition its events go to, so the node
+     * owning that partition fires it ({@link #fireDueTimers(int, java.util.function.Supplier)}).
+     * Default: partition 0 (the embedded log has one).
+     */
+    public void partitionTimersBy(java.util.function.ToIntFunction<Profile> partitionOf) {
+        this.timerPartition = java.util.Objects.requireNonNull(partitionOf, "partitionOf");
+    }
+
+    /**
+     * The profile engine gave these partitions away: forget every cached window (their profiles
+     * are another node's to change now). Taking the lock waits for a timer pass in progress, so
+     * when this returns nothing here fires those partitions' timers any more.
+     */
+    @Override
+    public void onPartitionsRevoked(List<Integer> partitions) {
+        dropCache();
     }
 
     public void addListener(MembershipListener listener) {
@@ -191,10 +212,21 @@ public final class SegmentEngine implements ProfileChangeListener {
 
     /** Fires the window timers due now; returns how many fired. Call again while it returns {@code limit}. */
     public int fireDueTimers(int limit) {
+        return fireDueTimers(limit, Optional::empty);
+    }
+
+    /**
+     * Fires the window timers due now of the log partitions {@code owned} gives (read under the
+     * lock; empty: all partitions, as in the embedded mode); returns how many fired.
+     */
+    public int fireDueTimers(int limit, java.util.function.Supplier<Optional<Set<Integer>>> owned) {
         lock.lock();
         try {
             Instant now = clock.instant();
-            List<WindowTimerStore.WindowTimer> due = timers.due(now, limit);
+            Optional<Set<Integer>> partitions = owned.get();
+            List<WindowTimerStore.WindowTimer> due = partitions.isPresent()
+                    ? (partitions.get().isEmpty() ? List.of() : timers.due(now, limit, partitions.get()))
+                    : timers.due(now, limit);
             Set<String> timed = new HashSet<>();
             catalog.ordered().stream().filter(CompiledSegment::timeDependent).forEach(s -> timed.add(s.key()));
             Map<String, Instant> dueAt = new HashMap<>();
@@ -439,6 +471,9 @@ public final class SegmentEngine implements ProfileChangeListener {
         }
         if (!next.equals(w.scheduledTimer)) {
             pendingTimers.put(w.profileId(), next);
+            if (next.isPresent()) {
+                pendingTimerPartitions.put(w.profileId(), timerPartition.applyAsInt(w.profile()));
+            }
             w.scheduledTimer = next;
         }
     }
@@ -512,6 +547,7 @@ public final class SegmentEngine implements ProfileChangeListener {
         pendingChanges.clear();
         pendingProfiles.clear();
         pendingTimers.clear();
+        pendingTimerPartitions.clear();
         pendingPositions.clear();
         cache.clear();
         positionsFrozen = true;
@@ -523,7 +559,7 @@ public final class SegmentEngine implements ProfileChangeListener {
      */
     private void flush() {
         try {
-            timers.apply(pendingTimers);
+            timers.apply(pendingTimers, pendingTimerPartitions);
             if (recovering) {
                 pendingPositions.forEach((k, v) -> heldPositions.merge(k, v, Math::max));
             }
@@ -546,6 +582,7 @@ public final class SegmentEngine implements ProfileChangeListener {
             throw e;
         } finally {
             pendingTimers.clear();
+            pendingTimerPartitions.clear();
             pendingPositions.clear();
         }
     }

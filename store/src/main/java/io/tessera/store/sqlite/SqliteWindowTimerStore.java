@@ -11,7 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Window timers in SQLite: one row per profile, indexed by due time. Thread-safe (synchronized). */
+/**
+ * Window timers in SQLite: one row per profile, indexed by due time. The embedded log has one
+ * partition, so every timer is filed under partition 0 (partitions given to {@link #apply} are
+ * ignored) and only partition 0 has due timers. Thread-safe (synchronized).
+ */
 public final class SqliteWindowTimerStore implements WindowTimerStore {
     private final Connection db;
     private final PreparedStatement upsert;
@@ -69,7 +73,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     }
 
     @Override
-    public synchronized void apply(java.util.Map<String, Optional<Instant>> updates) {
+    public synchronized void apply(java.util.Map<String, Optional<Instant>> updates, java.util.Map<String, Integer> partitions) {
         if (updates.isEmpty()) {
             return;
         }
@@ -147,6 +151,11 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
         } catch (SQLException e) {
             throw SegmentSqlite.failure("due timers", e);
         }
+    }
+
+    @Override
+    public synchronized List<WindowTimer> due(Instant now, int limit, java.util.Set<Integer> partitions) {
+        return partitions.contains(0) ? due(now, limit) : List.of();
     }
 
     @Override
