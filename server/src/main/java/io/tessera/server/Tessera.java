@@ -94,6 +94,7 @@ public final class Tessera implements AutoCloseable {
         this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting));
         this.segments = new io.tessera.server.segment.SegmentFeature(stores.memberships(), stores.windowTimers(),
                 stores.segmentDefinitions(), profiles, engine, clock, config::setting);
+        segments.partition(io.tessera.server.cluster.PartitionOwnership.of(log, engine));
         this.webhooks = new io.tessera.server.webhook.WebhookFeature(config.dataDir().resolve("tessera.db"), java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = stores.trackingPlans();
@@ -229,6 +230,11 @@ public final class Tessera implements AutoCloseable {
 
     public ProfileStore profiles() {
         return profiles;
+    }
+
+    /** Every store port of this node (for the CLI's import, export and sync commands). */
+    public Stores stores() {
+        return stores;
     }
 
     public QuarantineStore quarantine() {
