@@ -197,8 +197,8 @@ final class BatchApplication {
         return messageIds;
     }
 
-    ProfileCommit toCommit(Map<Integer, Long> offsets) {
+    ProfileCommit toCommit(Map<Integer, Long> offsets, Map<Integer, Long> startedFrom) {
         List<Profile> upserts = touched.values().stream().map(ProfileState::snapshot).toList();
-        return new ProfileCommit(upserts, List.copyOf(deleted), links, history, merges, offsets);
+        return new ProfileCommit(upserts, List.copyOf(deleted), links, history, merges, offsets, startedFrom);
     }
 }

@@ -82,7 +82,7 @@ public final class MergeReversal {
                 replay.apply(new LoggedEvent(0, h.offset(), h.event()));
             }
         }
-        ProfileCommit result = replay.toCommit(Map.of());
+        ProfileCommit result = replay.toCommit(Map.of(), Map.of());
         Optional<Profile> restored = find(result.upserts(), m.from());
         Optional<Profile> survivor = find(result.upserts(), m.into());
         if (restored.isEmpty() || survivor.isEmpty()) {

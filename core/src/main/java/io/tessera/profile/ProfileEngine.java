@@ -24,7 +24,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <ul>
  *   <li><b>Exactly-once effect.</b> The commit carries the batch's last offset; events at or below
  *       the stored offset of their partition are skipped, so redelivery after a crash changes
- *       nothing. A messageId already applied (in this batch, or among the last
+ *       nothing. It also carries the offset the batch started from, and the store applies it only
+ *       if that is still the stored one ({@link FencedCommitException} otherwise): a node that
+ *       lost its partition without noticing (fenced out of the Kafka group) cannot commit a late
+ *       batch over its successor's. A messageId already applied (in this batch, or among the last
  *       {@code dedupeWindow} this engine applied) is skipped too: the embedded log never stores
  *       one twice, Kafka might.</li>
  *   <li><b>Caches.</b> Bounded Caffeine caches of hot profiles and of identity → profile links,
@@ -62,6 +65,7 @@ public final class ProfileEngine implements EventBatchHandler {
     private final Cache<Identity, Optional<String>> links;
     private final Cache<String, Boolean> recentMessageIds;
     private final Map<Integer, Long> appliedUpTo = new HashMap<>();
+    private final java.util.Set<Integer> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<ProfileChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final BatchApplication.Committed committed = new BatchApplication.Committed() {
         @Override
@@ -120,7 +124,7 @@ public final class ProfileEngine implements EventBatchHandler {
         if (last == after) {
             return;
         }
-        commit(work, work.toCommit(Map.of(partition, last)));
+        commit(work, work.toCommit(Map.of(partition, last), Map.of(partition, after)));
         appliedUpTo.put(partition, last);
         for (ProfileChange change : work.changes()) {
             for (ProfileChangeListener l : listeners) {
@@ -140,9 +144,29 @@ public final class ProfileEngine implements EventBatchHandler {
      */
     @Override
     public synchronized void onPartitionsRevoked(List<Integer> partitions) {
+        owned.removeAll(partitions);
         partitions.forEach(appliedUpTo::remove);
         profiles.invalidateAll();
         links.invalidateAll();
+        for (ProfileChangeListener l : listeners) {
+            l.onPartitionsRevoked(partitions);
+        }
+    }
+
+    @Override
+    public synchronized void onPartitionsAssigned(List<Integer> partitions) {
+        owned.addAll(partitions);
+        for (ProfileChangeListener l : listeners) {
+            l.onPartitionsAssigned(partitions);
+        }
+    }
+
+    /**
+     * The log partitions the log has assigned to this engine (Kafka), and not revoked since; empty
+     * with a log that does not assign (embedded: this engine is the only one). Any thread.
+     */
+    public java.util.Set<Integer> ownedPartitions() {
+        return java.util.Set.copyOf(owned);
     }
 
     private void commit(BatchApplication work, ProfileCommit commit) {

@@ -33,6 +33,9 @@ public interface ProfileStore extends AutoCloseable {
     /**
      * Makes one batch of the engine's work durable, atomically: upserted profiles, profiles merged
      * away, identity links, appended history, merge records, and the new resume offsets.
+     *
+     * @throws FencedCommitException when a partition's stored offset is no longer the one the
+     *         commit {@linkplain ProfileCommit#startedFrom started from} (nothing is written)
      */
     void commit(ProfileCommit commit);
 
@@ -69,14 +72,24 @@ public interface ProfileStore extends AutoCloseable {
     @Override
     void close();
 
-    /** One atomic unit of profile-engine output. */
+    /**
+     * One atomic unit of profile-engine output.
+     *
+     * @param offsets     the new resume offset per partition
+     * @param startedFrom the stored offset each partition's batch started from: the commit is a
+     *                    compare-and-set, applied only if every one of them is still the stored
+     *                    offset (-1: none stored yet), else rejected whole with
+     *                    {@link FencedCommitException}. A partition absent here is written
+     *                    unconditionally (single-writer stores, tests).
+     */
     record ProfileCommit(
             List<Profile> upserts,
             List<String> deletes,
             Map<Identity, String> links,
             List<HistoryEntry> history,
             List<MergeRecord> merges,
-            Map<Integer, Long> offsets) {
+            Map<Integer, Long> offsets,
+            Map<Integer, Long> startedFrom) {
         public ProfileCommit {
             upserts = List.copyOf(upserts);
             deletes = List.copyOf(deletes);
@@ -84,6 +97,13 @@ public interface ProfileStore extends AutoCloseable {
             history = List.copyOf(history);
             merges = List.copyOf(merges);
             offsets = Map.copyOf(offsets);
+            startedFrom = Map.copyOf(startedFrom);
+        }
+
+        /** An unconditional commit (no compare-and-set of the offsets). */
+        public ProfileCommit(List<Profile> upserts, List<String> deletes, Map<Identity, String> links,
+                             List<HistoryEntry> history, List<MergeRecord> merges, Map<Integer, Long> offsets) {
+            this(upserts, deletes, links, history, merges, offsets, Map.of());
         }
     }
 

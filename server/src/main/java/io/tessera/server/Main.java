@@ -111,8 +111,12 @@ public final class Main {
     @Command(name = "import", description = "Load events or profiles from CSV or JSON Lines through the ingestion rules.")
     static final class Import implements Callable<Integer> {
         @Mixin Common common = new Common();
-        @Parameters(paramLabel = "FILE", description = "a .csv, .jsonl/.ndjson or .json file")
+        @Parameters(paramLabel = "FILE", description = "a .csv, .jsonl/.ndjson or .json file, or (with --source) a directory of them")
         Path file;
+        @Option(names = "--source", description = "incremental: the import source's name; only rows at or after its stored watermark are taken")
+        Optional<String> source;
+        @Option(names = "--watermark", defaultValue = "timestamp", description = "with --source: the column (or JSON Pointer) holding each row's watermark value (default timestamp)")
+        String watermark;
         @Option(names = "--columns", split = ",", description = "a file without a header: the name of each column (- skips one), e.g. -,userId,timestamp,quantity,revenue")
         List<String> columns = List.of();
         @Option(names = "--delimiter", defaultValue = ",", description = "with --columns: whitespace, tab or a character (default ,)")
@@ -127,7 +131,17 @@ public final class Main {
             Optional<EventImport.Mapping> mapping = columns.isEmpty() ? Optional.empty()
                     : Optional.of(new EventImport.Mapping(columns, delimiter, event, timestampFormat));
             try (Tessera tessera = new Tessera(common.config()).startProcessing()) {
-                EventImport.Summary s = new EventImport(tessera.ingestor(), tessera.quarantine()).run(file, mapping, System.err);
+                EventImport importer = new EventImport(tessera.ingestor(), tessera.quarantine());
+                EventImport.Summary s;
+                if (source.isPresent()) {
+                    var run = new io.tessera.server.importer.IncrementalImport(importer, tessera.stores().importWatermarks())
+                            .run(new io.tessera.server.importer.IncrementalImport.Source(source.get(), watermark), file, mapping, System.err);
+                    s = run.rows();
+                    System.out.println("watermark of " + source.get() + ": " + run.from().orElse("(none)") + " -> " + run.to().orElse("(none)")
+                            + " (" + s.skipped() + " rows before it skipped)");
+                } else {
+                    s = importer.run(file, mapping, System.err);
+                }
                 tessera.awaitProfilesCurrent(Duration.ofMinutes(30));
                 System.out.println("imported " + file + ": " + s.accepted() + " accepted (" + s.duplicates()
                         + " already present), " + s.quarantined() + " quarantined, " + tessera.profiles().count() + " profiles");

@@ -9,6 +9,7 @@ import io.tessera.delivery.campaign.CampaignStore;
 import io.tessera.delivery.campaign.TriggerQueue;
 import io.tessera.ingest.hook.HookSourceStore;
 import io.tessera.ingest.pull.PullStore;
+import io.tessera.ingest.watermark.ImportWatermarkStore;
 import io.tessera.profile.ProfileStore;
 import io.tessera.quality.DataDictionary;
 import io.tessera.quality.QualitySettingsStore;
@@ -26,6 +27,7 @@ import io.tessera.store.postgres.PostgresDataDictionary;
 import io.tessera.store.postgres.PostgresDatabase;
 import io.tessera.store.postgres.PostgresDedupeReviewQueue;
 import io.tessera.store.postgres.PostgresHookSourceStore;
+import io.tessera.store.postgres.PostgresImportWatermarkStore;
 import io.tessera.store.postgres.PostgresMembershipStore;
 import io.tessera.store.postgres.PostgresOutbox;
 import io.tessera.store.postgres.PostgresProfileStore;
@@ -44,6 +46,7 @@ import io.tessera.store.sqlite.SqliteCampaignStore;
 import io.tessera.store.sqlite.SqliteDataDictionary;
 import io.tessera.store.sqlite.SqliteDedupeReviewQueue;
 import io.tessera.store.sqlite.SqliteHookSourceStore;
+import io.tessera.store.sqlite.SqliteImportWatermarkStore;
 import io.tessera.store.sqlite.SqliteMembershipStore;
 import io.tessera.store.sqlite.SqliteOutbox;
 import io.tessera.store.sqlite.SqliteProfileStore;
@@ -173,6 +176,10 @@ public final class Stores implements AutoCloseable {
 
     public PullStore pulls() {
         return store(PullStore.class, SqlitePullStore::new, PostgresPullStore::new);
+    }
+
+    public ImportWatermarkStore importWatermarks() {
+        return store(ImportWatermarkStore.class, SqliteImportWatermarkStore::new, PostgresImportWatermarkStore::new);
     }
 
     public TriggerQueue triggerQueue() {

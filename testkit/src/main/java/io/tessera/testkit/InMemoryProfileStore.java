@@ -53,6 +53,12 @@ public final class InMemoryProfileStore implements ProfileStore {
 
     @Override
     public synchronized void commit(ProfileCommit c) {
+        c.startedFrom().forEach((partition, expected) -> {
+            long stored = offsets.getOrDefault(partition, -1L);
+            if (stored != expected) {
+                throw new io.tessera.profile.FencedCommitException(partition, expected, stored);
+            }
+        });
         c.history().forEach(h -> history.computeIfAbsent(h.profileId(), k -> new ArrayList<>()).add(h));
         c.links().forEach(this::link);
         for (MergeRecord m : c.merges()) {

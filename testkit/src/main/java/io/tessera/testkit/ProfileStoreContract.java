@@ -98,6 +98,52 @@ public abstract class ProfileStoreContract {
     }
 
     @Test
+    void commitThatStartedFromTheStoredOffsetMovesIt() {
+        ProfileStore store = store();
+        store.commit(new ProfileCommit(List.of(), List.of(), Map.of(), List.of(), List.of(), Map.of(0, 9L), Map.of(0, -1L)));
+        store.commit(new ProfileCommit(List.of(), List.of(), Map.of(), List.of(), List.of(), Map.of(0, 19L), Map.of(0, 9L)));
+
+        assertThat(store.resumeAfter(0)).isEqualTo(19);
+    }
+
+    @Test
+    void lateBatchOfAFencedWriterIsRejectedWhole() {
+        ProfileStore store = store();
+        Event successors = track("m10", "u1", "Viewed", T0);
+        Event zombies = track("m5", "u2", "Viewed", T0);
+        store.commit(commit(List.of(), List.of(), Map.of(), List.of(), List.of(), Map.of(0, 4L)));
+        // both writers resumed partition 0 from offset 4; the successor commits first
+        store.commit(new ProfileCommit(List.of(profile("p_1", "u1", 10)), List.of(), Map.of(Identity.userId("u1"), "p_1"),
+                List.of(new HistoryEntry("p_1", 10, successors)), List.of(), Map.of(0, 10L), Map.of(0, 4L)));
+
+        ProfileCommit late = new ProfileCommit(List.of(profile("p_2", "u2", 5)), List.of(), Map.of(Identity.userId("u2"), "p_2"),
+                List.of(new HistoryEntry("p_2", 5, zombies)), List.of(), Map.of(0, 5L), Map.of(0, 4L));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.commit(late))
+                .isInstanceOfSatisfying(io.tessera.profile.FencedCommitException.class, f -> {
+                    assertThat(f.partition()).isZero();
+                    assertThat(f.expected()).isEqualTo(4);
+                    assertThat(f.stored()).isEqualTo(10);
+                });
+
+        assertThat(store.resumeAfter(0)).isEqualTo(10);
+        assertThat(store.get("p_2")).isEmpty();
+        assertThat(store.history("p_2")).isEmpty();
+        assertThat(store.resolve(Identity.userId("u2"))).isEmpty();
+        assertThat(store.count()).isEqualTo(1);
+    }
+
+    @Test
+    void firstCommitOfAPartitionIsRejectedWhenAnotherWriterGotThereFirst() {
+        ProfileStore store = store();
+        store.commit(new ProfileCommit(List.of(), List.of(), Map.of(), List.of(), List.of(), Map.of(2, 7L), Map.of(2, -1L)));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.commit(
+                new ProfileCommit(List.of(), List.of(), Map.of(), List.of(), List.of(), Map.of(2, 3L), Map.of(2, -1L))))
+                .isInstanceOf(io.tessera.profile.FencedCommitException.class);
+        assertThat(store.resumeAfter(2)).isEqualTo(7);
+    }
+
+    @Test
     void historyIsOrderedByEventTimeThenOffset() {
         ProfileStore store = store();
         Event late = track("m1", "u1", "A", T0.plusSeconds(30));

@@ -8,6 +8,7 @@ import io.tessera.ingest.hook.HookSourceStore;
 import io.tessera.ingest.pull.PullSource;
 import io.tessera.ingest.pull.PullState;
 import io.tessera.ingest.pull.PullStore;
+import io.tessera.ingest.watermark.ImportWatermarkStore;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What every adapter of the sync ports ({@link HookSourceStore}, {@link PullStore}) must do, on its
  * real technology: sources kept whole (secrets included) by name, replaced by a save under the same
- * name, listed by name, deleted; a pull's cursor state kept with it and gone when it is deleted.
+ * name, listed by name, deleted; a pull's cursor state kept with it and gone when it is deleted;
+ * an import source's watermark kept per source and replaced by the next save.
  */
 public abstract class SyncStoresContract {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -27,6 +29,9 @@ public abstract class SyncStoresContract {
 
     /** A pull store on this test's storage; opening again must see the same pulls. */
     protected abstract PullStore openPulls();
+
+    /** An import watermark store on this test's storage; opening again must see the same watermarks. */
+    protected abstract ImportWatermarkStore openWatermarks();
 
     private static HookSource hook(String name, String secret, String userIdPointer) {
         return HookSourceCodec.fromJson(name, JSON.readTree("""
@@ -85,5 +90,19 @@ public abstract class SyncStoresContract {
         assertThat(reopened.get("orders")).isEmpty();
         assertThat(reopened.state("orders")).isEqualTo(PullState.NEW);
         assertThat(reopened.delete("orders")).isFalse();
+    }
+
+    @Test
+    void importWatermarksAreKeptPerSourceAndReplacedBySave() {
+        ImportWatermarkStore store = openWatermarks();
+        assertThat(store.get("orders")).isEmpty();
+        store.save("orders", "2026-11-01T09:00:00Z");
+        store.save("orders", "2026-11-01T10:00:00Z");
+        store.save("customers", "1042");
+
+        ImportWatermarkStore reopened = openWatermarks();
+        assertThat(reopened.get("orders")).contains("2026-11-01T10:00:00Z");
+        assertThat(reopened.get("customers")).contains("1042");
+        assertThat(reopened.get("contacts")).isEmpty();
     }
 }

@@ -1,7 +1,6 @@
 package io.tessera.ingest.pull;
 
 import io.tessera.ingest.hook.HookMapping;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -66,11 +65,7 @@ public record PullSource(String name, String url, String cursorParam, String cur
     }
 
     static int compare(String a, String b) {
-        try {
-            return new BigDecimal(a).compareTo(new BigDecimal(b));
-        } catch (NumberFormatException e) {
-            return a.compareTo(b);
-        }
+        return io.tessera.ingest.watermark.Watermark.compare(a, b);
     }
 
     /** Reads the API form; {@code previousAuthorization} is kept when the body has none. */

@@ -210,7 +210,8 @@ public final class Amp4EmailChecker {
             Amp4EmailCss.checkInline(styled.attr("style"), errors);
         }
         for (Element boilerplate : doc.select("style[amp4email-boilerplate]")) {
-            if (!boilerplate.data().trim().equals("body{visibility:hidden}")) {
+            // the current validator also accepts an empty boilerplate (but not whitespace)
+            if (!boilerplate.data().isEmpty() && !boilerplate.data().trim().equals("body{visibility:hidden}")) {
                 errors.add("MANDATORY_CDATA_MISSING_OR_INCORRECT");
             }
         }

@@ -110,10 +110,8 @@ final class Amp4EmailCss {
                 errors.add("CSS_SYNTAX_BAD_URL");
             } else if (url.isEmpty()) {
                 errors.add("CSS_SYNTAX_MISSING_URL");
-            } else if (!url.matches("(?i)[a-z][a-z0-9+.-]*:.*")) {
-                errors.add("CSS_SYNTAX_DISALLOWED_RELATIVE_URL");
-            } else if (!url.toLowerCase(Locale.ROOT).startsWith("https:") || !url.chars().allMatch(ch -> ch < 0x80)) {
-                errors.add("CSS_SYNTAX_INVALID_URL_PROTOCOL");
+            } else if (url.matches("(?i)[a-z][a-z0-9+.-]*:.*") && (!url.toLowerCase(Locale.ROOT).startsWith("https:") || !url.chars().allMatch(ch -> ch < 0x80))) {
+                errors.add("CSS_SYNTAX_INVALID_URL_PROTOCOL"); // relative URLs pass the current validator
             }
         }
     }

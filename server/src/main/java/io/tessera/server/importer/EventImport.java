@@ -59,8 +59,12 @@ public final class EventImport {
         this.quarantine = quarantine;
     }
 
-    /** What an import did. */
-    public record Summary(long rows, long accepted, long duplicates, long quarantined) {}
+    /** What an import did; {@code skipped}: rows before an incremental import's watermark. */
+    public record Summary(long rows, long accepted, long duplicates, long quarantined, long skipped) {
+        Summary plus(Summary o) {
+            return new Summary(rows + o.rows, accepted + o.accepted, duplicates + o.duplicates, quarantined + o.quarantined, skipped + o.skipped);
+        }
+    }
 
     /**
      * How to read a delimited file without a header (a data set's own format, like CDNOW's
@@ -92,8 +96,18 @@ public final class EventImport {
     }
 
     public Summary run(Path file, Optional<Mapping> mapping, PrintStream progress) throws IOException {
+        return run(file, mapping, row -> true, progress);
+    }
+
+    /**
+     * Imports the rows of {@code file} that {@code take} accepts (as tracking-API calls, before
+     * defaults); the others are counted as skipped. The returned summary is durable: every batch
+     * has been acknowledged by the log.
+     */
+    public Summary run(Path file, Optional<Mapping> mapping, java.util.function.Predicate<Map<String, Object>> take,
+                       PrintStream progress) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        Batcher b = new Batcher(progress);
+        Batcher b = new Batcher(progress, take);
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             if (mapping.isPresent()) {
                 readMapped(r, mapping.get(), file.getFileName().toString(), b);
@@ -104,8 +118,8 @@ public final class EventImport {
             }
         }
         b.flush();
-        progress.printf("\r%,d rows read%n", b.rows);
-        return new Summary(b.rows, b.accepted, b.duplicates, b.quarantined);
+        progress.printf("\r%s: %,d rows read, %,d skipped%n", file.getFileName(), b.rows, b.skipped);
+        return new Summary(b.rows, b.accepted, b.duplicates, b.quarantined, b.skipped);
     }
 
     private void readJsonLines(BufferedReader r, Batcher b) throws IOException {
@@ -224,14 +238,21 @@ public final class EventImport {
         private long accepted;
         private long duplicates;
         private long quarantined;
+        private long skipped;
+        private final java.util.function.Predicate<Map<String, Object>> take;
         private final long started = System.nanoTime();
 
-        Batcher(PrintStream progress) {
+        Batcher(PrintStream progress, java.util.function.Predicate<Map<String, Object>> take) {
             this.progress = progress;
+            this.take = take;
         }
 
         void add(Map<String, Object> event) {
             rows++;
+            if (!take.test(event)) {
+                skipped++;
+                return;
+            }
             pending.add(event);
             pendingBytes += 64 + event.toString().length();
             if (pending.size() >= BATCH_EVENTS || pendingBytes >= BATCH_BYTES) {

@@ -106,14 +106,59 @@ public final class PostgresProfileStore implements ProfileStore {
     @Override
     public void commit(ProfileCommit commit) {
         db.write(c -> {
+            // first: the row lock on the offset serializes two writers of a partition, and the
+            // loser's work is not even sent
+            fence(c, commit.startedFrom(), commit.offsets());
             insertHistory(c, commit.history());
             upsertLinks(c, commit.links());
             recordMerges(c, commit.merges());
             upsertProfiles(c, commit.upserts());
             deleteProfiles(c, commit.deletes());
-            saveOffsets(c, commit.offsets());
+            saveOffsets(c, commit.offsets(), commit.startedFrom().keySet());
             return null;
         });
+    }
+
+    /**
+     * The compare-and-set of the partition offsets: each is moved from the offset the batch started
+     * from, or the commit is rejected (and its transaction rolled back). Under READ COMMITTED a
+     * second writer's UPDATE waits for the first's row lock and then re-reads the row, so of two
+     * batches that started from the same offset exactly one commits.
+     */
+    private static void fence(Connection c, Map<Integer, Long> startedFrom, Map<Integer, Long> offsets) throws SQLException {
+        for (Map.Entry<Integer, Long> from : new java.util.TreeMap<>(startedFrom).entrySet()) {
+            int partition = from.getKey();
+            long next = offsets.getOrDefault(partition, from.getValue());
+            int moved;
+            if (from.getValue() < 0) {
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO partition_offsets(partition, log_offset) VALUES (?, ?) ON CONFLICT (partition) DO NOTHING")) {
+                    s.setInt(1, partition);
+                    s.setLong(2, next);
+                    moved = s.executeUpdate();
+                }
+            } else {
+                try (PreparedStatement s = c.prepareStatement(
+                        "UPDATE partition_offsets SET log_offset = ? WHERE partition = ? AND log_offset = ?")) {
+                    s.setLong(1, next);
+                    s.setInt(2, partition);
+                    s.setLong(3, from.getValue());
+                    moved = s.executeUpdate();
+                }
+            }
+            if (moved != 1) {
+                throw new io.tessera.profile.FencedCommitException(partition, from.getValue(), storedOffset(c, partition));
+            }
+        }
+    }
+
+    private static long storedOffset(Connection c, int partition) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT log_offset FROM partition_offsets WHERE partition = ?")) {
+            s.setInt(1, partition);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1L;
+            }
+        }
     }
 
     private void insertHistory(Connection c, List<HistoryEntry> history) throws SQLException {
@@ -212,7 +257,9 @@ public final class PostgresProfileStore implements ProfileStore {
         }
     }
 
-    private static void saveOffsets(Connection c, Map<Integer, Long> offsets) throws SQLException {
+    private static void saveOffsets(Connection c, Map<Integer, Long> all, java.util.Set<Integer> fenced) throws SQLException {
+        Map<Integer, Long> offsets = new java.util.HashMap<>(all);
+        offsets.keySet().removeAll(fenced);
         if (offsets.isEmpty()) {
             return;
         }

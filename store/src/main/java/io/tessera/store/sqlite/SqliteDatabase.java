@@ -87,6 +87,9 @@ final class SqliteDatabase implements AutoCloseable {
             } catch (SQLException rollbackFailure) {
                 e.addSuppressed(rollbackFailure);
             }
+            if (e instanceof io.tessera.profile.FencedCommitException fenced) {
+                throw fenced; // a verdict the caller acts on, not an outage
+            }
             throw new IllegalStateException("write to " + file.getFileName() + " failed: " + e.getMessage(), e);
         }
     }

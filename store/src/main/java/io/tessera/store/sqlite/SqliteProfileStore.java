@@ -141,6 +141,7 @@ public final class SqliteProfileStore implements ProfileStore {
     @Override
     public void commit(ProfileCommit commit) {
         db.write(c -> {
+            fence(c, commit.startedFrom());
             insertHistory(c, commit.history());
             upsertLinks(c, commit.links());
             recordMerges(c, commit.merges());
@@ -231,6 +232,21 @@ public final class SqliteProfileStore implements ProfileStore {
             for (String id : deletes) {
                 s.setString(1, id);
                 s.executeUpdate();
+            }
+        }
+    }
+
+    /** The compare-and-set of the offsets (see {@code ProfileCommit#startedFrom}); the one writer of the file always passes. */
+    private static void fence(Connection c, Map<Integer, Long> startedFrom) throws SQLException {
+        for (Map.Entry<Integer, Long> from : startedFrom.entrySet()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT log_offset FROM partition_offsets WHERE partition = ?")) {
+                s.setInt(1, from.getKey());
+                try (ResultSet rs = s.executeQuery()) {
+                    long stored = rs.next() ? rs.getLong(1) : -1L;
+                    if (stored != from.getValue()) {
+                        throw new io.tessera.profile.FencedCommitException(from.getKey(), from.getValue(), stored);
+                    }
+                }
             }
         }
     }

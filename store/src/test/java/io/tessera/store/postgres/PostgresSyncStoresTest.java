@@ -2,6 +2,7 @@ package io.tessera.store.postgres;
 
 import io.tessera.ingest.hook.HookSourceStore;
 import io.tessera.ingest.pull.PullStore;
+import io.tessera.ingest.watermark.ImportWatermarkStore;
 import io.tessera.testkit.SyncStoresContract;
 import org.junit.jupiter.api.AfterEach;
 
@@ -16,6 +17,11 @@ class PostgresSyncStoresTest extends SyncStoresContract {
     @Override
     protected PullStore openPulls() {
         return new PostgresPullStore(db.get());
+    }
+
+    @Override
+    protected ImportWatermarkStore openWatermarks() {
+        return new PostgresImportWatermarkStore(db.get());
     }
 
     @AfterEach

@@ -2,6 +2,7 @@ package io.tessera.store.sqlite;
 
 import io.tessera.ingest.hook.HookSourceStore;
 import io.tessera.ingest.pull.PullStore;
+import io.tessera.ingest.watermark.ImportWatermarkStore;
 import io.tessera.testkit.SyncStoresContract;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +26,13 @@ class SqliteSyncStoresTest extends SyncStoresContract {
     @Override
     protected PullStore openPulls() {
         SqlitePullStore store = new SqlitePullStore(dir.resolve("tessera.db"));
+        opened.add(store);
+        return store;
+    }
+
+    @Override
+    protected ImportWatermarkStore openWatermarks() {
+        SqliteImportWatermarkStore store = new SqliteImportWatermarkStore(dir.resolve("tessera.db"));
         opened.add(store);
         return store;
     }
