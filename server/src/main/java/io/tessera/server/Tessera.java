@@ -115,7 +115,8 @@ public final class Tessera implements AutoCloseable {
                 id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
                 tokens, clock, metrics);
         this.delivery = new io.tessera.server.delivery.DeliveryFeature(stores, config, profiles, ingestor, segments,
-                SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock,
+                tokens, linkTtl -> SigningKeyRing.legacyLinks(config, linkTtl, clock.instant()),
+                () -> http == null ? config.port() : http.port(), clock,
                 openTime.parts(this::publicUrl, clock));
         this.bounces = new io.tessera.server.delivery.BounceFeature(config, ingestor, profiles, clock);
         this.pulls = new io.tessera.server.sync.PullFeature(stores.pulls(), ingestor, clock, json);
