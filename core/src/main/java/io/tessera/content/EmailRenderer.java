@@ -104,7 +104,7 @@ public final class EmailRenderer {
         if (templateText.contains("{{") || templateText.contains("{%")) {
             problems.add("unresolved Liquid in the subject");
         }
-        if (body.contains("{{") || body.contains("{%")) {
+        if (hasLiquidDelimiter(body)) {
             int at = body.contains("{{") ? body.indexOf("{{") : body.indexOf("{%");
             problems.add("unresolved Liquid in the HTML near: " + body.substring(at, Math.min(body.length(), at + 40)));
         }
@@ -227,6 +227,17 @@ public final class EmailRenderer {
                 yield "";
             }
         };
+    }
+
+    /** Whether {@code {{} or {@code {%} occurs: one vectorised scan for "{" instead of two substring searches of the body. */
+    private static boolean hasLiquidDelimiter(String s) {
+        for (int k = s.indexOf('{'); k >= 0 && k + 1 < s.length(); k = s.indexOf('{', k + 1)) {
+            char next = s.charAt(k + 1);
+            if (next == '{' || next == '%') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String stripDataSpans(String s) {

@@ -1,9 +1,9 @@
 package io.tessera.content;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.jsoup.parser.Parser;
 
 /**
@@ -13,27 +13,27 @@ import org.jsoup.parser.Parser;
  * structure: an end tag that closes nothing open, an element other than those HTML lets close
  * implicitly left open at the end, or a tag or comment cut off by the end of the document makes
  * the message "broken HTML". Stateless.
+ *
+ * <p>Implementation note: runs once per message over ~28 KB, so it reads the document in place —
+ * tag names from a fixed table ({@link HtmlTagNames}), attributes and text by index, the open
+ * elements in parallel arrays — and copies only what it writes or decodes; the first version
+ * (substrings and set lookups per tag) was a fifth of a complete message's CPU (JFR,
+ * docs/BENCHMARKS.md). Same output: {@code HtmlTextTest} compares it with that version.
  */
 final class HtmlText {
 
     /** @param problems structural problems; empty when the HTML is well formed enough to send */
     record Scan(String text, List<String> problems) {}
 
-    private static final Set<String> VOID = Set.of("area", "base", "br", "col", "embed", "hr", "img", "input", "link",
-            "meta", "param", "source", "track", "wbr");
-    private static final Set<String> OPTIONAL_END = Set.of("html", "head", "body", "p", "li", "dt", "dd", "tr", "td",
-            "th", "tbody", "thead", "tfoot", "option", "optgroup", "colgroup", "caption", "rt", "rp");
-    private static final Set<String> BLOCK = Set.of("p", "div", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "li", "table",
-            "ul", "ol", "hr");
-
     private final String html;
     private final StringBuilder out = new StringBuilder(4096);
     private final List<String> problems = new ArrayList<>(0);
-    private final List<Open> stack = new ArrayList<>();
+    /** The open elements, innermost last; for a link, where its text starts in the output and its href. */
+    private HtmlTagNames.Tag[] openTags = new HtmlTagNames.Tag[32];
+    private int[] openTextStart = new int[32];
+    private String[] openHref = new String[32];
+    private int depth;
     private int hiddenDepth = -1;
-
-    /** An open element; for a link, where its text starts in the output and its href. */
-    private record Open(String name, int textStart, String href) {}
 
     private HtmlText(String html) {
         this.html = html;
@@ -116,21 +116,31 @@ final class HtmlText {
                 i = lt + 1;
             }
         }
-        for (int k = stack.size() - 1; k >= 0; k--) {
-            String name = stack.get(k).name();
-            if (!OPTIONAL_END.contains(name)) {
-                problems.add("broken HTML: <" + name + "> is never closed");
+        for (int k = depth - 1; k >= 0; k--) {
+            HtmlTagNames.Tag tag = openTags[k];
+            if (!tag.optionalEnd()) {
+                problems.add("broken HTML: <" + tag.name() + "> is never closed");
             }
             close();
         }
     }
 
-    private String name(int from) {
+    private HtmlTagNames.Tag name(int from) {
+        return HtmlTagNames.of(html, from, nameEnd(from));
+    }
+
+    private int nameEnd(int from) {
         int e = from;
-        while (e < html.length() && (Character.isLetterOrDigit(html.charAt(e)) || html.charAt(e) == '-' || html.charAt(e) == ':')) {
+        int n = html.length();
+        while (e < n) {
+            char c = html.charAt(e);
+            if (!(c < 128 ? (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ':'
+                    : Character.isLetterOrDigit(c))) {
+                break;
+            }
             e++;
         }
-        return html.substring(from, e).toLowerCase(Locale.ROOT);
+        return e;
     }
 
     /** The index of the {@code >} ending a start tag, skipping quoted attribute values; -1 if none. */
@@ -139,7 +149,7 @@ final class HtmlText {
         if (gt < 0) {
             return -1;
         }
-        if (evenCount(from, gt, '"') && evenCount(from, gt, '\'')) {
+        if (quotesEven(from, gt)) {
             return gt;
         }
         char q = 0;
@@ -160,31 +170,36 @@ final class HtmlText {
         return -1;
     }
 
-    private boolean evenCount(int from, int to, char c) {
-        int count = 0;
+    /** Whether html[from, to) holds an even number of {@code "} and of {@code '}. */
+    private boolean quotesEven(int from, int to) {
+        int doubles = 0;
+        int singles = 0;
         for (int k = from; k < to; k++) {
-            if (html.charAt(k) == c) {
-                count++;
+            char c = html.charAt(k);
+            if (c == '"') {
+                doubles++;
+            } else if (c == '\'') {
+                singles++;
             }
         }
-        return count % 2 == 0;
+        return (doubles & 1) == 0 && (singles & 1) == 0;
     }
 
     /** Handles the start tag html[lt, end]; returns where scanning goes on. */
     private int startTag(int lt, int end) {
-        String name = name(lt + 1);
-        String tag = html.substring(lt, end + 1);
+        HtmlTagNames.Tag tag = name(lt + 1);
+        String name = tag.name();
         boolean hidden = hiddenDepth >= 0;
         if (!hidden && name.equals("br")) {
             out.append('\n');
         }
-        if (VOID.contains(name) || tag.endsWith("/>")) {
-            if (!hidden && BLOCK.contains(name)) {
+        if (tag.isVoid() || (end > lt && html.charAt(end - 1) == '/')) {
+            if (!hidden && tag.block()) {
                 out.append("\n\n");
             }
             return end + 1;
         }
-        if (name.equals("style") || name.equals("script") || name.equals("title") || name.equals("textarea")) {
+        if (tag.raw()) {
             int close = indexOfIgnoreCase("</" + name, end + 1);
             if (close < 0) {
                 problems.add("broken HTML at " + lt + ": <" + name + "> is never closed");
@@ -196,51 +211,102 @@ final class HtmlText {
             }
             return closeEnd < 0 ? html.length() : closeEnd + 1;
         }
-        String href = name.equals("a") ? attribute(tag, "href") : null;
-        stack.add(new Open(name, out.length(), href));
+        push(tag, name.equals("a") ? attribute(lt, end + 1, "href") : null);
         if (!hidden) {
-            String style = attribute(tag, "style");
-            if (name.equals("head") || (style != null && style.replace(" ", "").toLowerCase(Locale.ROOT).contains("display:none"))) {
-                hiddenDepth = stack.size();
-            } else if (BLOCK.contains(name)) {
+            if (name.equals("head") || hidesContent(lt, end + 1)) {
+                hiddenDepth = depth;
+            } else if (tag.block()) {
                 out.append('\n');
             }
         }
         return end + 1;
     }
 
-    private void endTag(String name, int at) {
-        if (VOID.contains(name)) {
+    private void push(HtmlTagNames.Tag tag, String href) {
+        if (depth == openTags.length) {
+            openTags = Arrays.copyOf(openTags, depth * 2);
+            openTextStart = Arrays.copyOf(openTextStart, depth * 2);
+            openHref = Arrays.copyOf(openHref, depth * 2);
+        }
+        openTags[depth] = tag;
+        openTextStart[depth] = out.length();
+        openHref[depth] = href;
+        depth++;
+    }
+
+    /** Whether the tag html[from, to) has a style attribute saying {@code display:none} (spaces and case ignored). */
+    private boolean hidesContent(int from, int to) {
+        int v = valueStart(from, to, "style");
+        if (v < 0) {
+            return false;
+        }
+        int ve = valueEnd(v, to);
+        int start = v < to && (html.charAt(v) == '"' || html.charAt(v) == '\'') ? v + 1 : v;
+        if (html.indexOf('&', start, ve) >= 0) {
+            String style = attribute(from, to, "style");
+            return style.replace(" ", "").toLowerCase(Locale.ROOT).contains("display:none");
+        }
+        return containsIgnoringSpaces(start, ve, "display:none");
+    }
+
+    /**
+     * Whether html[from, to) with its spaces removed contains {@code needle}, ignoring ASCII case;
+     * restarting at the mismatching char is exact because the needle's first char does not recur.
+     */
+    private boolean containsIgnoringSpaces(int from, int to, String needle) {
+        int matched = 0;
+        for (int k = from; k < to; k++) {
+            char c = html.charAt(k);
+            if (c >= 128) {
+                return html.substring(from, to).replace(" ", "").toLowerCase(Locale.ROOT).contains(needle);
+            }
+            if (c == ' ') {
+                continue;
+            }
+            char lower = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+            if (lower != needle.charAt(matched)) {
+                matched = lower == needle.charAt(0) ? 1 : 0;
+            } else if (++matched == needle.length()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void endTag(HtmlTagNames.Tag tag, int at) {
+        if (tag.isVoid()) {
             return;
         }
-        int k = stack.size() - 1;
-        while (k >= 0 && !stack.get(k).name().equals(name)) {
+        int k = depth - 1;
+        while (k >= 0 && !openTags[k].name().equals(tag.name())) {
             k--;
         }
         if (k < 0) {
-            problems.add("broken HTML at " + at + ": unexpected </" + name + ">");
+            problems.add("broken HTML at " + at + ": unexpected </" + tag.name() + ">");
             return;
         }
-        while (stack.size() > k) {
+        while (depth > k) {
             close();
         }
     }
 
     /** Closes the innermost open element. */
     private void close() {
-        Open e = stack.remove(stack.size() - 1);
+        depth--;
+        HtmlTagNames.Tag tag = openTags[depth];
+        String href = openHref[depth];
+        openHref[depth] = null;
         if (hiddenDepth >= 0) {
-            if (hiddenDepth == stack.size() + 1) {
+            if (hiddenDepth == depth + 1) {
                 hiddenDepth = -1;
             }
             return;
         }
-        if (e.href() != null) {
-            String href = e.href();
-            if (!href.startsWith("#") && !sameText(out, Math.min(e.textStart(), out.length()), href)) {
+        if (href != null) {
+            if (!href.startsWith("#") && !sameText(out, Math.min(openTextStart[depth], out.length()), href)) {
                 out.append(" (").append(href).append(')');
             }
-        } else if (BLOCK.contains(e.name())) {
+        } else if (tag.block()) {
             out.append('\n');
         }
     }
@@ -249,10 +315,16 @@ final class HtmlText {
         if (hiddenDepth >= 0 || from >= to) {
             return;
         }
-        String raw = html.substring(from, to);
-        String decoded = raw.indexOf('&') >= 0 ? Parser.unescapeEntities(raw, false) : raw;
+        String decoded = html;
+        int start = from;
+        int end = to;
+        if (html.indexOf('&', from, to) >= 0) {
+            decoded = Parser.unescapeEntities(html.substring(from, to), false);
+            start = 0;
+            end = decoded.length();
+        }
         boolean space = false;
-        for (int i = 0; i < decoded.length(); i++) {
+        for (int i = start; i < end; i++) {
             char c = decoded.charAt(i);
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u00A0') {
                 space = true;
@@ -310,71 +382,80 @@ final class HtmlText {
         return j == text.length();
     }
 
-    /** The decoded value of a start tag's attribute, or null. */
-    private static String attribute(String tag, String name) {
-        int i = 0;
-        String lower = null;
+    /** The decoded value of attribute {@code name} of the start tag html[from, to), or null. */
+    private String attribute(int from, int to, String name) {
+        int v = valueStart(from, to, name);
+        if (v < 0) {
+            return null;
+        }
+        int start = v < to && (html.charAt(v) == '"' || html.charAt(v) == '\'') ? v + 1 : v;
+        String value = html.substring(start, valueEnd(v, to));
+        return value.indexOf('&') >= 0 ? Parser.unescapeEntities(value, true) : value;
+    }
+
+    /** Where the value of attribute {@code name} starts in the tag html[from, to) (at its quote, if quoted), or -1. */
+    private int valueStart(int from, int to, String name) {
+        int i = from;
         while (true) {
-            int at = indexOfName(tag, name, i);
+            int at = indexOfName(from, to, name, i);
             if (at < 0) {
-                return null;
+                return -1;
             }
             int j = at + name.length();
-            while (j < tag.length() && tag.charAt(j) == ' ') {
+            while (j < to && html.charAt(j) == ' ') {
                 j++;
             }
-            if (j >= tag.length() || tag.charAt(j) != '=') {
+            if (j >= to || html.charAt(j) != '=') {
                 i = at + name.length();
                 continue;
             }
             j++;
-            while (j < tag.length() && tag.charAt(j) == ' ') {
+            while (j < to && html.charAt(j) == ' ') {
                 j++;
             }
-            int end;
-            String v;
-            if (j < tag.length() && (tag.charAt(j) == '"' || tag.charAt(j) == '\'')) {
-                end = tag.indexOf(tag.charAt(j), j + 1);
-                v = tag.substring(j + 1, end < 0 ? tag.length() : end);
-            } else {
-                end = j;
-                while (end < tag.length() && !Character.isWhitespace(tag.charAt(end)) && tag.charAt(end) != '>') {
-                    end++;
-                }
-                v = tag.substring(j, end);
-            }
-            return v.indexOf('&') >= 0 ? Parser.unescapeEntities(v, true) : v;
+            return j;
         }
     }
 
-    /** Where attribute {@code name} starts in the tag (preceded by whitespace), or -1. */
-    private static int indexOfName(String tag, String name, int from) {
-        int k = from;
-        while ((k = tag.indexOf(name, k)) >= 0) {
-            if (k > 0 && Character.isWhitespace(tag.charAt(k - 1))) {
-                return k;
-            }
-            k += name.length();
+    /** Where the value starting at {@code v} ends (exclusive): its closing quote, or white space or {@code >}. */
+    private int valueEnd(int v, int to) {
+        if (v < to && (html.charAt(v) == '"' || html.charAt(v) == '\'')) {
+            int end = html.indexOf(html.charAt(v), v + 1, to);
+            return end < 0 ? to : end;
         }
-        if (tag.chars().noneMatch(Character::isUpperCase)) {
+        int end = v;
+        while (end < to && !Character.isWhitespace(html.charAt(end)) && html.charAt(end) != '>') {
+            end++;
+        }
+        return end;
+    }
+
+    /** Where attribute {@code name} starts in the tag html[tagFrom, to) (preceded by whitespace), from {@code k}; or -1. */
+    private int indexOfName(int tagFrom, int to, String name, int k) {
+        int at = k;
+        while ((at = html.indexOf(name, at, to)) >= 0) {
+            if (at > tagFrom && Character.isWhitespace(html.charAt(at - 1))) {
+                return at;
+            }
+            at += name.length();
+        }
+        if (!hasUpperCase(tagFrom, to)) {
             return -1;
         }
-        k = from;
-        while ((k = indexOfIgnoreCase(tag, name, k)) >= 0) {
-            if (k > 0 && Character.isWhitespace(tag.charAt(k - 1))) {
-                return k;
+        for (at = k; at <= to - name.length(); at++) {
+            if (html.regionMatches(true, at, name, 0, name.length()) && at > tagFrom && Character.isWhitespace(html.charAt(at - 1))) {
+                return at;
             }
-            k += name.length();
         }
         return -1;
     }
 
-    private static int indexOfIgnoreCase(String s, String needle, int from) {
-        for (int k = from; k <= s.length() - needle.length(); k++) {
-            if (s.regionMatches(true, k, needle, 0, needle.length())) {
-                return k;
+    private boolean hasUpperCase(int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (Character.isUpperCase(html.charAt(k))) {
+                return true;
             }
         }
-        return -1;
+        return false;
     }
 }

@@ -23,4 +23,7 @@ public interface EventBatchHandler {
 
     /** The partitions this node owns changed (Kafka rebalance); drop in-memory state of lost ones. */
     default void onPartitionsRevoked(List<Integer> partitions) {}
+
+    /** This node owns these partitions from now on (Kafka rebalance), before their first batch. */
+    default void onPartitionsAssigned(List<Integer> partitions) {}
 }

@@ -19,4 +19,20 @@ public interface ProfileChangeListener {
      */
     default void onBatchCommitted(int partition, long lastOffset) {
     }
+
+    /**
+     * This node no longer owns these log partitions (a Kafka rebalance): another node may change
+     * their profiles from now on, so state cached about them must go. Called on the engine's
+     * thread; when it returns, nothing of this listener may still be writing for those partitions.
+     */
+    default void onPartitionsRevoked(java.util.List<Integer> partitions) {
+    }
+
+    /**
+     * This node owns these log partitions from now on (a Kafka rebalance), before their first
+     * batch is applied: the moment to bring state derived from their profiles level with the store
+     * (the previous owner may have died between a profile commit and its own writes).
+     */
+    default void onPartitionsAssigned(java.util.List<Integer> partitions) {
+    }
 }

@@ -65,6 +65,7 @@ public final class ProfileEngine implements EventBatchHandler {
     private final Cache<Identity, Optional<String>> links;
     private final Cache<String, Boolean> recentMessageIds;
     private final Map<Integer, Long> appliedUpTo = new HashMap<>();
+    private final java.util.Set<Integer> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<ProfileChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final BatchApplication.Committed committed = new BatchApplication.Committed() {
         @Override
@@ -143,9 +144,29 @@ public final class ProfileEngine implements EventBatchHandler {
      */
     @Override
     public synchronized void onPartitionsRevoked(List<Integer> partitions) {
+        owned.removeAll(partitions);
         partitions.forEach(appliedUpTo::remove);
         profiles.invalidateAll();
         links.invalidateAll();
+        for (ProfileChangeListener l : listeners) {
+            l.onPartitionsRevoked(partitions);
+        }
+    }
+
+    @Override
+    public synchronized void onPartitionsAssigned(List<Integer> partitions) {
+        owned.addAll(partitions);
+        for (ProfileChangeListener l : listeners) {
+            l.onPartitionsAssigned(partitions);
+        }
+    }
+
+    /**
+     * The log partitions the log has assigned to this engine (Kafka), and not revoked since; empty
+     * with a log that does not assign (embedded: this engine is the only one). Any thread.
+     */
+    public java.util.Set<Integer> ownedPartitions() {
+        return java.util.Set.copyOf(owned);
     }
 
     private void commit(BatchApplication work, ProfileCommit commit) {

@@ -65,6 +65,8 @@ public final class SegmentEngine implements ProfileChangeListener {
     private final Set<String> pendingProfiles = new HashSet<>();
     private final Map<String, Optional<Instant>> pendingTimers = new LinkedHashMap<>();
     private final Map<Integer, Long> pendingPositions = new HashMap<>();
+    private final Map<String, Integer> pendingTimerPartitions = new HashMap<>();
+    private volatile java.util.function.ToIntFunction<Profile> timerPartition = p -> 0;
     // Set after a failed write: the recorded position must stay where the durable state is.
     private boolean positionsFrozen;
     private volatile boolean recovering;
@@ -83,6 +85,25 @@ public final class SegmentEngine implements ProfileChangeListener {
                 return size() > maxCachedProfiles;
             }
         };
+    }
+
+    /**
+     * How a profile's window timer is filed: under the log partition its events go to, so the node
+     * owning that partition fires it ({@link #fireDueTimers(int, java.util.function.Supplier)}).
+     * Default: partition 0 (the embedded log has one).
+     */
+    public void partitionTimersBy(java.util.function.ToIntFunction<Profile> partitionOf) {
+        this.timerPartition = java.util.Objects.requireNonNull(partitionOf, "partitionOf");
+    }
+
+    /**
+     * The profile engine gave these partitions away: forget every cached window (their profiles
+     * are another node's to change now). Taking the lock waits for a timer pass in progress, so
+     * when this returns nothing here fires those partitions' timers any more.
+     */
+    @Override
+    public void onPartitionsRevoked(List<Integer> partitions) {
+        dropCache();
     }
 
     public void addListener(MembershipListener listener) {
@@ -191,10 +212,21 @@ public final class SegmentEngine implements ProfileChangeListener {
 
     /** Fires the window timers due now; returns how many fired. Call again while it returns {@code limit}. */
     public int fireDueTimers(int limit) {
+        return fireDueTimers(limit, Optional::empty);
+    }
+
+    /**
+     * Fires the window timers due now of the log partitions {@code owned} gives (read under the
+     * lock; empty: all partitions, as in the embedded mode); returns how many fired.
+     */
+    public int fireDueTimers(int limit, java.util.function.Supplier<Optional<Set<Integer>>> owned) {
         lock.lock();
         try {
             Instant now = clock.instant();
-            List<WindowTimerStore.WindowTimer> due = timers.due(now, limit);
+            Optional<Set<Integer>> partitions = owned.get();
+            List<WindowTimerStore.WindowTimer> due = partitions.isPresent()
+                    ? (partitions.get().isEmpty() ? List.of() : timers.due(now, limit, partitions.get()))
+                    : timers.due(now, limit);
             Set<String> timed = new HashSet<>();
             catalog.ordered().stream().filter(CompiledSegment::timeDependent).forEach(s -> timed.add(s.key()));
             Map<String, Instant> dueAt = new HashMap<>();
@@ -207,7 +239,8 @@ public final class SegmentEngine implements ProfileChangeListener {
                     continue;
                 }
                 w.scheduledTimer = Optional.of(t.dueAt());
-                evaluate(w, timed, now, "timer:" + t.dueAt());
+                // A cached state reports its expiries itself; a fresh one evaluates every timed segment.
+                evaluate(w, Set.of(), now, "timer:" + t.dueAt());
             }
             flush();
             return due.size();
@@ -337,7 +370,12 @@ public final class SegmentEngine implements ProfileChangeListener {
         if (missing.isEmpty()) {
             return out;
         }
-        Set<Aggregate> needed = catalog.aggregatesOf(catalog.closure(segments));
+        Set<String> closure = catalog.closure(segments);
+        Set<Aggregate> needed = catalog.aggregatesOf(closure);
+        // A state evaluated for every segment may be cached even off the profile engine's thread:
+        // if the store already holds a batch not yet delivered, the state includes it, every
+        // segment is evaluated over it here, and the delivery is skipped (appliedThrough).
+        boolean full = closure.containsAll(catalog.keys());
         Map<String, Map<String, Instant>> stored = memberships.memberships(missing);
         Map<String, Instant> scheduled = timers.scheduled(missing);
         for (String id : missing) {
@@ -351,7 +389,12 @@ public final class SegmentEngine implements ProfileChangeListener {
             }
             Optional<Instant> timer = pendingTimers.containsKey(id) ? pendingTimers.get(id) : Optional.ofNullable(scheduled.get(id));
             ProfileWindows w = new ProfileWindows(p.get(), m, timer);
-            w.trackOnly(catalog, needed, needed.isEmpty() ? List.of() : profiles.history(id), now);
+            if (full) {
+                w.track(catalog, catalog.aggregates().isEmpty() ? List.of() : profiles.history(id), now);
+                cache.put(id, w);
+            } else {
+                w.trackOnly(catalog, needed, needed.isEmpty() ? List.of() : profiles.history(id), now);
+            }
             w.appliedThrough = p.get().lastOffset();
             out.put(id, w);
         }
@@ -371,20 +414,29 @@ public final class SegmentEngine implements ProfileChangeListener {
     private void evaluate(ProfileWindows w, Set<String> dirtyIn, Instant now, String cause) {
         List<MembershipChange> changes = new ArrayList<>();
         Set<String> dirty = dirtyIn;
-        if (w.scheduledTimer.isPresent() && !w.scheduledTimer.get().isAfter(now)) {
-            // The profile's timer is overdue: a window has expired that the timer runner has not
-            // caught up with yet. Evaluate the time-dependent segments now, since rescheduling
-            // below would otherwise move the timer past the expiry.
+        // Events that left their windows since the last evaluation of this state (a timer, or an
+        // event arriving first): the segments reading those aggregates are re-evaluated, no others.
+        List<Aggregate> expired = w.expire(now);
+        boolean overdueFresh = w.fresh && w.scheduledTimer.isPresent() && !w.scheduledTimer.get().isAfter(now);
+        w.fresh = false;
+        if (!expired.isEmpty() || overdueFresh) {
             dirty = new HashSet<>(dirtyIn);
-            for (CompiledSegment s : catalog.ordered()) {
-                if (s.timeDependent() && w.covers(s)) {
-                    dirty.add(s.key());
+            for (Aggregate a : expired) {
+                dirty.addAll(catalog.readingAggregate(a));
+            }
+            if (overdueFresh) {
+                // A state just built from history, whose timer is overdue: some window expired
+                // since the stored memberships were computed, and the state cannot tell which.
+                for (CompiledSegment s : catalog.ordered()) {
+                    if (s.timeDependent() && w.covers(s)) {
+                        dirty.add(s.key());
+                    }
                 }
             }
         }
         if (!dirty.isEmpty()) {
             SegmentInput input = w.input(now, scores);
-            Set<String> changed = new HashSet<>();
+            Set<String> changed = new HashSet<>(4);
             for (CompiledSegment s : catalog.ordered()) {
                 boolean readsChanged = !changed.isEmpty() && !s.dependsOn().isEmpty() && s.dependsOn().stream().anyMatch(changed::contains);
                 if (!dirty.contains(s.key()) && !readsChanged || !w.covers(s)) {
@@ -419,6 +471,9 @@ public final class SegmentEngine implements ProfileChangeListener {
         }
         if (!next.equals(w.scheduledTimer)) {
             pendingTimers.put(w.profileId(), next);
+            if (next.isPresent()) {
+                pendingTimerPartitions.put(w.profileId(), timerPartition.applyAsInt(w.profile()));
+            }
             w.scheduledTimer = next;
         }
     }
@@ -492,6 +547,7 @@ public final class SegmentEngine implements ProfileChangeListener {
         pendingChanges.clear();
         pendingProfiles.clear();
         pendingTimers.clear();
+        pendingTimerPartitions.clear();
         pendingPositions.clear();
         cache.clear();
         positionsFrozen = true;
@@ -503,7 +559,7 @@ public final class SegmentEngine implements ProfileChangeListener {
      */
     private void flush() {
         try {
-            timers.apply(pendingTimers);
+            timers.apply(pendingTimers, pendingTimerPartitions);
             if (recovering) {
                 pendingPositions.forEach((k, v) -> heldPositions.merge(k, v, Math::max));
             }
@@ -526,6 +582,7 @@ public final class SegmentEngine implements ProfileChangeListener {
             throw e;
         } finally {
             pendingTimers.clear();
+            pendingTimerPartitions.clear();
             pendingPositions.clear();
         }
     }

@@ -16,8 +16,18 @@ public interface WindowTimerStore extends AutoCloseable {
 
     void cancel(String profileId);
 
-    /** Sets (present) or cancels (empty) many timers in one transaction. */
-    void apply(java.util.Map<String, Optional<Instant>> updates);
+    /** Sets (present) or cancels (empty) many timers in one transaction; new timers go to partition 0. */
+    default void apply(java.util.Map<String, Optional<Instant>> updates) {
+        apply(updates, java.util.Map.of());
+    }
+
+    /**
+     * Sets (present) or cancels (empty) many timers in one transaction, each set timer under the
+     * log partition of its profile ({@code partitions}; 0 when absent). In the cluster only the node
+     * owning a partition fires its timers ({@link #due(Instant, int, java.util.Set)}), so they move
+     * with the partition on a rebalance.
+     */
+    void apply(java.util.Map<String, Optional<Instant>> updates, java.util.Map<String, Integer> partitions);
 
     Optional<Instant> scheduled(String profileId);
 
@@ -32,6 +42,9 @@ public interface WindowTimerStore extends AutoCloseable {
 
     /** Timers due at or before {@code now}, earliest first. */
     List<WindowTimer> due(Instant now, int limit);
+
+    /** Timers of the given log partitions due at or before {@code now}, earliest first. */
+    List<WindowTimer> due(Instant now, int limit, java.util.Set<Integer> partitions);
 
     /** The earliest timer, if any. */
     Optional<Instant> next();

@@ -34,9 +34,10 @@ import javax.crypto.spec.SecretKeySpec;
  * stays listed until the longest-lived token signed with it has expired.
  *
  * <p>Implementation note: {@code Mac.getInstance} plus {@code init} costs about as much as the
- * hashing of a short token (provider lookup, key schedule), so each key keeps one initialised
- * prototype and every call works on a {@link Mac#clone() clone} of it. Thread-safe: prototypes
- * are never used directly, clones are confined to one call.
+ * hashing of a short token (provider lookup, key schedule), and a message issues a dozen tokens,
+ * so each key keeps one initialised {@link Mac} per thread (a clone of its prototype; {@code doFinal}
+ * resets it for the next call), and the SHA-256 of click targets likewise. Thread-safe: every
+ * {@code Mac} and digest is confined to its thread.
  */
 public final class TrackingToken {
 
@@ -71,7 +72,25 @@ public final class TrackingToken {
         record Invalid(String reason) implements Verdict {}
     }
 
-    private record SigningKey(String id, Mac prototype) {}
+    private record SigningKey(String id, ThreadLocal<Mac> mac) {
+        SigningKey(String id, Mac prototype) {
+            this(id, ThreadLocal.withInitial(() -> {
+                try {
+                    return (Mac) prototype.clone();
+                } catch (CloneNotSupportedException e) {
+                    throw new IllegalStateException("the JDK's HmacSHA256 is cloneable", e);
+                }
+            }));
+        }
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    });
 
     private final SigningKey current;
     private final Map<String, SigningKey> keys = new LinkedHashMap<>();
@@ -160,12 +179,8 @@ public final class TrackingToken {
         if (url.isEmpty()) {
             return "";
         }
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
-            return B64.encodeToString(Arrays.copyOf(h, 16));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        byte[] h = SHA256.get().digest(url.getBytes(StandardCharsets.UTF_8));
+        return B64.encodeToString(Arrays.copyOf(h, 16));
     }
 
     private static Mac prototype(byte[] secret) {
@@ -179,10 +194,6 @@ public final class TrackingToken {
     }
 
     private static byte[] mac(SigningKey key, byte[] payload) {
-        try {
-            return ((Mac) key.prototype().clone()).doFinal(payload);
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the JDK's HmacSHA256 is cloneable", e);
-        }
+        return key.mac().get().doFinal(payload);
     }
 }

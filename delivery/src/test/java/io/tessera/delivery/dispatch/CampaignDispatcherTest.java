@@ -7,7 +7,6 @@ import io.tessera.delivery.Suppression;
 import io.tessera.delivery.campaign.Allocation;
 import io.tessera.delivery.campaign.Campaign;
 import io.tessera.delivery.smtp.ScriptedSmtpServer;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -19,7 +18,7 @@ import jakarta.mail.internet.MimeUtility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Campaign runs end to end: SQLite ledger and suppressions, a real SMTP server that counts. */
+/** Campaign runs end to end: SQLite ledger and suppressions, the fake relay that counts (relay faults: {@link CampaignPostfixFaultTest}). */
 class CampaignDispatcherTest {
 
     static final InstantSource NOON_UTC = InstantSource.fixed(Instant.parse("2026-11-02T12:00:00Z"));
@@ -86,47 +85,6 @@ class CampaignDispatcherTest {
             CampaignDispatcher.Report next = rig.dispatcher.run(Campaign.simple("winter", "everyone", "w", "news@shop.example"), "winter");
             assertThat(next.skipped()).isEqualTo(10);
             assertThat(next.sent()).isEqualTo(40);
-        }
-    }
-
-    @Test
-    void relayDroppingConnectionsMidCampaignLosesAndDuplicatesNothing() throws Exception {
-        try (ScriptedSmtpServer relay = new ScriptedSmtpServer().dropConnectionEveryNthTransaction(7);
-             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 300, 4, NOON_UTC)) {
-            CampaignDispatcher.Report r = rig.dispatcher.run(AUTUMN, "autumn");
-            assertThat(r.sent()).isEqualTo(300);
-            IntStream.rangeClosed(1, 300).forEach(i -> assertThat(relay.receivedFor(rig.audience.address(i))).as("r" + i).isEqualTo(1));
-            assertThat(relay.connectionsAccepted()).isGreaterThan(20);
-        }
-    }
-
-    @Test
-    void throttledRecipientsAreRetriedInLaterRounds() throws Exception {
-        try (ScriptedSmtpServer relay = new ScriptedSmtpServer().throttleFirstAttempts(3, "421 4.7.0 too many messages, slow down");
-             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 40, 4, NOON_UTC)) {
-            CampaignDispatcher.Report r = rig.dispatcher.run(AUTUMN, "autumn");
-            assertThat(r.sent()).isEqualTo(40);
-            assertThat(r.later()).isEmpty();
-            assertThat(relay.received()).hasSize(40);
-        }
-    }
-
-    @Test
-    void relayDownAtStartDefersEveryoneAndTheNextRunCompletesTheCampaign() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        try (CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), port, 30, 2, NOON_UTC)) {
-            CampaignDispatcher.Report down = rig.dispatcher.run(AUTUMN, "autumn");
-            assertThat(down.sent()).isZero();
-            assertThat(down.later()).hasSize(30);
-            assertThat(rig.ledger.unconfirmed("autumn")).isEmpty();
-            try (ScriptedSmtpServer relay = new ScriptedSmtpServer(port)) {
-                CampaignDispatcher.Report up = rig.dispatcher.run(AUTUMN, "autumn");
-                assertThat(up.sent()).isEqualTo(30);
-                assertThat(relay.received()).hasSize(30);
-            }
         }
     }
 

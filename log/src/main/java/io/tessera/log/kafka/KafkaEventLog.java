@@ -159,6 +159,16 @@ public final class KafkaEventLog implements EventLog {
         return topic.size();
     }
 
+    /**
+     * The partition the producer sends a key to: Kafka's default partitioner (murmur2 of the UTF-8
+     * key, modulo the partition count), so state kept per partition elsewhere (window timers) can be
+     * filed where the key's events go.
+     */
+    public int partitionOf(String key) {
+        return org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions();
+    }
+
     /** The topic's partition count (fixed once the topic exists). */
     public int partitions() {
         return topic.partitions();

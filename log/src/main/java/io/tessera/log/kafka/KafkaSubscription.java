@@ -211,6 +211,7 @@ final class KafkaSubscription implements EventLog.Subscription {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            handler.onPartitionsAssigned(partitions.stream().map(TopicPartition::partition).toList());
             for (TopicPartition tp : partitions) {
                 rewind(tp);
             }

@@ -44,6 +44,9 @@ public final class SegmentFeature implements AutoCloseable {
     private final ModelScoring scoring;
     private final ScoreSchedule scoreJobs;
     private final SegmentRoutes routes;
+    private volatile io.tessera.server.cluster.PartitionOwnership ownership = io.tessera.server.cluster.PartitionOwnership.SINGLE;
+    private final ProfileEngine profileEngine;
+    private final ProfileStore profiles;
 
     public SegmentFeature(Path dbFile, ProfileStore profiles, ProfileEngine profileEngine, InstantSource clock) {
         this(dbFile, profiles, profileEngine, clock, key -> java.util.Optional.empty());
@@ -75,6 +78,8 @@ public final class SegmentFeature implements AutoCloseable {
         this.timers = timers;
         this.definitions = definitions;
         this.ownsStores = ownsStores;
+        this.profileEngine = profileEngine;
+        this.profiles = profiles;
         ModelScores scores = new ModelScores();
         this.engine = new SegmentEngine(profiles, memberships, timers, scores, clock, 200_000);
         this.registry = new SegmentRegistry(definitions, memberships, engine, profiles, clock, backfills);
@@ -87,8 +92,21 @@ public final class SegmentFeature implements AutoCloseable {
         this.scoring = new ModelScoring(profiles, scores, engine, clock, scoringSettings(settings));
         profileEngine.addListener(scoring);
         this.scoreJobs = new ScoreSchedule(scoring, settings);
-        this.timerRunner = new WindowTimerRunner(engine, Duration.ofMillis(200));
+        this.timerRunner = new WindowTimerRunner(engine, Duration.ofMillis(200), () -> ownership.owned().get());
         this.routes = new SegmentRoutes(registry, engine, memberships, profiles);
+    }
+
+    /**
+     * In the cluster: file each window timer under its profile's partition and fire only the owned
+     * partitions' timers; bring a newly assigned partition's memberships level with its profiles
+     * ({@link PartitionHandover}).
+     */
+    public void partition(io.tessera.server.cluster.PartitionOwnership ownership) {
+        this.ownership = ownership;
+        engine.partitionTimersBy(ownership.partitionOf());
+        if (ownership != io.tessera.server.cluster.PartitionOwnership.SINGLE) {
+            profileEngine.addListener(new io.tessera.segment.PartitionHandover(profiles, memberships, engine, ownership.partitionOf()));
+        }
     }
 
     public void register(JavalinConfig config) {

@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Fires due window timers: every {@code period} (200 ms by default, so a window expiry is acted on
- * well within a second), drains the due timers in pages. One daemon thread; {@link #close} stops it.
+ * well within a second), drains the due timers in pages — only those of the log partitions
+ * {@code owned} names (empty: all; in the cluster, the partitions this node owns, so each timer
+ * fires on one node and moves with its partition). One daemon thread; {@link #close} stops it.
  */
 public final class WindowTimerRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WindowTimerRunner.class);
@@ -20,10 +22,11 @@ public final class WindowTimerRunner implements AutoCloseable {
         return t;
     });
 
-    public WindowTimerRunner(SegmentEngine engine, Duration period) {
+    public WindowTimerRunner(SegmentEngine engine, Duration period,
+                             java.util.function.Supplier<java.util.Optional<java.util.Set<Integer>>> owned) {
         thread.scheduleWithFixedDelay(() -> {
             try {
-                while (engine.fireDueTimers(500) == 500) {
+                while (engine.fireDueTimers(500, owned) == 500) {
                     // more are due: keep draining
                 }
             } catch (RuntimeException e) {

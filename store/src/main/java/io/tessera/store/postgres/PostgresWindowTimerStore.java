@@ -12,14 +12,15 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Window timers in PostgreSQL (migration {@code V4__segments.sql}): one row per profile, due time
- * in microseconds rounded up (PostgreSQL's own timestamps stop at microseconds too), indexed by due
- * time. {@link #apply} is one transaction of an upsert batch and a delete batch. Thread-safe; does
+ * Window timers in PostgreSQL (migrations {@code V4__segments.sql}, {@code V37__segment_timer_partition.sql}):
+ * one row per profile, due time in microseconds rounded up (PostgreSQL's own timestamps stop at
+ * microseconds too), filed under the log partition of the profile, indexed by due time and by
+ * (partition, due time) for a node that fires only its own partitions' timers. {@link #apply} is one transaction of an upsert batch and a delete batch. Thread-safe; does
  * not own the {@link PostgresDatabase}.
  */
 public final class PostgresWindowTimerStore implements WindowTimerStore {
-    private static final String UPSERT = "INSERT INTO segment_timer(profile_id, due_at) VALUES (?, ?) "
-            + "ON CONFLICT (profile_id) DO UPDATE SET due_at = excluded.due_at";
+    private static final String UPSERT = "INSERT INTO segment_timer(profile_id, due_at, log_partition) VALUES (?, ?, ?) "
+            + "ON CONFLICT (profile_id) DO UPDATE SET due_at = excluded.due_at, log_partition = excluded.log_partition";
     private static final String DELETE = "DELETE FROM segment_timer WHERE profile_id = ?";
 
     private final PostgresDatabase db;
@@ -48,7 +49,7 @@ public final class PostgresWindowTimerStore implements WindowTimerStore {
     }
 
     @Override
-    public void apply(Map<String, Optional<Instant>> updates) {
+    public void apply(Map<String, Optional<Instant>> updates, Map<String, Integer> partitions) {
         if (updates.isEmpty()) {
             return;
         }
@@ -60,6 +61,7 @@ public final class PostgresWindowTimerStore implements WindowTimerStore {
                     if (u.getValue().isPresent()) {
                         upsert.setString(1, u.getKey());
                         upsert.setLong(2, microsUp(u.getValue().get()));
+                        upsert.setInt(3, partitions.getOrDefault(u.getKey(), 0));
                         upsert.addBatch();
                         upserts++;
                     } else {
@@ -99,6 +101,25 @@ public final class PostgresWindowTimerStore implements WindowTimerStore {
                 // a timer rounded up past now is not due yet: compare against now rounded down
                 s.setLong(1, Math.multiplyExact(now.getEpochSecond(), 1_000_000L) + now.getNano() / 1_000);
                 s.setInt(2, limit);
+                List<WindowTimer> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new WindowTimer(rs.getString(1), instant(rs.getLong(2))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public List<WindowTimer> due(Instant now, int limit, java.util.Set<Integer> partitions) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT profile_id, due_at FROM segment_timer "
+                    + "WHERE log_partition = ANY (?) AND due_at <= ? ORDER BY due_at, profile_id LIMIT ?")) {
+                s.setArray(1, c.createArrayOf("integer", partitions.toArray()));
+                s.setLong(2, Math.multiplyExact(now.getEpochSecond(), 1_000_000L) + now.getNano() / 1_000);
+                s.setInt(3, limit);
                 List<WindowTimer> out = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {

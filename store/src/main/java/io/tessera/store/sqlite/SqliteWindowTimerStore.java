@@ -11,7 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Window timers in SQLite: one row per profile, indexed by due time. Thread-safe (synchronized). */
+/**
+ * Window timers in SQLite: one row per profile, indexed by due time. The embedded log has one
+ * partition, so every timer is filed under partition 0 (partitions given to {@link #apply} are
+ * ignored) and only partition 0 has due timers. Thread-safe (synchronized).
+ */
 public final class SqliteWindowTimerStore implements WindowTimerStore {
     private final Connection db;
     private final PreparedStatement upsert;
@@ -20,6 +24,8 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     private final PreparedStatement due;
     private final PreparedStatement next;
     private final PreparedStatement ofProfiles;
+    private final PreparedStatement upsertMany;
+    private final PreparedStatement deleteMany;
 
     public SqliteWindowTimerStore(Path dbFile) {
         this.db = SegmentSqlite.open(dbFile,
@@ -29,6 +35,10 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
             upsert = db.prepareStatement("INSERT INTO segment_timer(profile_id, due_at) VALUES (?, ?) "
                     + "ON CONFLICT(profile_id) DO UPDATE SET due_at = excluded.due_at");
             delete = db.prepareStatement("DELETE FROM segment_timer WHERE profile_id = ?");
+            upsertMany = db.prepareStatement("INSERT INTO segment_timer(profile_id, due_at) "
+                    + "SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true "
+                    + "ON CONFLICT(profile_id) DO UPDATE SET due_at = excluded.due_at");
+            deleteMany = db.prepareStatement("DELETE FROM segment_timer WHERE profile_id IN (SELECT value FROM json_each(?))");
             select = db.prepareStatement("SELECT due_at FROM segment_timer WHERE profile_id = ?");
             due = db.prepareStatement("SELECT profile_id, due_at FROM segment_timer WHERE due_at <= ? ORDER BY due_at LIMIT ?");
             ofProfiles = db.prepareStatement("SELECT profile_id, due_at FROM segment_timer WHERE profile_id IN (SELECT value FROM json_each(?))");
@@ -50,27 +60,40 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     public synchronized void schedule(String profileId, Instant dueAt) {
         try {
             upsert.setString(1, profileId);
-            // Rounded up to the microsecond so a timer never fires before its exact instant.
-            long m = micros(dueAt) + (dueAt.getNano() % 1_000 == 0 ? 0 : 1);
-            upsert.setLong(2, m);
+            upsert.setLong(2, dueMicros(dueAt));
             upsert.executeUpdate();
         } catch (SQLException e) {
             throw SegmentSqlite.failure("schedule", e);
         }
     }
 
+    /** Rounded up to the microsecond so a timer never fires before its exact instant. */
+    private static long dueMicros(Instant dueAt) {
+        return micros(dueAt) + (dueAt.getNano() % 1_000 == 0 ? 0 : 1);
+    }
+
     @Override
-    public synchronized void apply(java.util.Map<String, Optional<Instant>> updates) {
+    public synchronized void apply(java.util.Map<String, Optional<Instant>> updates, java.util.Map<String, Integer> partitions) {
         if (updates.isEmpty()) {
             return;
         }
+        List<Object[]> set = new ArrayList<>();
+        List<String> cancelled = new ArrayList<>();
+        updates.forEach((id, due) -> {
+            if (due.isPresent()) {
+                set.add(new Object[] {id, dueMicros(due.get())});
+            } else {
+                cancelled.add(id);
+            }
+        });
         SegmentSqlite.inTransaction(db, "apply timers", () -> {
-            for (var u : updates.entrySet()) {
-                if (u.getValue().isPresent()) {
-                    schedule(u.getKey(), u.getValue().get());
-                } else {
-                    cancel(u.getKey());
-                }
+            if (!cancelled.isEmpty()) {
+                deleteMany.setString(1, SegmentSqlite.jsonArray(cancelled));
+                deleteMany.executeUpdate();
+            }
+            if (!set.isEmpty()) {
+                upsertMany.setString(1, SegmentSqlite.jsonRows(set));
+                upsertMany.executeUpdate();
             }
         });
     }
@@ -128,6 +151,11 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
         } catch (SQLException e) {
             throw SegmentSqlite.failure("due timers", e);
         }
+    }
+
+    @Override
+    public synchronized List<WindowTimer> due(Instant now, int limit, java.util.Set<Integer> partitions) {
+        return partitions.contains(0) ? due(now, limit) : List.of();
     }
 
     @Override

@@ -1,0 +1,84 @@
+package io.tessera.segment;
+
+import io.tessera.profile.Profile;
+import io.tessera.profile.ProfileChangeListener;
+import io.tessera.profile.ProfileChange;
+import io.tessera.profile.ProfileStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+
+/**
+ * The cluster's {@link MembershipRecovery}, per partition and at hand-over rather than at start-up.
+ * A node killed between a batch's profile commit and that batch's segment writes leaves the
+ * memberships of the batch's profiles behind the profile store, and the new owner of the partition
+ * resumes after the stored offset, so it would never re-apply the batch. When a partition is
+ * assigned, before its first batch, this compares the partition's profile offset with the position
+ * the memberships recorded for it; if they differ it re-evaluates every segment for the profiles
+ * of that partition whose last offset is past the position, then records the profile offset.
+ *
+ * <p>Finding those profiles is a scan of the profile ids (the store keeps no partition per
+ * profile): fine for the tests and small deployments, and run only when a gap exists (a node died
+ * mid-batch); see docs/SCALE-OUT.md, "Open points".
+ *
+ * <p>Threading: runs on the profile engine's thread (inside the log's rebalance callback), so no
+ * batch of the partition is applied meanwhile; the segment engine's lock is taken per page.
+ */
+public final class PartitionHandover implements ProfileChangeListener {
+    private static final int PAGE = 256;
+
+    private final ProfileStore profiles;
+    private final MembershipStore memberships;
+    private final SegmentEngine engine;
+    private final ToIntFunction<Profile> partitionOf;
+    private volatile long repaired;
+
+    public PartitionHandover(ProfileStore profiles, MembershipStore memberships, SegmentEngine engine,
+                             ToIntFunction<Profile> partitionOf) {
+        this.profiles = profiles;
+        this.memberships = memberships;
+        this.engine = engine;
+        this.partitionOf = partitionOf;
+    }
+
+    @Override
+    public void onChange(ProfileChange change) {
+    }
+
+    @Override
+    public void onPartitionsAssigned(List<Integer> partitions) {
+        Map<Integer, Long> recorded = memberships.appliedThrough();
+        for (int partition : partitions) {
+            long stored = profiles.resumeAfter(partition);
+            long position = recorded.getOrDefault(partition, -1L);
+            if (stored > position) {
+                repair(partition, position);
+                memberships.apply(List.of(), Map.of(partition, stored));
+            }
+        }
+    }
+
+    private void repair(int partition, long after) {
+        String cursor = "";
+        List<String> ids;
+        while (!(ids = profiles.ids(cursor, PAGE)).isEmpty()) {
+            List<String> stale = new ArrayList<>();
+            for (String id : ids) {
+                profiles.get(id).filter(p -> p.lastOffset() > after && partitionOf.applyAsInt(p) == partition)
+                        .ifPresent(p -> stale.add(p.id()));
+            }
+            if (!stale.isEmpty()) {
+                engine.evaluatePage(Set.copyOf(engine.catalog().keys()), stale, "handover");
+                repaired += stale.size();
+            }
+            cursor = ids.get(ids.size() - 1);
+        }
+    }
+
+    /** Profiles re-evaluated so far. */
+    public long repaired() {
+        return repaired;
+    }
+}
