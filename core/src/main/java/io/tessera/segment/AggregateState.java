@@ -67,28 +67,38 @@ final class AggregateState {
         return aggregate.windowed() && window.isEmpty();
     }
 
-    void expire(Instant now) {
-        int drop = 0;
-        while (drop < window.size() && !aggregate.inside(window.get(drop).at(), now)) {
-            drop++;
-        }
+    /** Drops the events that have left the window; returns whether any did (the value changed). */
+    boolean expire(Instant now) {
+        int drop = firstInside(now);
         if (drop > 0) {
             window.subList(0, drop).clear();
         }
+        return drop > 0;
     }
 
-    /** The value the condition sees (see {@link SegmentInput#aggregates()}). */
+    private int firstInside(Instant now) {
+        int i = 0;
+        while (i < window.size() && !aggregate.inside(window.get(i).at(), now)) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * The value the condition sees (see {@link SegmentInput#aggregates()}). Does not drop expired
+     * events: only {@link #expire} does, so the engine learns of every expiry exactly once.
+     */
     Object value(Instant now) {
-        expire(now);
+        int from = aggregate.windowed() ? firstInside(now) : 0;
         return switch (aggregate.kind()) {
-            case COUNT -> aggregate.windowed() ? (long) window.size() : count;
+            case COUNT -> aggregate.windowed() ? (long) (window.size() - from) : count;
             case SUM -> {
                 if (!aggregate.windowed()) {
                     yield sum.doubleValue();
                 }
                 BigDecimal s = BigDecimal.ZERO;
-                for (Entry en : window) {
-                    s = s.add(en.amount());
+                for (int i = from; i < window.size(); i++) {
+                    s = s.add(window.get(i).amount());
                 }
                 yield s.doubleValue();
             }
@@ -97,11 +107,12 @@ final class AggregateState {
         };
     }
 
-    /** When the oldest event in the window leaves it, if any is inside. */
-    Optional<Instant> nextExpiry() {
-        if (window.isEmpty()) {
+    /** When the oldest event still inside the window at {@code now} leaves it, if any is inside. */
+    Optional<Instant> nextExpiry(Instant now) {
+        int i = aggregate.windowed() ? firstInside(now) : window.size();
+        if (i >= window.size()) {
             return Optional.empty();
         }
-        return Optional.of(window.get(0).at().plus(aggregate.window().orElseThrow()));
+        return Optional.of(window.get(i).at().plus(aggregate.window().orElseThrow()));
     }
 }

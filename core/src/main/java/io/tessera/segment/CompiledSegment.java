@@ -21,6 +21,7 @@ public final class CompiledSegment {
     private final CelAbstractSyntaxTree ast;
     private final CelRuntime.Program program;
     private final CelRuntime.Program fast;
+    private final Optional<JavaCondition> java;
     private final Object[] slots;
     private final Map<Long, Aggregate> aggregatesByExpr;
     private final Set<Aggregate> aggregates;
@@ -29,12 +30,13 @@ public final class CompiledSegment {
     private final boolean timeDependent;
 
     CompiledSegment(SegmentDefinition definition, CelAbstractSyntaxTree ast, CelRuntime.Program program,
-                    CelRuntime.Program fast, List<Object> slots,
+                    CelRuntime.Program fast, Optional<JavaCondition> java, List<Object> slots,
                     Map<Long, Aggregate> aggregatesByExpr, Set<String> dependsOn, Set<String> variables) {
         this.definition = definition;
         this.ast = ast;
         this.program = program;
         this.fast = fast;
+        this.java = java;
         this.slots = slots.toArray();
         this.aggregatesByExpr = Map.copyOf(aggregatesByExpr);
         this.aggregates = Set.copyOf(aggregatesByExpr.values());
@@ -76,8 +78,30 @@ public final class CompiledSegment {
         return timeDependent;
     }
 
-    /** Evaluates for one profile. An evaluation error (a missing trait, a type mismatch) means "not a member". */
+    /**
+     * Evaluates for one profile. An evaluation error (a missing trait, a type mismatch) means "not a
+     * member". The Java form answers when it can (see {@link JavaCondition}); CEL otherwise.
+     */
     public Evaluation evaluate(SegmentInput input) {
+        int answer = javaAnswer(input);
+        if (answer != JavaCondition.UNKNOWN) {
+            return answer == JavaCondition.TRUE ? MEMBER : NOT_MEMBER;
+        }
+        return evaluateCel(input);
+    }
+
+    /** The Java form's answer: {@link JavaCondition#TRUE}, FALSE, or UNKNOWN (also when there is no Java form). */
+    int javaAnswer(SegmentInput input) {
+        return java.isPresent() ? java.get().test(input) : JavaCondition.UNKNOWN;
+    }
+
+    /** Whether the condition has a Java form at all. */
+    boolean compiledToJava() {
+        return java.isPresent();
+    }
+
+    /** The evaluation by the CEL interpreter over the fast form, without the Java form. */
+    Evaluation evaluateCel(SegmentInput input) {
         try {
             return new Evaluation(Boolean.TRUE.equals(fast.eval(name -> variable(name, input))), Optional.empty());
         } catch (CelEvaluationException e) {
@@ -150,4 +174,7 @@ public final class CompiledSegment {
 
     /** The outcome of one evaluation. */
     public record Evaluation(boolean member, Optional<String> error) {}
+
+    private static final Evaluation MEMBER = new Evaluation(true, Optional.empty());
+    private static final Evaluation NOT_MEMBER = new Evaluation(false, Optional.empty());
 }

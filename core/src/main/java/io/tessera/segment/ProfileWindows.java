@@ -31,6 +31,11 @@ final class ProfileWindows {
     /** Whether the state's next expiry covers every windowed aggregate of the catalog (false for a partial state). */
     boolean exactExpiry = true;
     private boolean partial;
+    /**
+     * True until the first evaluation: a state just built from history cannot tell which windows
+     * expired since the stored memberships were computed (see {@code SegmentEngine.evaluate}).
+     */
+    boolean fresh = true;
     /** The log offset of the last event reflected in the state; older deliveries are ignored. */
     long appliedThrough = -1;
 
@@ -47,10 +52,11 @@ final class ProfileWindows {
 
     void setProfile(Profile p) {
         this.profile = p;
-        this.traits = p.traitValues();
+        // Immutable copies once per profile change, so building a SegmentInput per evaluation copies nothing.
+        this.traits = Map.copyOf(p.traitValues());
         Map<String, List<String>> ids = new LinkedHashMap<>();
         p.identities().forEach((k, v) -> ids.put(k.apiName(), v));
-        this.identities = ids;
+        this.identities = Map.copyOf(ids);
     }
 
     Profile profile() {
@@ -146,16 +152,32 @@ final class ProfileWindows {
         return AggregateState.empty(a);
     }
 
-    Optional<Instant> nextExpiry(Instant now) {
-        Optional<Instant> next = Optional.empty();
-        for (var it = states.values().iterator(); it.hasNext(); ) {
-            AggregateState s = it.next();
-            s.expire(now);
+    /**
+     * Drops the events that have left their windows at {@code now}; returns the aggregates whose
+     * values that changed. The only place expiry mutates state, so each expiry is reported once.
+     */
+    List<Aggregate> expire(Instant now) {
+        List<Aggregate> expired = List.of();
+        for (var it = states.entrySet().iterator(); it.hasNext(); ) {
+            var en = it.next();
+            AggregateState s = en.getValue();
+            if (s.expire(now)) {
+                if (expired.isEmpty()) {
+                    expired = new java.util.ArrayList<>(2);
+                }
+                expired.add(en.getKey());
+            }
             if (s.isEmpty()) {
                 it.remove();
-                continue;
             }
-            Optional<Instant> e = s.nextExpiry();
+        }
+        return expired;
+    }
+
+    Optional<Instant> nextExpiry(Instant now) {
+        Optional<Instant> next = Optional.empty();
+        for (AggregateState s : states.values()) {
+            Optional<Instant> e = s.nextExpiry(now);
             if (e.isPresent() && (next.isEmpty() || e.get().isBefore(next.get()))) {
                 next = e;
             }

@@ -127,7 +127,7 @@ public final class SegmentCompiler {
         try {
             FastForm fast = fastForm(ast, x);
             return new CompileVerdict.Compiled(new CompiledSegment(definition, ast, runtime.createProgram(ast),
-                    runtime.createProgram(fast.ast()), fast.slots(), x.aggregates, x.segments, x.variables));
+                    runtime.createProgram(fast.ast()), JavaCondition.of(fast.ast(), fast.slots()), fast.slots(), x.aggregates, x.segments, x.variables));
         } catch (CelEvaluationException | CelValidationException e) {
             throw new IllegalStateException("a checked condition failed to plan: " + definition.condition(), e);
         }

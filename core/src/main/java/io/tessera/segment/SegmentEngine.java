@@ -239,7 +239,8 @@ public final class SegmentEngine implements ProfileChangeListener {
                     continue;
                 }
                 w.scheduledTimer = Optional.of(t.dueAt());
-                evaluate(w, timed, now, "timer:" + t.dueAt());
+                // A cached state reports its expiries itself; a fresh one evaluates every timed segment.
+                evaluate(w, Set.of(), now, "timer:" + t.dueAt());
             }
             flush();
             return due.size();
@@ -369,7 +370,12 @@ public final class SegmentEngine implements ProfileChangeListener {
         if (missing.isEmpty()) {
             return out;
         }
-        Set<Aggregate> needed = catalog.aggregatesOf(catalog.closure(segments));
+        Set<String> closure = catalog.closure(segments);
+        Set<Aggregate> needed = catalog.aggregatesOf(closure);
+        // A state evaluated for every segment may be cached even off the profile engine's thread:
+        // if the store already holds a batch not yet delivered, the state includes it, every
+        // segment is evaluated over it here, and the delivery is skipped (appliedThrough).
+        boolean full = closure.containsAll(catalog.keys());
         Map<String, Map<String, Instant>> stored = memberships.memberships(missing);
         Map<String, Instant> scheduled = timers.scheduled(missing);
         for (String id : missing) {
@@ -383,7 +389,12 @@ public final class SegmentEngine implements ProfileChangeListener {
             }
             Optional<Instant> timer = pendingTimers.containsKey(id) ? pendingTimers.get(id) : Optional.ofNullable(scheduled.get(id));
             ProfileWindows w = new ProfileWindows(p.get(), m, timer);
-            w.trackOnly(catalog, needed, needed.isEmpty() ? List.of() : profiles.history(id), now);
+            if (full) {
+                w.track(catalog, catalog.aggregates().isEmpty() ? List.of() : profiles.history(id), now);
+                cache.put(id, w);
+            } else {
+                w.trackOnly(catalog, needed, needed.isEmpty() ? List.of() : profiles.history(id), now);
+            }
             w.appliedThrough = p.get().lastOffset();
             out.put(id, w);
         }
@@ -403,20 +414,29 @@ public final class SegmentEngine implements ProfileChangeListener {
     private void evaluate(ProfileWindows w, Set<String> dirtyIn, Instant now, String cause) {
         List<MembershipChange> changes = new ArrayList<>();
         Set<String> dirty = dirtyIn;
-        if (w.scheduledTimer.isPresent() && !w.scheduledTimer.get().isAfter(now)) {
-            // The profile's timer is overdue: a window has expired that the timer runner has not
-            // caught up with yet. Evaluate the time-dependent segments now, since rescheduling
-            // below would otherwise move the timer past the expiry.
+        // Events that left their windows since the last evaluation of this state (a timer, or an
+        // event arriving first): the segments reading those aggregates are re-evaluated, no others.
+        List<Aggregate> expired = w.expire(now);
+        boolean overdueFresh = w.fresh && w.scheduledTimer.isPresent() && !w.scheduledTimer.get().isAfter(now);
+        w.fresh = false;
+        if (!expired.isEmpty() || overdueFresh) {
             dirty = new HashSet<>(dirtyIn);
-            for (CompiledSegment s : catalog.ordered()) {
-                if (s.timeDependent() && w.covers(s)) {
-                    dirty.add(s.key());
+            for (Aggregate a : expired) {
+                dirty.addAll(catalog.readingAggregate(a));
+            }
+            if (overdueFresh) {
+                // A state just built from history, whose timer is overdue: some window expired
+                // since the stored memberships were computed, and the state cannot tell which.
+                for (CompiledSegment s : catalog.ordered()) {
+                    if (s.timeDependent() && w.covers(s)) {
+                        dirty.add(s.key());
+                    }
                 }
             }
         }
         if (!dirty.isEmpty()) {
             SegmentInput input = w.input(now, scores);
-            Set<String> changed = new HashSet<>();
+            Set<String> changed = new HashSet<>(4);
             for (CompiledSegment s : catalog.ordered()) {
                 boolean readsChanged = !changed.isEmpty() && !s.dependsOn().isEmpty() && s.dependsOn().stream().anyMatch(changed::contains);
                 if (!dirty.contains(s.key()) && !readsChanged || !w.covers(s)) {

@@ -90,6 +90,17 @@ public abstract class MembershipStoreContract {
     }
 
     @Test
+    void causesAndIdsAreStoredVerbatimWhateverCharactersTheyHold() {
+        MembershipStore store = store();
+        String odd = "p \"q\" \\ \u00e9\u4e2d\n\t";
+        MembershipChange c = new MembershipChange("vip", 2, odd, true, T0, "event:" + odd);
+        store.apply(List.of(c));
+
+        assertThat(store.changes(odd)).containsExactly(c);
+        assertThat(store.memberships(odd)).isEqualTo(Map.of("vip", T0));
+    }
+
+    @Test
     void removingASegmentDropsItsMembersAndItsLogOnly() {
         MembershipStore store = store();
         store.apply(List.of(enter("vip", "p_1", T0), enter("churned", "p_1", T0)));

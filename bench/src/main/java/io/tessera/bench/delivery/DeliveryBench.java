@@ -14,6 +14,8 @@ import io.tessera.profile.Profile;
 import io.tessera.server.content.TemplateDirectory;
 import io.tessera.server.delivery.ContentMessageRenderer;
 import io.tessera.store.sqlite.SqliteTemplateStore;
+import io.tessera.tracking.TrackingToken;
+import java.util.List;
 import java.util.Map;
 import io.tessera.delivery.campaign.Campaign;
 import io.tessera.delivery.dispatch.CampaignDispatcher;
@@ -77,7 +79,9 @@ public final class DeliveryBench {
                 }
             }
         });
-        SignedTrackingLinks tracking = new SignedTrackingLinks("https://t.shop.example", "bench-tracking-key-0123456789".getBytes(UTF_8));
+        SignedTrackingLinks tracking = new SignedTrackingLinks(() -> "https://t.shop.example", new TrackingToken(List.of(
+                new TrackingToken.Key("bench", "bench-tracking-key-0123456789".getBytes(UTF_8))), clock),
+                Duration.ofDays(30), clock, Optional.empty());
         SqliteTemplateStore templates = new SqliteTemplateStore(db);
         try (SqliteSendLedger ledger = new SqliteSendLedger(db);
              SqliteSuppressionList suppressions = new SqliteSuppressionList(db);

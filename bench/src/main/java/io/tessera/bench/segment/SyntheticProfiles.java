@@ -37,7 +37,8 @@ final class SyntheticProfiles implements ProfileStore {
     }
 
     static String id(int i) {
-        return String.format("p%07d", i);
+        String n = Integer.toString(i);
+        return "p" + "0000000".substring(Math.min(7, n.length())) + n;
     }
 
     static int number(String id) {

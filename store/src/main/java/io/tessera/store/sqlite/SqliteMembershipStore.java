@@ -43,9 +43,12 @@ public final class SqliteMembershipStore implements MembershipStore {
                 "CREATE TABLE IF NOT EXISTS segment_position (log_partition INTEGER PRIMARY KEY, applied_through INTEGER NOT NULL)");
         try {
             ofProfile = db.prepareStatement("SELECT segment, since FROM segment_member WHERE profile_id = ?");
-            enter = db.prepareStatement("INSERT OR REPLACE INTO segment_member(segment, profile_id, since) VALUES (?, ?, ?)");
-            exit = db.prepareStatement("DELETE FROM segment_member WHERE segment = ? AND profile_id = ?");
-            log = db.prepareStatement("INSERT INTO segment_membership_log(segment, version, profile_id, entered, at, cause) VALUES (?, ?, ?, ?, ?, ?)");
+            enter = db.prepareStatement("INSERT OR REPLACE INTO segment_member(segment, profile_id, since) "
+                    + "SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)");
+            exit = db.prepareStatement("DELETE FROM segment_member WHERE (segment, profile_id) IN "
+                    + "(SELECT value ->> 0, value ->> 1 FROM json_each(?))");
+            log = db.prepareStatement("INSERT INTO segment_membership_log(segment, version, profile_id, entered, at, cause) "
+                    + "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?) ORDER BY key");
             count = db.prepareStatement("SELECT COUNT(*) FROM segment_member WHERE segment = ?");
             members = db.prepareStatement("SELECT profile_id, since FROM segment_member WHERE segment = ? AND profile_id > ? ORDER BY profile_id LIMIT ?");
             position = db.prepareStatement("INSERT INTO segment_position(log_partition, applied_through) VALUES (?, ?) "
@@ -102,25 +105,35 @@ public final class SqliteMembershipStore implements MembershipStore {
                 position.setLong(2, p.getValue());
                 position.executeUpdate();
             }
-            for (MembershipChange c : list) {
-                if (c.entered()) {
-                    enter.setString(1, c.segment());
-                    enter.setString(2, c.profileId());
-                    enter.setLong(3, millis(c.at()));
-                    enter.executeUpdate();
-                } else {
-                    exit.setString(1, c.segment());
-                    exit.setString(2, c.profileId());
-                    exit.executeUpdate();
-                }
-                log.setString(1, c.segment());
-                log.setInt(2, c.version());
-                log.setString(3, c.profileId());
-                log.setInt(4, c.entered() ? 1 : 0);
-                log.setLong(5, millis(c.at()));
-                log.setString(6, c.cause());
-                log.executeUpdate();
+            if (list.isEmpty()) {
+                return;
             }
+            // Current members take each (segment, profile)'s last change of the batch; the log takes all, in order.
+            Map<List<String>, MembershipChange> last = new java.util.LinkedHashMap<>();
+            List<Object[]> logged = new ArrayList<>(list.size());
+            for (MembershipChange c : list) {
+                last.put(List.of(c.segment(), c.profileId()), c);
+                logged.add(new Object[] {c.segment(), c.version(), c.profileId(), c.entered() ? 1 : 0, millis(c.at()), c.cause()});
+            }
+            List<Object[]> entered = new ArrayList<>();
+            List<Object[]> exited = new ArrayList<>();
+            for (MembershipChange c : last.values()) {
+                if (c.entered()) {
+                    entered.add(new Object[] {c.segment(), c.profileId(), millis(c.at())});
+                } else {
+                    exited.add(new Object[] {c.segment(), c.profileId()});
+                }
+            }
+            if (!exited.isEmpty()) {
+                exit.setString(1, SegmentSqlite.jsonRows(exited));
+                exit.executeUpdate();
+            }
+            if (!entered.isEmpty()) {
+                enter.setString(1, SegmentSqlite.jsonRows(entered));
+                enter.executeUpdate();
+            }
+            log.setString(1, SegmentSqlite.jsonRows(logged));
+            log.executeUpdate();
         });
     }
 

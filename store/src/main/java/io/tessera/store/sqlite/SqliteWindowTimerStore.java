@@ -24,6 +24,8 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     private final PreparedStatement due;
     private final PreparedStatement next;
     private final PreparedStatement ofProfiles;
+    private final PreparedStatement upsertMany;
+    private final PreparedStatement deleteMany;
 
     public SqliteWindowTimerStore(Path dbFile) {
         this.db = SegmentSqlite.open(dbFile,
@@ -33,6 +35,10 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
             upsert = db.prepareStatement("INSERT INTO segment_timer(profile_id, due_at) VALUES (?, ?) "
                     + "ON CONFLICT(profile_id) DO UPDATE SET due_at = excluded.due_at");
             delete = db.prepareStatement("DELETE FROM segment_timer WHERE profile_id = ?");
+            upsertMany = db.prepareStatement("INSERT INTO segment_timer(profile_id, due_at) "
+                    + "SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true "
+                    + "ON CONFLICT(profile_id) DO UPDATE SET due_at = excluded.due_at");
+            deleteMany = db.prepareStatement("DELETE FROM segment_timer WHERE profile_id IN (SELECT value FROM json_each(?))");
             select = db.prepareStatement("SELECT due_at FROM segment_timer WHERE profile_id = ?");
             due = db.prepareStatement("SELECT profile_id, due_at FROM segment_timer WHERE due_at <= ? ORDER BY due_at LIMIT ?");
             ofProfiles = db.prepareStatement("SELECT profile_id, due_at FROM segment_timer WHERE profile_id IN (SELECT value FROM json_each(?))");
@@ -54,13 +60,16 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     public synchronized void schedule(String profileId, Instant dueAt) {
         try {
             upsert.setString(1, profileId);
-            // Rounded up to the microsecond so a timer never fires before its exact instant.
-            long m = micros(dueAt) + (dueAt.getNano() % 1_000 == 0 ? 0 : 1);
-            upsert.setLong(2, m);
+            upsert.setLong(2, dueMicros(dueAt));
             upsert.executeUpdate();
         } catch (SQLException e) {
             throw SegmentSqlite.failure("schedule", e);
         }
+    }
+
+    /** Rounded up to the microsecond so a timer never fires before its exact instant. */
+    private static long dueMicros(Instant dueAt) {
+        return micros(dueAt) + (dueAt.getNano() % 1_000 == 0 ? 0 : 1);
     }
 
     @Override
@@ -68,13 +77,23 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
         if (updates.isEmpty()) {
             return;
         }
+        List<Object[]> set = new ArrayList<>();
+        List<String> cancelled = new ArrayList<>();
+        updates.forEach((id, due) -> {
+            if (due.isPresent()) {
+                set.add(new Object[] {id, dueMicros(due.get())});
+            } else {
+                cancelled.add(id);
+            }
+        });
         SegmentSqlite.inTransaction(db, "apply timers", () -> {
-            for (var u : updates.entrySet()) {
-                if (u.getValue().isPresent()) {
-                    schedule(u.getKey(), u.getValue().get());
-                } else {
-                    cancel(u.getKey());
-                }
+            if (!cancelled.isEmpty()) {
+                deleteMany.setString(1, SegmentSqlite.jsonArray(cancelled));
+                deleteMany.executeUpdate();
+            }
+            if (!set.isEmpty()) {
+                upsertMany.setString(1, SegmentSqlite.jsonRows(set));
+                upsertMany.executeUpdate();
             }
         });
     }

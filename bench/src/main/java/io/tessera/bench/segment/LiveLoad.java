@@ -1,0 +1,126 @@
+package io.tessera.bench.segment;
+
+import io.tessera.event.Event;
+import io.tessera.event.LoggedEvent;
+import io.tessera.profile.Profile;
+import io.tessera.segment.MembershipChange;
+import io.tessera.segment.SegmentEngine;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The live part of the segments benchmark: events offered at a fixed rate to the engine the way the
+ * embedded log delivers them (whatever arrived since the last batch, at most 1,000 events, applied
+ * one by one, then written once at {@code onBatchCommitted}), while a dedicated timer thread fires
+ * due window timers every 100 ms. Latency of an event counts from its scheduled arrival time, so a
+ * backlog shows as latency (no coordinated omission). Also measures the CPU time of both threads.
+ */
+final class LiveLoad {
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
+    /** What one live run measured. */
+    record Result(int offered, double achieved, long[] processed, long[] changes, long[] timerLateMs,
+                  double cpuMicrosPerEvent, double timerCpuSeconds, int batches) {}
+
+    private LiveLoad() {}
+
+    static Result run(SegmentEngine engine, SyntheticProfiles store, int rate, int seconds) throws InterruptedException {
+        int total = rate * seconds;
+        long period = 1_000_000_000L / rate;
+        long[] eventLatency = new long[total];
+        long[] changeLatency = new long[total * 8];
+        long[] timerLate = new long[4_000_000];
+        int[] counts = {0, 0};
+        long begin = System.nanoTime() + 50_000_000L;
+        engine.addListener(list -> {
+            long now = System.nanoTime();
+            for (MembershipChange c : list) {
+                if (c.cause().startsWith("timer:")) {
+                    Instant due = Instant.parse(c.cause().substring(6));
+                    if (counts[1] < timerLate.length) {
+                        timerLate[counts[1]++] = Math.max(0, Duration.between(due, c.at()).toMillis());
+                    }
+                } else if (c.cause().startsWith("event:live") && counts[0] < changeLatency.length) {
+                    int index = Integer.parseInt(c.cause(), 10, c.cause().length(), 10);
+                    changeLatency[counts[0]++] = now - (begin + index * period);
+                }
+            }
+        });
+        AtomicLong timerCpu = new AtomicLong();
+        ScheduledExecutorService timerThread = Executors.newSingleThreadScheduledExecutor();
+        timerThread.scheduleWithFixedDelay(() -> {
+            long c0 = CPU.getCurrentThreadCpuTime();
+            while (engine.fireDueTimers(500) == 500) {
+                // drain
+            }
+            timerCpu.addAndGet(CPU.getCurrentThreadCpuTime() - c0);
+        }, 100, 100, TimeUnit.MILLISECONDS);
+        Random r = new Random(7);
+        int profiles = (int) store.count();
+        int batches = 0;
+        long cpu0 = CPU.getCurrentThreadCpuTime();
+        for (int i = 0; i < total; ) {
+            long now = System.nanoTime();
+            int arrived = (int) Math.min(total, Math.max(0, (now - begin) / period + 1));
+            if (arrived <= i) {
+                long wait = begin + i * period - now;
+                if (wait > 200_000) {
+                    Thread.sleep(0, 100_000);
+                } else {
+                    Thread.onSpinWait();
+                }
+                continue;
+            }
+            int end = Math.min(arrived, i + 1000);
+            for (int k = i; k < end; k++) {
+                int p = r.nextInt(profiles);
+                Event e = Event.track("live" + k, "u" + p, SyntheticProfiles.NAMES.get(r.nextInt(SyntheticProfiles.NAMES.size())),
+                        Map.of("revenue", r.nextInt(100), "category", SyntheticProfiles.CATEGORIES.get(r.nextInt(4))), Instant.now());
+                Optional<Profile> before = store.get(SyntheticProfiles.id(p));
+                Profile after = store.append(p, e, k);
+                engine.onProfileChange(before, after, new LoggedEvent(0, k, e), List.of());
+            }
+            engine.onBatchCommitted(0, end - 1);
+            long done = System.nanoTime();
+            for (int k = i; k < end; k++) {
+                eventLatency[k] = done - (begin + k * period);
+            }
+            batches++;
+            i = end;
+        }
+        double cpuPerEvent = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e3 / total;
+        double elapsed = (System.nanoTime() - begin) / 1e9;
+        timerThread.shutdown();
+        timerThread.awaitTermination(30, TimeUnit.SECONDS);
+        Arrays.sort(eventLatency);
+        long[] cl = Arrays.copyOf(changeLatency, counts[0]);
+        Arrays.sort(cl);
+        long[] tl = Arrays.copyOf(timerLate, counts[1]);
+        Arrays.sort(tl);
+        return new Result(total, total / elapsed, eventLatency, cl, tl, cpuPerEvent, timerCpu.get() / 1e9, batches);
+    }
+
+    /** The p-th percentile of sorted nanoseconds, in milliseconds. */
+    static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) (sorted.length * (p / 100.0)))] / 1e6;
+    }
+
+    /** The p-th percentile of sorted milliseconds. */
+    static long pctMs(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * (p / 100.0)))];
+    }
+}
