@@ -117,4 +117,46 @@ class CampaignDispatcherTest {
             assertThat(r.later()).containsOnlyKeys("p0000002", "p0000003", "p0000006", "p0000007");
         }
     }
+
+    @Test
+    void theAudienceIsTheSegmentMinusTheExcludedSegment() throws Exception {
+        Campaign browsersNotBuyers = new Campaign("autumn", "autumn", new Campaign.Audience("everyone", Optional.of("buyers")),
+                AUTUMN.template(), AUTUMN.sender(), AUTUMN.schedule(), Optional.empty(), Campaign.Throttle.UNLIMITED, 0,
+                List.of(), Optional.empty(), Optional.empty(), Optional.empty(), 7);
+        try (ScriptedSmtpServer relay = new ScriptedSmtpServer();
+             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 10, 2, NOON_UTC)) {
+            rig.audience.restrict("buyers", java.util.Set.of("p0000002", "p0000007"));
+            CampaignDispatcher.Report r = rig.dispatcher.run(browsersNotBuyers, "autumn");
+
+            assertThat(r.sent()).isEqualTo(8);
+            assertThat(relay.receivedFor(rig.audience.address(2))).isZero();
+            assertThat(relay.receivedFor(rig.audience.address(7))).isZero();
+            assertThat(relay.receivedFor(rig.audience.address(3))).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void eachVariantsSubjectReachesItsArmAndTheSplitFollowsTheWeights() throws Exception {
+        Campaign ab = AUTUMN.withVariants(List.of(new Campaign.Variant("A", 1, Optional.empty(), Optional.empty()),
+                new Campaign.Variant("B", 3, Optional.of("Last days, {{firstName}}"), Optional.empty())));
+        try (ScriptedSmtpServer relay = new ScriptedSmtpServer();
+             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 400, 4, NOON_UTC)) {
+            rig.dispatcher.run(ab, "autumn");
+            List<SendLedger.Row> rows = rig.ledger.rows("autumn");
+            long b = rows.stream().filter(x -> x.variant().equals("B")).count();
+            assertThat(b).as("weight 3 of 4").isBetween(260L, 340L);
+            for (SendLedger.Row row : rows) {
+                int i = Integer.parseInt(row.key().profileId().substring(1));
+                String got = MimeUtility.decodeText(relay.received().stream()
+                        .filter(m -> m.recipients().contains(rig.audience.address(i))).findFirst().orElseThrow().text()
+                        .replace("\r\n ", " "));
+                assertThat(got).contains("X-Tessera-Variant: " + row.variant());
+                if (row.variant().equals("B")) {
+                    assertThat(got).containsPattern("Subject: Last days, \\S+");
+                } else {
+                    assertThat(got).containsPattern("Subject: \\S+, your picks for ");
+                }
+            }
+        }
+    }
 }
