@@ -78,6 +78,7 @@ public final class Tessera implements AutoCloseable {
     private final io.tessera.server.opentime.OpenTimeFeature openTime;
     private EventLog.Subscription openTimeSubscription;
     private final io.tessera.server.sync.PullFeature pulls;
+    private final java.util.Optional<io.tessera.server.sync.cdc.PostgresCdc> cdc;
 
     private EventLog.Subscription subscription;
     private Javalin http;
@@ -115,10 +116,12 @@ public final class Tessera implements AutoCloseable {
                 id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
                 tokens, clock, metrics);
         this.delivery = new io.tessera.server.delivery.DeliveryFeature(stores, config, profiles, ingestor, segments,
-                SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock,
+                tokens, linkTtl -> SigningKeyRing.legacyLinks(config, linkTtl, clock.instant()),
+                () -> http == null ? config.port() : http.port(), clock,
                 openTime.parts(this::publicUrl, clock));
         this.bounces = new io.tessera.server.delivery.BounceFeature(config, ingestor, profiles, clock);
         this.pulls = new io.tessera.server.sync.PullFeature(stores.pulls(), ingestor, clock, json);
+        this.cdc = io.tessera.server.sync.cdc.CdcSource.fromSettings(config::setting).map(s -> new io.tessera.server.sync.cdc.PostgresCdc(s, ingestor));
         if (log instanceof SqliteEventLog embedded) {
             Gauge.builder("tessera.log.queue.depth", embedded, SqliteEventLog::queuedAppends)
                     .description("appends waiting for the group commit").register(metrics);
@@ -188,6 +191,7 @@ public final class Tessera implements AutoCloseable {
         http.start();
         delivery.start();
         pulls.start();
+        cdc.ifPresent(io.tessera.server.sync.cdc.PostgresCdc::start);
         LOG.atInfo().setMessage("Tessera listening").addKeyValue("port", http.port())
                 .addKeyValue("dataDir", config.dataDir().toAbsolutePath()).log();
         return this;
@@ -229,6 +233,11 @@ public final class Tessera implements AutoCloseable {
 
     public ProfileStore profiles() {
         return profiles;
+    }
+
+    /** The change-data-capture source, when {@code cdc.url} is configured. */
+    public java.util.Optional<io.tessera.server.sync.cdc.PostgresCdc> cdc() {
+        return cdc;
     }
 
     /** Every store port of this node (for the CLI's import, export and sync commands). */
@@ -295,6 +304,7 @@ public final class Tessera implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         pulls.close();
+        cdc.ifPresent(io.tessera.server.sync.cdc.PostgresCdc::close);
         if (http != null) {
             http.stop();
         }

@@ -7,7 +7,6 @@ import io.tessera.delivery.Suppression;
 import io.tessera.delivery.campaign.Allocation;
 import io.tessera.delivery.campaign.Campaign;
 import io.tessera.delivery.smtp.ScriptedSmtpServer;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -19,7 +18,7 @@ import jakarta.mail.internet.MimeUtility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Campaign runs end to end: SQLite ledger and suppressions, a real SMTP server that counts. */
+/** Campaign runs end to end: SQLite ledger and suppressions, the fake relay that counts (relay faults: {@link CampaignPostfixFaultTest}). */
 class CampaignDispatcherTest {
 
     static final InstantSource NOON_UTC = InstantSource.fixed(Instant.parse("2026-11-02T12:00:00Z"));
@@ -90,47 +89,6 @@ class CampaignDispatcherTest {
     }
 
     @Test
-    void relayDroppingConnectionsMidCampaignLosesAndDuplicatesNothing() throws Exception {
-        try (ScriptedSmtpServer relay = new ScriptedSmtpServer().dropConnectionEveryNthTransaction(7);
-             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 300, 4, NOON_UTC)) {
-            CampaignDispatcher.Report r = rig.dispatcher.run(AUTUMN, "autumn");
-            assertThat(r.sent()).isEqualTo(300);
-            IntStream.rangeClosed(1, 300).forEach(i -> assertThat(relay.receivedFor(rig.audience.address(i))).as("r" + i).isEqualTo(1));
-            assertThat(relay.connectionsAccepted()).isGreaterThan(20);
-        }
-    }
-
-    @Test
-    void throttledRecipientsAreRetriedInLaterRounds() throws Exception {
-        try (ScriptedSmtpServer relay = new ScriptedSmtpServer().throttleFirstAttempts(3, "421 4.7.0 too many messages, slow down");
-             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 40, 4, NOON_UTC)) {
-            CampaignDispatcher.Report r = rig.dispatcher.run(AUTUMN, "autumn");
-            assertThat(r.sent()).isEqualTo(40);
-            assertThat(r.later()).isEmpty();
-            assertThat(relay.received()).hasSize(40);
-        }
-    }
-
-    @Test
-    void relayDownAtStartDefersEveryoneAndTheNextRunCompletesTheCampaign() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        try (CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), port, 30, 2, NOON_UTC)) {
-            CampaignDispatcher.Report down = rig.dispatcher.run(AUTUMN, "autumn");
-            assertThat(down.sent()).isZero();
-            assertThat(down.later()).hasSize(30);
-            assertThat(rig.ledger.unconfirmed("autumn")).isEmpty();
-            try (ScriptedSmtpServer relay = new ScriptedSmtpServer(port)) {
-                CampaignDispatcher.Report up = rig.dispatcher.run(AUTUMN, "autumn");
-                assertThat(up.sent()).isEqualTo(30);
-                assertThat(relay.received()).hasSize(30);
-            }
-        }
-    }
-
-    @Test
     void recipientsOutsideTheirLocalSendTimeAreDeferredToIt() throws Exception {
         Campaign at9 = AUTUMN.withTiming(Optional.of(LocalTime.of(9, 0)), Optional.empty(), Optional.empty());
         try (ScriptedSmtpServer relay = new ScriptedSmtpServer();
@@ -157,6 +115,48 @@ class CampaignDispatcherTest {
             assertThat(relay.receivedFor(rig.audience.address(4))).isEqualTo(1);
             assertThat(relay.receivedFor(rig.audience.address(1))).isEqualTo(1);
             assertThat(r.later()).containsOnlyKeys("p0000002", "p0000003", "p0000006", "p0000007");
+        }
+    }
+
+    @Test
+    void theAudienceIsTheSegmentMinusTheExcludedSegment() throws Exception {
+        Campaign browsersNotBuyers = new Campaign("autumn", "autumn", new Campaign.Audience("everyone", Optional.of("buyers")),
+                AUTUMN.template(), AUTUMN.sender(), AUTUMN.schedule(), Optional.empty(), Campaign.Throttle.UNLIMITED, 0,
+                List.of(), Optional.empty(), Optional.empty(), Optional.empty(), 7);
+        try (ScriptedSmtpServer relay = new ScriptedSmtpServer();
+             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 10, 2, NOON_UTC)) {
+            rig.audience.restrict("buyers", java.util.Set.of("p0000002", "p0000007"));
+            CampaignDispatcher.Report r = rig.dispatcher.run(browsersNotBuyers, "autumn");
+
+            assertThat(r.sent()).isEqualTo(8);
+            assertThat(relay.receivedFor(rig.audience.address(2))).isZero();
+            assertThat(relay.receivedFor(rig.audience.address(7))).isZero();
+            assertThat(relay.receivedFor(rig.audience.address(3))).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void eachVariantsSubjectReachesItsArmAndTheSplitFollowsTheWeights() throws Exception {
+        Campaign ab = AUTUMN.withVariants(List.of(new Campaign.Variant("A", 1, Optional.empty(), Optional.empty()),
+                new Campaign.Variant("B", 3, Optional.of("Last days, {{firstName}}"), Optional.empty())));
+        try (ScriptedSmtpServer relay = new ScriptedSmtpServer();
+             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 400, 4, NOON_UTC)) {
+            rig.dispatcher.run(ab, "autumn");
+            List<SendLedger.Row> rows = rig.ledger.rows("autumn");
+            long b = rows.stream().filter(x -> x.variant().equals("B")).count();
+            assertThat(b).as("weight 3 of 4").isBetween(260L, 340L);
+            for (SendLedger.Row row : rows) {
+                int i = Integer.parseInt(row.key().profileId().substring(1));
+                String got = MimeUtility.decodeText(relay.received().stream()
+                        .filter(m -> m.recipients().contains(rig.audience.address(i))).findFirst().orElseThrow().text()
+                        .replace("\r\n ", " "));
+                assertThat(got).contains("X-Tessera-Variant: " + row.variant());
+                if (row.variant().equals("B")) {
+                    assertThat(got).containsPattern("Subject: Last days, \\S+");
+                } else {
+                    assertThat(got).containsPattern("Subject: \\S+, your picks for ");
+                }
+            }
         }
     }
 }
