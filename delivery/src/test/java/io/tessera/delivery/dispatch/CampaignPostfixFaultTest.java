@@ -147,6 +147,24 @@ class CampaignPostfixFaultTest {
         }
     }
 
+    @Test
+    void aCampaignThrottledOverallOrPerDomainStaysUnderPostfixsRateLimit() throws Exception {
+        // Postfix's anvil is the referee: more than 15 MAIL FROM in one second would get 450 4.7.1
+        try (TestPostfix relay = TestPostfix.create().messageRateLimit(15, Duration.ofSeconds(1)).start();
+             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), mailer(relay.port(), 1, Duration.ofMillis(50)), 20, 4, NOON_UTC)) {
+            Campaign overall = AUTUMN.withThrottle(new Campaign.Throttle(5, 0));
+            Campaign perDomain = Campaign.simple("winter", "everyone", "w", "news@shop.example")
+                    .withThrottle(new Campaign.Throttle(0, 1)); // 5 recipient domains: 5/s in all
+            CampaignDispatcher.Report a = rig.dispatcher.run(overall, "autumn");
+            CampaignDispatcher.Report b = rig.dispatcher.run(perDomain, "winter");
+
+            assertThat(a.sent()).as(relay.log()).isEqualTo(20);
+            assertThat(b.sent()).as(relay.log()).isEqualTo(20);
+            assertThat(relay.log()).doesNotContain("rate limit exceeded");
+            IntStream.rangeClosed(1, 20).forEach(i -> assertThat(relay.receivedFor(rig.audience.address(i))).isEqualTo(2));
+        }
+    }
+
     private static long delivered(CampaignRig rig) {
         return rig.ledger.stages("autumn").getOrDefault(SendLedger.Stage.DELIVERED, 0L);
     }
