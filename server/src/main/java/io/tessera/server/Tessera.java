@@ -75,6 +75,7 @@ public final class Tessera implements AutoCloseable {
     private final io.tessera.server.opentime.OpenTimeFeature openTime;
     private EventLog.Subscription openTimeSubscription;
     private final io.tessera.server.sync.PullFeature pulls;
+    private final java.util.Optional<io.tessera.server.sync.cdc.PostgresCdc> cdc;
 
     private EventLog.Subscription subscription;
     private Javalin http;
@@ -92,7 +93,7 @@ public final class Tessera implements AutoCloseable {
         this.segments = new io.tessera.server.segment.SegmentFeature(stores.memberships(), stores.windowTimers(),
                 stores.segmentDefinitions(), profiles, engine, clock, config::setting);
         segments.partition(io.tessera.server.cluster.PartitionOwnership.of(log, engine));
-        this.webhooks = new io.tessera.server.webhook.WebhookFeature(config.dataDir().resolve("tessera.db"), java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
+        this.webhooks = new io.tessera.server.webhook.WebhookFeature(stores.webhooks(), java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = stores.trackingPlans();
         this.dictionary = stores.dictionary();
@@ -117,6 +118,7 @@ public final class Tessera implements AutoCloseable {
                 openTime.parts(this::publicUrl, clock));
         this.bounces = new io.tessera.server.delivery.BounceFeature(config, ingestor, profiles, clock);
         this.pulls = new io.tessera.server.sync.PullFeature(stores.pulls(), ingestor, clock, json);
+        this.cdc = io.tessera.server.sync.cdc.CdcSource.fromSettings(config::setting).map(s -> new io.tessera.server.sync.cdc.PostgresCdc(s, ingestor));
         if (log instanceof SqliteEventLog embedded) {
             Gauge.builder("tessera.log.queue.depth", embedded, SqliteEventLog::queuedAppends)
                     .description("appends waiting for the group commit").register(metrics);
@@ -146,7 +148,7 @@ public final class Tessera implements AutoCloseable {
         openTime.register(routes);
         pulls.register(routes);
         new io.tessera.server.delivery.SubscriptionRoutes(ingestor, profiles, clock).register(routes);
-        new io.tessera.server.content.TemplateRoutes(stores.templates(), java.util.Optional.of(new io.tessera.store.sqlite.SqliteBlockStore(config.dataDir().resolve("tessera.db"))), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
+        new io.tessera.server.content.TemplateRoutes(stores.templates(), java.util.Optional.of(stores.blocks()), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
     }
 
     /**
@@ -182,6 +184,7 @@ public final class Tessera implements AutoCloseable {
         http.start();
         delivery.start();
         pulls.start();
+        cdc.ifPresent(io.tessera.server.sync.cdc.PostgresCdc::start);
         LOG.atInfo().setMessage("Tessera listening").addKeyValue("port", http.port())
                 .addKeyValue("dataDir", config.dataDir().toAbsolutePath()).log();
         return this;
@@ -219,6 +222,11 @@ public final class Tessera implements AutoCloseable {
 
     public ProfileStore profiles() {
         return profiles;
+    }
+
+    /** The change-data-capture source, when {@code cdc.url} is configured. */
+    public java.util.Optional<io.tessera.server.sync.cdc.PostgresCdc> cdc() {
+        return cdc;
     }
 
     /** Every store port of this node (for the CLI's import, export and sync commands). */
@@ -285,6 +293,7 @@ public final class Tessera implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         pulls.close();
+        cdc.ifPresent(io.tessera.server.sync.cdc.PostgresCdc::close);
         if (http != null) {
             http.stop();
         }

@@ -136,4 +136,38 @@ class SignedTrackingLinksTest {
                     assertThat(c.scope()).isEqualTo("autumn@2026-11-02");
                 });
     }
+
+    @Test
+    void rewritesExactlyTheLinksTheHrefPatternMatches() {
+        SendKey key = KEY;
+        String[] pieces = {"<a href=\"https://a.example/x?a=1&amp;b=2\">", "<a href=\"http://b.example\">", "href=\"https://\"",
+                "href=\"ftp://c.example\"", "HREF=\"https://d.example\"", "href=\"https://e.example", "href=\"", "\"", "text ",
+                "href='https://f.example'", "<a href=\"http://\">", "href=\"httpss://g\"", "</body>", "\n", "href=\"https://h.example/\nz\""};
+        Pattern href = Pattern.compile("href=\"(https?://[^\"]+)\"");
+        long seed = System.nanoTime();
+        java.util.Random rnd = new java.util.Random(seed);
+        for (int round = 0; round < 500; round++) {
+            StringBuilder html = new StringBuilder();
+            for (int i = rnd.nextInt(20); i > 0; i--) {
+                html.append(pieces[rnd.nextInt(pieces.length)]);
+            }
+            Matcher m = href.matcher(html);
+            StringBuilder expected = new StringBuilder();
+            while (m.find()) {
+                String url = m.group(1).replace("&amp;", "&");
+                m.appendReplacement(expected, Matcher.quoteReplacement("href=\"https://t.shop.example/t/c/"
+                        + links.token(Kind.CLICK, key, "m1", url) + "?u=" + java.net.URLEncoder.encode(url, StandardCharsets.UTF_8) + "\""));
+            }
+            m.appendTail(expected);
+            String pixel = "<img src=\"https://t.shop.example/t/o/" + links.token(Kind.OPEN, key, "m1", "")
+                    + "\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0\">";
+            int body = expected.lastIndexOf("</body>");
+            if (body >= 0) {
+                expected.insert(body, pixel);
+            } else {
+                expected.append(pixel);
+            }
+            assertThat(links.decorate(html.toString(), key, "m1")).as("seed %d: %s", seed, html).isEqualTo(expected.toString());
+        }
+    }
 }

@@ -64,6 +64,7 @@ public final class DeliveryFeature implements AutoCloseable {
     private final TriggeredSends triggers;
     private final CampaignRoutes campaignRoutes;
     private final TrackingRoutes trackingRoutes;
+    private final SuppressionRoutes suppressionRoutes;
     private final String publicUrlSetting;
     private final String listenHost;
 
@@ -112,11 +113,13 @@ public final class DeliveryFeature implements AutoCloseable {
                 profiles, clock, this::templateProblems, triggers::refresh, runs);
         this.trackingRoutes = new TrackingRoutes(links, ingestor, profiles, suppressions, clock,
                 key -> campaigns.get(key).flatMap(Campaign::topic));
+        this.suppressionRoutes = new SuppressionRoutes(suppressions, clock);
     }
 
     public void register(JavalinConfig config) {
         campaignRoutes.register(config);
         trackingRoutes.register(config);
+        suppressionRoutes.register(config.routes);
     }
 
     /** Resumes campaign runs a previous process left unfinished and starts sending triggered campaigns' due entries. */
