@@ -113,6 +113,13 @@ public final class TestPostfix implements AutoCloseable {
         return this;
     }
 
+    /** Any other main.cf parameter, e.g. {@code smtpd_client_connection_count_limit}. Applied on the next start. */
+    public TestPostfix with(String parameter, String value) {
+        extraMain.add(parameter + " = " + value);
+        writeMain();
+        return this;
+    }
+
     /**
      * Requires STARTTLS ({@code smtpd_tls_security_level = encrypt}) with this PEM certificate and
      * key: MAIL before STARTTLS is refused with 530. Applied on the next start.
