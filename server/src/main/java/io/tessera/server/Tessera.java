@@ -1,9 +1,7 @@
 package io.tessera.server;
 
 import io.javalin.Javalin;
-import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tessera.event.EventLog;
@@ -29,7 +27,6 @@ import io.tessera.server.profile.ProfileRoutes;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,11 +178,7 @@ public final class Tessera implements AutoCloseable {
             cfg.jetty.port = config.port();
             cfg.http.maxRequestSize = Math.max(4L * 1024 * 1024, 2L * config.ingest().maxBatchBytes());
             cfg.jsonMapper(json);
-            cfg.requestLogger.http((ctx, ms) -> Timer.builder("tessera.http.requests")
-                    .tag("method", ctx.method().name())
-                    .tag("route", routeOf(ctx))
-                    .tag("status", Integer.toString(ctx.statusCode()))
-                    .register(metrics).record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS));
+            cfg.requestLogger.http(new io.tessera.server.ops.RequestTimers(metrics)::record);
             routes(cfg, errors);
         });
         http.start();
@@ -197,10 +190,6 @@ public final class Tessera implements AutoCloseable {
         return this;
     }
 
-    private static String routeOf(io.javalin.http.Context ctx) {
-        Endpoint e = ctx.endpoints().lastHttpEndpoint();
-        return e == null ? "unmatched" : e.path;
-    }
 
     public int port() {
         return http.port();
