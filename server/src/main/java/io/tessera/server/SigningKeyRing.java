@@ -49,6 +49,30 @@ public final class SigningKeyRing {
         return keys(p);
     }
 
+    /**
+     * The verifier of tracking links in the format used before the unification, when this node
+     * ever issued them: their key is {@code tracking.key} or {@code trackingKey} in the secrets
+     * file (never generated any more). They carry no expiry, so they are accepted until
+     * {@code trackingKeyAcceptedUntil}, written there on the first start with unified tokens as that
+     * start plus {@code linkTtl} — the latest moment a link issued before it could expire.
+     */
+    public static Optional<io.tessera.delivery.tracking.LegacyLinks> legacyLinks(TesseraConfig config, java.time.Duration linkTtl,
+                                                                                 Instant now) {
+        Path file = config.dataDir().resolve(SecretsFile.FILE);
+        Properties p = read(file);
+        Optional<String> hex = config.setting("tracking.key").filter(s -> !s.isBlank())
+                .or(() -> Optional.ofNullable(p.getProperty("trackingKey")));
+        if (hex.isEmpty()) {
+            return Optional.empty();
+        }
+        if (p.getProperty("trackingKeyAcceptedUntil") == null) {
+            p.setProperty("trackingKeyAcceptedUntil", now.plus(linkTtl).toString());
+            write(file, p);
+        }
+        return Optional.of(new io.tessera.delivery.tracking.LegacyLinks(java.util.HexFormat.of().parseHex(hex.get().strip()),
+                Instant.parse(p.getProperty("trackingKeyAcceptedUntil"))));
+    }
+
     /** Adds a new signing key in front of the others; answers its id. */
     public static String rotate(Path dataDir, Instant now) {
         Path file = dataDir.resolve(SecretsFile.FILE);

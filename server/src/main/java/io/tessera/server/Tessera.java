@@ -1,9 +1,7 @@
 package io.tessera.server;
 
 import io.javalin.Javalin;
-import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tessera.event.EventLog;
@@ -29,7 +27,6 @@ import io.tessera.server.profile.ProfileRoutes;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +75,7 @@ public final class Tessera implements AutoCloseable {
     private final io.tessera.server.opentime.OpenTimeFeature openTime;
     private EventLog.Subscription openTimeSubscription;
     private final io.tessera.server.sync.PullFeature pulls;
+    private final java.util.Optional<io.tessera.server.sync.cdc.PostgresCdc> cdc;
 
     private EventLog.Subscription subscription;
     private Javalin http;
@@ -95,7 +93,7 @@ public final class Tessera implements AutoCloseable {
         this.segments = new io.tessera.server.segment.SegmentFeature(stores.memberships(), stores.windowTimers(),
                 stores.segmentDefinitions(), profiles, engine, clock, config::setting);
         segments.partition(io.tessera.server.cluster.PartitionOwnership.of(log, engine));
-        this.webhooks = new io.tessera.server.webhook.WebhookFeature(config.dataDir().resolve("tessera.db"), java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
+        this.webhooks = new io.tessera.server.webhook.WebhookFeature(stores.webhooks(), java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = stores.trackingPlans();
         this.dictionary = stores.dictionary();
@@ -115,10 +113,12 @@ public final class Tessera implements AutoCloseable {
                 id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
                 tokens, clock, metrics);
         this.delivery = new io.tessera.server.delivery.DeliveryFeature(stores, config, profiles, ingestor, segments,
-                SecretsFile.named(config, "tracking.key", "trackingKey", 32), () -> http == null ? config.port() : http.port(), clock,
+                tokens, linkTtl -> SigningKeyRing.legacyLinks(config, linkTtl, clock.instant()),
+                () -> http == null ? config.port() : http.port(), clock,
                 openTime.parts(this::publicUrl, clock));
         this.bounces = new io.tessera.server.delivery.BounceFeature(config, ingestor, profiles, clock);
         this.pulls = new io.tessera.server.sync.PullFeature(stores.pulls(), ingestor, clock, json);
+        this.cdc = io.tessera.server.sync.cdc.CdcSource.fromSettings(config::setting).map(s -> new io.tessera.server.sync.cdc.PostgresCdc(s, ingestor));
         if (log instanceof SqliteEventLog embedded) {
             Gauge.builder("tessera.log.queue.depth", embedded, SqliteEventLog::queuedAppends)
                     .description("appends waiting for the group commit").register(metrics);
@@ -148,7 +148,7 @@ public final class Tessera implements AutoCloseable {
         openTime.register(routes);
         pulls.register(routes);
         new io.tessera.server.delivery.SubscriptionRoutes(ingestor, profiles, clock).register(routes);
-        new io.tessera.server.content.TemplateRoutes(stores.templates(), java.util.Optional.of(new io.tessera.store.sqlite.SqliteBlockStore(config.dataDir().resolve("tessera.db"))), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
+        new io.tessera.server.content.TemplateRoutes(stores.templates(), java.util.Optional.of(stores.blocks()), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
     }
 
     /**
@@ -178,25 +178,18 @@ public final class Tessera implements AutoCloseable {
             cfg.jetty.port = config.port();
             cfg.http.maxRequestSize = Math.max(4L * 1024 * 1024, 2L * config.ingest().maxBatchBytes());
             cfg.jsonMapper(json);
-            cfg.requestLogger.http((ctx, ms) -> Timer.builder("tessera.http.requests")
-                    .tag("method", ctx.method().name())
-                    .tag("route", routeOf(ctx))
-                    .tag("status", Integer.toString(ctx.statusCode()))
-                    .register(metrics).record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS));
+            cfg.requestLogger.http(new io.tessera.server.ops.RequestTimers(metrics)::record);
             routes(cfg, errors);
         });
         http.start();
         delivery.start();
         pulls.start();
+        cdc.ifPresent(io.tessera.server.sync.cdc.PostgresCdc::start);
         LOG.atInfo().setMessage("Tessera listening").addKeyValue("port", http.port())
                 .addKeyValue("dataDir", config.dataDir().toAbsolutePath()).log();
         return this;
     }
 
-    private static String routeOf(io.javalin.http.Context ctx) {
-        Endpoint e = ctx.endpoints().lastHttpEndpoint();
-        return e == null ? "unmatched" : e.path;
-    }
 
     public int port() {
         return http.port();
@@ -229,6 +222,11 @@ public final class Tessera implements AutoCloseable {
 
     public ProfileStore profiles() {
         return profiles;
+    }
+
+    /** The change-data-capture source, when {@code cdc.url} is configured. */
+    public java.util.Optional<io.tessera.server.sync.cdc.PostgresCdc> cdc() {
+        return cdc;
     }
 
     /** Every store port of this node (for the CLI's import, export and sync commands). */
@@ -295,6 +293,7 @@ public final class Tessera implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         pulls.close();
+        cdc.ifPresent(io.tessera.server.sync.cdc.PostgresCdc::close);
         if (http != null) {
             http.stop();
         }

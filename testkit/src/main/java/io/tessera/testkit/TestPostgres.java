@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Assumptions;
  *       optional): a server someone else runs (a CI service). It must answer.</li>
  *   <li>Otherwise the PostgreSQL binaries ({@code TESSERA_PG_BIN}, {@code /usr/lib/postgresql/<newest>/bin},
  *       or {@code initdb} on the PATH): a private cluster is initialised and started on a free
- *       loopback port, trust authentication, no fsync, and stopped (and deleted) when the JVM exits.
+ *       loopback port, trust authentication, no fsync, {@code wal_level=logical} (replication
+ *       connections are trusted from loopback too), and stopped (and deleted) when the JVM exits.
  *       Not root: the cluster lives in {@code target/postgres-<pid>}. Root (CI containers):
  *       {@code initdb} refuses root, so the cluster is created in a temporary directory owned by the
  *       {@code postgres} user and every command runs through {@code runuser -u postgres}.</li>
@@ -208,7 +209,9 @@ public final class TestPostgres {
                         "-w", "-t", "60", "-o", String.join(" ", "-p", Integer.toString(port),
                                 "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + dir,
                                 "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                                "-c", "max_connections=200", "-c", "shared_buffers=64MB"),
+                                "-c", "max_connections=200", "-c", "shared_buffers=64MB",
+                                // logical decoding for the change-data-capture tests (pgoutput, no extension)
+                                "-c", "wal_level=logical", "-c", "max_replication_slots=20", "-c", "max_wal_senders=20"),
                         "start");
                 return new Server("jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, "");
             } catch (IOException e) {

@@ -10,8 +10,10 @@ import io.tessera.content.RenderedMessage;
 import io.tessera.content.SegmentContentConditions;
 import io.tessera.content.liquid.EmailFilters;
 import io.tessera.content.liquid.LiquidEngine;
+import io.tessera.content.liquid.RenderOutcome;
 import io.tessera.content.liquid.SnippetSource;
 import io.tessera.delivery.OutgoingMessage;
+import io.tessera.event.JsonValues;
 import io.tessera.delivery.mime.MimeAssembler;
 import io.tessera.profile.Profile;
 import io.tessera.profile.TraitValue;
@@ -53,6 +55,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * auto-escaping, fallbacks, CSS inlining, link rewriting with signed tokens, open pixel, plain
  * text, final check — and MIME assembly by delivery's {@link MimeAssembler}.
  *
+ * <p>Engines side by side in the same run: the complete message on our compiled Liquid engine
+ * (the default, {@code completeMessage*}) and on liqp pooled as before ({@code completeMessageLiqp*}),
+ * and the Liquid work alone — every piece of the email rendered with the recipient's data, no
+ * finishing — on each ({@code liquidOnly*}).
+ *
  * <p>Baseline in the same run: liqp used naively — the same compiled HTML and block bodies as
  * plain Liquid, the layout parsed on every render and each block pulled in with
  * {@code {% include %}} (which liqp parses on every render), no escaping or finishing.
@@ -70,6 +77,8 @@ public class RenderBenchmark {
     private static final int RECIPIENTS = 1024;
 
     private CompiledEmail email;
+    private CompiledEmail liqpEmail;
+    private final List<Map<String, Object>> liquidData = new ArrayList<>();
     private EmailRenderer renderer;
     private MimeAssembler mime;
     private final List<EmailRenderer.Request> requests = new ArrayList<>();
@@ -85,6 +94,9 @@ public class RenderBenchmark {
         EmailCompiler compiler = new EmailCompiler(LiquidEngine.email(SnippetSource.NONE, EmailFilters.Settings.DEFAULTS),
                 new SegmentContentConditions());
         email = ((EmailCompiler.Verdict.Compiled) compiler.compile(t)).email();
+        EmailCompiler liqpCompiler = new EmailCompiler(LiquidEngine.liqpEmail(SnippetSource.NONE, EmailFilters.Settings.DEFAULTS),
+                new SegmentContentConditions());
+        liqpEmail = ((EmailCompiler.Verdict.Compiled) liqpCompiler.compile(t)).email();
         InstantSource clock = InstantSource.system();
         TrackingToken tokens = new TrackingToken(List.of(new TrackingToken.Key("bench",
                 "bench-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8))), clock);
@@ -129,6 +141,16 @@ public class RenderBenchmark {
             nd.put("items", recs);
             nd.put("name", p.traitValues().get("firstName"));
             naiveData.add(nd);
+            Map<String, Object> ld = new HashMap<>();
+            Map<String, Object> profile = new LinkedHashMap<>(p.traitValues());
+            profile.put("id", p.id());
+            ld.put("profile", profile);
+            ld.put("event", Map.of());
+            ld.put("message", Map.of("id", "m_" + i));
+            ld.put("timezone", "Europe/Paris");
+            ld.put("recommendations", recs);
+            ld.put("unsubscribe_url", "https://t.example.com/u/token" + i);
+            liquidData.add(ld);
         }
         buildNaive();
         RenderedMessage sample = ((EmailRenderer.Result.Rendered) renderer.render(email, requests.get(0))).message();
@@ -165,10 +187,51 @@ public class RenderBenchmark {
     }
 
     private byte[] complete() {
+        return complete(email);
+    }
+
+    byte[] complete(CompiledEmail which) {
         EmailRenderer.Request r = nextRequest();
-        RenderedMessage m = ((EmailRenderer.Result.Rendered) renderer.render(email, r)).message();
+        RenderedMessage m = ((EmailRenderer.Result.Rendered) renderer.render(which, r)).message();
         return mime.assemble(new OutgoingMessage(r.messageId() + "@example.com", "shop@example.com",
                 r.profile().traitValues().get("email").toString(), m.subject(), m.html(), m.text(), m.amp(), m.headers()));
+    }
+
+    /** The Liquid work of one message alone: subject, preheader, layout pieces and default block bodies. */
+    int liquidOnly(CompiledEmail which) {
+        Map<String, Object> data = liquidData.get(Math.floorMod(next.getAndIncrement(), RECIPIENTS));
+        int n = length(which.subject().render(data)) + length(which.preheader().render(data));
+        for (CompiledEmail.Piece piece : which.pieces()) {
+            n += switch (piece) {
+                case CompiledEmail.Static s -> length(s.html().render(data));
+                case CompiledEmail.Slot slot -> length(slot.body().render(withInputs(slot, data)));
+            };
+        }
+        return n;
+    }
+
+    /** A block sees its declared inputs (e.g. {@code items} from {@code recommendations}), as EmailRenderer gives them. */
+    private static Map<String, Object> withInputs(CompiledEmail.Slot slot, Map<String, Object> data) {
+        Map<String, Object> blockData = new HashMap<>(data);
+        for (EmailTemplate.Input in : slot.inputs()) {
+            JsonValues.at(data, in.path()).or(in::defaultValue).ifPresent(v -> blockData.put(in.name(), v));
+        }
+        return blockData;
+    }
+
+    private static int length(RenderOutcome o) {
+        return switch (o) {
+            case RenderOutcome.Rendered r -> r.output().length();
+            case RenderOutcome.Failed f -> throw new IllegalStateException(f.message());
+        };
+    }
+
+    CompiledEmail compiledEmail() {
+        return email;
+    }
+
+    CompiledEmail liqpEmail() {
+        return liqpEmail;
     }
 
     private String naive() {
@@ -188,6 +251,30 @@ public class RenderBenchmark {
     @Threads(Threads.MAX)
     public byte[] completeMessageAllCores() {
         return complete();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public byte[] completeMessageLiqpOneThread() {
+        return complete(liqpEmail);
+    }
+
+    @Benchmark
+    @Threads(Threads.MAX)
+    public byte[] completeMessageLiqpAllCores() {
+        return complete(liqpEmail);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public int liquidOnlyCompiledOneThread() {
+        return liquidOnly(email);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public int liquidOnlyLiqpOneThread() {
+        return liquidOnly(liqpEmail);
     }
 
     @Benchmark

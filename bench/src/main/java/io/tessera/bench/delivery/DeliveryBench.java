@@ -1,8 +1,23 @@
 package io.tessera.bench.delivery;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.tessera.content.EmailTemplate;
+import io.tessera.content.RenderErrors;
 import io.tessera.delivery.Mailer;
+import io.tessera.delivery.OutgoingMessage;
+import io.tessera.delivery.SendKey;
+import io.tessera.delivery.campaign.MessageIds;
+import io.tessera.delivery.campaign.MessageRenderer;
+import io.tessera.delivery.tracking.SignedTrackingLinks;
+import io.tessera.profile.Profile;
+import io.tessera.server.content.TemplateDirectory;
+import io.tessera.server.delivery.ContentMessageRenderer;
+import io.tessera.store.sqlite.SqliteTemplateStore;
+import io.tessera.tracking.TrackingToken;
+import java.util.List;
+import java.util.Map;
 import io.tessera.delivery.campaign.Campaign;
-import io.tessera.delivery.campaign.TrackingLinks;
 import io.tessera.delivery.dispatch.CampaignDispatcher;
 import io.tessera.delivery.mime.DkimSigner;
 import io.tessera.delivery.mime.MimeAssembler;
@@ -10,7 +25,6 @@ import io.tessera.delivery.smtp.SmtpMailer;
 import io.tessera.delivery.smtp.SmtpSettings;
 import io.tessera.store.sqlite.SqliteSendLedger;
 import io.tessera.store.sqlite.SqliteSuppressionList;
-import io.tessera.testkit.PlainRenderer;
 import io.tessera.testkit.SyntheticAudience;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -23,10 +37,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A whole campaign through the real pipeline into an SMTP sink: SQLite ledger (claim, commit
- * mark, confirm), suppression check, render per recipient, MIME assembly (+ DKIM when asked),
+ * mark, confirm), suppression and consent checks, the real renderer per recipient (the shipped
+ * {@code examples/templates/weekly-picks} email through {@link ContentMessageRenderer}: Liquid,
+ * escaping, content rules, the recipient's recently viewed products, plain text, final check),
+ * signed tracking links and pixel ({@link SignedTrackingLinks}), MIME assembly (+ DKIM when asked),
  * pooled SMTP. Prints messages/s accepted by the relay and memory. Used by bench/delivery.sh.
  *
- * <p>Arguments: recipients host port workers htmlBytes dkim(true|false) dataDir
+ * <p>Arguments: recipients host port workers unused dkim(true|false) dataDir
+ * (the fifth argument once sized a stand-in message; the message is now the real one)
  */
 public final class DeliveryBench {
 
@@ -35,7 +53,6 @@ public final class DeliveryBench {
         String host = args[1];
         int port = Integer.parseInt(args[2]);
         int workers = Integer.parseInt(args[3]);
-        int htmlBytes = Integer.parseInt(args[4]);
         boolean dkim = Boolean.parseBoolean(args[5]);
         Path data = Files.createDirectories(Path.of(args[6]));
         Path db = data.resolve("bench-" + System.nanoTime() + ".db");
@@ -46,10 +63,8 @@ public final class DeliveryBench {
             g.initialize(2048);
             signer = Optional.of(new DkimSigner("shop.example", "bench", g.generateKeyPair().getPrivate()));
         }
-        SyntheticAudience audience = new SyntheticAudience(recipients, 50);
-        PlainRenderer renderer = new PlainRenderer("{{firstName}}, your picks for {{city}}",
-                "<html><body><h1>Hello {{firstName}}</h1><a href=\"https://shop.example/autumn\">Shop</a>\n",
-                "Hello {{firstName}}, new in {{city}}: https://shop.example/autumn", htmlBytes);
+        SyntheticAudience synthetic = new SyntheticAudience(recipients, 50);
+        ShopAudience audience = new ShopAudience(synthetic);
         MimeAssembler assembler = new MimeAssembler(clock, signer);
         AtomicLong bytes = new AtomicLong();
         AtomicLong peakHeap = new AtomicLong();
@@ -64,35 +79,55 @@ public final class DeliveryBench {
                 }
             }
         });
+        SignedTrackingLinks tracking = new SignedTrackingLinks(() -> "https://t.shop.example", new TrackingToken(List.of(
+                new TrackingToken.Key("bench", "bench-tracking-key-0123456789".getBytes(UTF_8))), clock),
+                Duration.ofDays(30), clock, Optional.empty());
+        SqliteTemplateStore templates = new SqliteTemplateStore(db);
         try (SqliteSendLedger ledger = new SqliteSendLedger(db);
              SqliteSuppressionList suppressions = new SqliteSuppressionList(db);
              Mailer smtp = new SmtpMailer(SmtpSettings.of(host, port).withPool(workers, workers)
                      .withRetries(3, Duration.ofMillis(50), Duration.ofSeconds(1)), assembler);
-             CampaignDispatcher dispatcher = new CampaignDispatcher(ledger, suppressions, smtp, renderer, audience, audience,
-                     TrackingLinks.NONE, clock, "mail.shop.example", workers, 3, Duration.ofMillis(200))) {
-            byte[] one = assembler.assemble(new io.tessera.delivery.OutgoingMessage("x@y", "news@shop.example",
-                    audience.address(1), "Ann, your picks for Oslo", ((io.tessera.delivery.campaign.MessageRenderer.Message)
-                    renderer.render(new io.tessera.delivery.campaign.MessageRenderer.Request(
-                            new Campaign.TemplateRef("t", Optional.empty()), Optional.empty(),
-                            audience.profile(SyntheticAudience.profileId(1)).orElseThrow(), java.util.Map.of()))).html(),
-                    "text", Optional.empty(), java.util.Map.of()));
-            bytes.set(one.length);
+             CampaignDispatcher dispatcher = new CampaignDispatcher(ledger, suppressions, smtp,
+                     new ContentMessageRenderer(templates, clock, new RenderErrors()), audience, audience,
+                     tracking, clock, "mail.shop.example", workers, 3, Duration.ofMillis(200))) {
+            EmailTemplate weeklyPicks = templates.save(TemplateDirectory.load(
+                    Path.of(System.getProperty("tessera.examples", "examples/templates"), "weekly-picks"), 1));
+            Campaign campaign = Campaign.simple("bench", "everyone", weeklyPicks.key(), "news@shop.example");
+            bytes.set(sampleSize(campaign, audience, new ContentMessageRenderer(templates, clock, new RenderErrors()),
+                    tracking, assembler));
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
-            CampaignDispatcher.Report r = dispatcher.run(Campaign.simple("bench", "everyone", "t", "news@shop.example"), "bench");
+            CampaignDispatcher.Report r = dispatcher.run(campaign, "bench");
             double secs = (System.nanoTime() - t0) / 1e9;
             double cpuMsPerMsg = (os.getProcessCpuTime() - cpu0) / 1e6 / Math.max(1, r.sent());
             sampler.interrupt();
-            System.out.printf("delivery-bench recipients=%d workers=%d dkim=%s message_bytes=%d sent=%d bounced=%d later=%d "
-                            + "seconds=%.1f msgs_per_s=%.0f cpu_ms_per_msg=%.3f peak_heap_mb=%d max_rss_mb=%d%n",
-                    recipients, workers, dkim, bytes.get(), r.sent(), r.bounced(), r.later().size(), secs, r.sent() / secs, cpuMsPerMsg,
-                    peakHeap.get() >> 20, maxRssMb());
+            System.out.printf("delivery-bench recipients=%d workers=%d dkim=%s message_bytes=%d sent=%d bounced=%d skipped=%d "
+                            + "later=%d seconds=%.1f msgs_per_s=%.0f cpu_ms_per_msg=%.3f peak_heap_mb=%d max_rss_mb=%d%n",
+                    recipients, workers, dkim, bytes.get(), r.sent(), r.bounced(), r.skipped(), r.later().size(), secs,
+                    r.sent() / secs, cpuMsPerMsg, peakHeap.get() >> 20, maxRssMb());
         } finally {
             for (String suffix : new String[] {"", "-wal", "-shm"}) {
                 Files.deleteIfExists(Path.of(db + suffix));
             }
         }
+    }
+
+    /** The size of recipient 1's complete message, rendered and assembled as the campaign will (for smtp-source's -l). */
+    private static int sampleSize(Campaign campaign, ShopAudience audience, MessageRenderer renderer,
+                                  SignedTrackingLinks tracking, MimeAssembler assembler) {
+        String id = SyntheticAudience.profileId(1);
+        Profile profile = audience.profile(id).orElseThrow();
+        SendKey key = new SendKey("bench", id);
+        String messageId = MessageIds.of(key, "mail.shop.example");
+        MessageRenderer.Rendered rendered = renderer.render(new MessageRenderer.Request(campaign.template(), Optional.empty(),
+                profile, Map.of("campaign", campaign.key(), "variant", "a", "messageId", messageId)));
+        if (!(rendered instanceof MessageRenderer.Message m)) {
+            throw new IllegalStateException("weekly-picks does not render: " + rendered);
+        }
+        return assembler.assemble(new OutgoingMessage(messageId, campaign.sender().mailbox(),
+                String.valueOf(profile.traitValues().get("email")), m.subject(), tracking.decorate(m.html(), key, messageId),
+                m.text(), m.amp(), m.headers())).length;
     }
 
     private static long maxRssMb() throws java.io.IOException {

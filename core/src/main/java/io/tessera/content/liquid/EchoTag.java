@@ -11,9 +11,9 @@ import liqp.tags.Tag;
  */
 final class EchoTag extends Tag {
 
-    private final LiquidEngine engine;
+    private final LiqpEngine engine;
 
-    EchoTag(LiquidEngine engine) {
+    EchoTag(LiqpEngine engine) {
         super("echo");
         this.engine = engine;
     }

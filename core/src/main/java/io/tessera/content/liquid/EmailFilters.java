@@ -114,29 +114,11 @@ public final class EmailFilters {
             if (value == null || (value instanceof String str && str.isBlank())) {
                 return "";
             }
-            Instant instant = instant(value, context);
+            Instant instant = CompiledEmailFilters.instant(value);
             ZoneId zone = zone(context, params);
             ZonedDateTime local = instant.atZone(zone);
             String format = params.length > 0 ? String.valueOf(params[0]) : "%Y-%m-%d %H:%M";
             return context.getParser().filters.get("date").apply(local, context, format);
-        }
-
-        private Instant instant(Object v, TemplateContext context) {
-            if (v instanceof Instant i) {
-                return i;
-            }
-            if (v instanceof TemporalAccessor t) {
-                return Instant.from(t);
-            }
-            if (v instanceof Number n) {
-                return Instant.ofEpochSecond(n.longValue());
-            }
-            String text = super.asString(v, context).trim();
-            try {
-                return Instant.parse(text);
-            } catch (DateTimeParseException notInstant) {
-                return OffsetDateTime.parse(text).toInstant();
-            }
         }
 
         private ZoneId zone(TemplateContext context, Object... params) {

@@ -1,21 +1,8 @@
 package io.tessera.content.liquid;
 
-import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import java.time.InstantSource;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import liqp.Template;
-import liqp.TemplateParser;
-import liqp.antlr.CharStreamWithLocation;
-import liqp.exceptions.LiquidException;
-import liqp.org.antlr.v4.runtime.CharStreams;
-import liqp.filters.Filter;
-import liqp.org.antlr.v4.runtime.tree.ParseTree;
-import liqp.parser.Flavor;
-import liquid.parser.v4.LiquidParser;
 
 /**
  * Parses Liquid source into thread-safe {@link LiquidTemplate}s, in one of two dialects.
@@ -29,58 +16,72 @@ import liquid.parser.v4.LiquidParser;
  *       (see {@link ContextualEscaper}).</li>
  * </ul>
  *
- * <p>Both dialects are strict: an unknown tag or filter is a parse error (liqp itself ignores an
- * unknown filter at render time), reported as {@link ParseVerdict.Invalid}. {@code {% render %}}
- * snippets come from a {@link SnippetSource} and are parsed once per engine. Thread-safe.
+ * <p>Both dialects are strict: an unknown tag or filter, or a wrong number of filter arguments, is
+ * a parse error, reported as {@link ParseVerdict.Invalid}. {@code {% render %}} snippets come from
+ * a {@link SnippetSource} and are parsed once per engine. Thread-safe.
+ *
+ * <p>The engine behind both is our compiled one ({@code io.tessera.content.liquid.compiled}: one
+ * immutable node tree per template, no pooling). liqp, the engine we started with, stays
+ * available as {@link #liqpStandard}/{@link #liqpEmail} for the side-by-side conformance figure
+ * and benchmark (docs/BENCHMARKS.md, "Content: compiled Liquid engine").
  */
 public final class LiquidEngine {
 
-    private final TemplateParser parser;
-    private final boolean email;
-    private final Set<String> filterNames;
-    private final SnippetSource snippets;
-    private final Map<String, ParseVerdict> parsedSnippets = new ConcurrentHashMap<>();
-    private final Map<String, LiquidTemplate> fragments = new ConcurrentHashMap<>();
+    /** An engine that parses already-instrumented source. */
+    interface Backend {
+        ParseVerdict parse(String effectiveSource);
 
-    private LiquidEngine(boolean email, SnippetSource snippets, EmailFilters.Settings settings) {
-        this.email = email;
-        this.snippets = snippets;
-        TemplateParser.Builder b = new TemplateParser.Builder()
-                .withFlavor(Flavor.LIQUID)
-                .withErrorMode(TemplateParser.ErrorMode.STRICT)
-                .withStrictVariables(false)
-                .withDefaultTimeZone(ZoneId.of("UTC"))
-                .withLocale(Locale.ENGLISH)
-                .withMaxIterations(1_000_000)
-                .withTag(new RenderTag(this))
-                .withTag(new EchoTag(this))
-                .withNameResolver(name -> new CharStreamWithLocation(CharStreams.fromString(snippets.source(name)
-                        .orElseThrow(() -> new java.io.IOException("no snippet named '" + name + "'")))))
-                .withFilter(new StandardDefaultFilter(email));
-        for (Filter f : ArrayFilters.all()) {
-            b.withFilter(f);
-        }
-        if (email) {
-            for (Filter f : EmailFilters.all(settings)) {
-                b.withFilter(f);
-            }
-        }
-        this.parser = b.build();
-        this.filterNames = Set.copyOf(parser.filters.getMap().keySet());
+        String name();
     }
 
-    /** Shopify reference semantics, no escaping. */
+    private final boolean email;
+    private final SnippetSource snippets;
+    private final Backend backend;
+    private final Map<String, ParseVerdict> parsedSnippets = new ConcurrentHashMap<>();
+
+    private LiquidEngine(boolean email, SnippetSource snippets, EmailFilters.Settings settings, boolean liqp, InstantSource clock) {
+        this.email = email;
+        this.snippets = snippets;
+        this.backend = liqp ? new LiqpEngine(this, email, snippets, settings) : new CompiledDialect(this, email, settings, clock);
+    }
+
+    /** Shopify reference semantics, no escaping; {@code "now"} in the date filter is the system clock. */
     public static LiquidEngine standard(SnippetSource snippets) {
-        return new LiquidEngine(false, snippets, EmailFilters.Settings.DEFAULTS);
+        return standard(snippets, InstantSource.system());
+    }
+
+    /** Shopify reference semantics, no escaping; {@code "now"} comes from {@code clock}. */
+    public static LiquidEngine standard(SnippetSource snippets, InstantSource clock) {
+        return new LiquidEngine(false, snippets, EmailFilters.Settings.DEFAULTS, false, clock);
     }
 
     /** The email dialect: our filters and contextual auto-escaping of every output. */
     public static LiquidEngine email(SnippetSource snippets, EmailFilters.Settings settings) {
-        return new LiquidEngine(true, snippets, settings);
+        return email(snippets, settings, InstantSource.system());
+    }
+
+    /** The email dialect, with {@code "now"} from {@code clock}. */
+    public static LiquidEngine email(SnippetSource snippets, EmailFilters.Settings settings, InstantSource clock) {
+        return new LiquidEngine(true, snippets, settings, false, clock);
+    }
+
+    /** The standard dialect on liqp (the baseline engine). */
+    public static LiquidEngine liqpStandard(SnippetSource snippets) {
+        return new LiquidEngine(false, snippets, EmailFilters.Settings.DEFAULTS, true, InstantSource.system());
+    }
+
+    /** The email dialect on liqp (the baseline engine). */
+    public static LiquidEngine liqpEmail(SnippetSource snippets, EmailFilters.Settings settings) {
+        return new LiquidEngine(true, snippets, settings, true, InstantSource.system());
     }
 
     public boolean escapes() {
         return email;
+    }
+
+    /** {@code compiled} or {@code liqp}. */
+    public String engineName() {
+        return backend.name();
     }
 
     /** Parses HTML (or text) Liquid source. In the email dialect outputs are HTML-context escaped. */
@@ -102,65 +103,13 @@ public final class LiquidEngine {
             }
             effective = ((ContextualEscaper.Instrumented) r).source();
         }
-        Template t;
-        try {
-            t = parser.parse(effective);
-        } catch (LiquidException e) {
-            return new ParseVerdict.Invalid("syntax", e.getMessage());
-        } catch (RuntimeException e) {
-            return new ParseVerdict.Invalid("syntax", String.valueOf(e.getMessage()));
-        }
-        List<String> unknown = unknownFilters(t.getParseTree());
-        if (!unknown.isEmpty()) {
-            return new ParseVerdict.Invalid("unknown_filter", "unknown filter(s): " + String.join(", ", unknown));
-        }
-        List<String> arity = FilterArity.violations(t.getParseTree());
-        if (!arity.isEmpty()) {
-            return new ParseVerdict.Invalid("filter_arguments", String.join("; ", arity));
-        }
-        return new ParseVerdict.Parsed(new LiquidTemplate(effective, this, t));
+        return backend.parse(effective);
     }
 
-    TemplateParser parser() {
-        return parser;
-    }
-
-    /** Another parsed copy of source that already passed {@link #parse}. */
-    Template parseCopy(String effectiveSource) {
-        return parser.parse(effectiveSource);
-    }
-
+    /** A snippet for {@code {% render %}}, parsed (and in the email dialect instrumented) once. */
     ParseVerdict snippet(String name) {
         return parsedSnippets.computeIfAbsent(name, n -> snippets.source(n)
                 .map(this::parse)
                 .orElseGet(() -> new ParseVerdict.Invalid("missing_snippet", "no snippet named '" + n + "'")));
-    }
-
-    /** A cached template for an expression fragment such as {@code {{ x | upcase }}} used by tags. */
-    LiquidTemplate fragment(String source) {
-        LiquidTemplate t = fragments.get(source);
-        if (t == null) {
-            Template parsed = parser.parse(source);
-            t = fragments.computeIfAbsent(source, s -> new LiquidTemplate(s, this, parsed));
-        }
-        return t;
-    }
-
-    private List<String> unknownFilters(ParseTree tree) {
-        List<String> unknown = new ArrayList<>();
-        collectUnknown(tree, unknown);
-        return unknown;
-    }
-
-    private void collectUnknown(ParseTree node, List<String> unknown) {
-        if (node instanceof LiquidParser.FilterContext f && f.Id() != null) {
-            String name = f.Id().getText();
-            if (!filterNames.contains(name) && !unknown.contains(name)) {
-                unknown.add(name);
-            }
-        }
-        for (int i = 0; i < node.getChildCount(); i++) {
-            collectUnknown(node.getChild(i), unknown);
-        }
     }
 }

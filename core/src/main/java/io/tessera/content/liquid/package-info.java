@@ -1,15 +1,16 @@
 /**
- * Liquid on liqp, in two dialects.
+ * Liquid for templates, in two dialects, on our compiled engine (liqp kept as the baseline).
  *
  * <ul>
  *   <li>{@link io.tessera.content.liquid.LiquidEngine} — parses source strictly (unknown tags and
- *       filters are errors) into {@link io.tessera.content.liquid.LiquidTemplate}s, which pool parsed
- *       copies so concurrent renders never share liqp state.</li>
- *   <li>Standard dialect: Shopify semantics, measured by the golden-liquid suite; adds the Liquid 5
- *       pieces liqp 0.9 lacks ({@code render}, {@code echo}, {@code has}, {@code find}, {@code sum} …).</li>
- *   <li>Email dialect: {@link io.tessera.content.liquid.EmailFilters} (money, local_date,
- *       image_resize, safe) and contextual auto-escaping ({@code ContextualEscaper},
- *       {@link io.tessera.content.liquid.Escapes}).</li>
+ *       filters, wrong filter arities are errors) into thread-safe
+ *       {@link io.tessera.content.liquid.LiquidTemplate}s. The default backend is the compiled
+ *       engine of {@code io.tessera.content.liquid.compiled}; {@code liqpStandard}/{@code liqpEmail}
+ *       give liqp (templates pooled, as liqp's are not thread-safe) for side-by-side figures.</li>
+ *   <li>Standard dialect: Shopify semantics, measured by the golden-liquid suite.</li>
+ *   <li>Email dialect: our filters (money, local_date, image_resize, safe — {@code EmailFilters} on
+ *       liqp, {@code CompiledEmailFilters} on the compiled engine) and contextual auto-escaping
+ *       ({@code ContextualEscaper}, {@link io.tessera.content.liquid.Escapes}).</li>
  * </ul>
  */
 package io.tessera.content.liquid;

@@ -1,15 +1,18 @@
 package io.tessera.delivery.mime;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Quoted-printable (RFC 2045 §6.7) for body parts: line breaks in the text become CRLF, other
  * bytes outside printable ASCII, "=" and trailing white space are escaped, lines are soft-broken
  * at 76 characters, and a "." opening a line is escaped so no relay can mistake it for the end of
  * DATA. The output never contains "=_", which is why {@link MimeAssembler}'s boundaries start with it.
  *
- * <p>Implementation note: encodes straight from the string's chars to the message's bytes (UTF-8
- * on the fly, no intermediate byte array), with a class table per ASCII char; it was a third of a
- * campaign's Java CPU as a per-byte loop over {@code getBytes(UTF_8)} with a 3x-sized scratch
- * array (docs/BENCHMARKS.md, issue 5 and 8). Output is byte-for-byte what that loop wrote
+ * <p>Implementation note: one table lookup per byte of {@code getBytes(UTF_8)} (an intrinsic),
+ * written straight into the message's array, grown in steps instead of a 3x-sized scratch array
+ * copied through a synchronized stream; a char-by-char version over the String was slower still
+ * ({@code String.charAt} bounds checks on UTF-16 strings). It was a third of a campaign's Java CPU
+ * (docs/BENCHMARKS.md, issues 5 and 8). Output is byte-for-byte what that loop wrote
  * ({@code WeeklyPicksMimeGoldenTest}, {@code MimeAssemblerTest}).
  */
 final class QuotedPrintable {
@@ -38,97 +41,84 @@ final class QuotedPrintable {
     }
 
     static void encode(String text, MessageBytes sink) {
-        int len = text.length();
+        byte[] in = text.getBytes(StandardCharsets.UTF_8);
+        int len = in.length;
+        sink.ensure(len + len / 8 + 128);
+        byte[] out = sink.buf;
+        int n = sink.size;
         int col = 0;
         for (int i = 0; i < len; i++) {
-            char c = text.charAt(i);
-            sink.ensure(32); // the most one char can write: 4 UTF-8 bytes, each escaped after a soft break
-            byte[] out = sink.buf;
-            int n = sink.size;
-            if (c < 128) {
-                switch (CLASS[c]) {
-                    case LITERAL -> {
-                        if (col == 75) {
-                            n = softBreak(out, n);
-                            col = 0;
-                        }
-                        out[n++] = (byte) c;
-                        col++;
-                    }
-                    case DOT -> {
-                        if (col == 75) {
-                            n = softBreak(out, n);
-                            col = 0;
-                        }
-                        if (col == 0) {
-                            n = escape(out, n, c);
-                            col = 3;
-                        } else {
-                            out[n++] = '.';
-                            col++;
-                        }
-                    }
-                    case BLANK -> {
-                        boolean lineEnd = i + 1 == len || text.charAt(i + 1) == '\n' || text.charAt(i + 1) == '\r';
-                        int width = lineEnd ? 3 : 1;
-                        if (col + width > 75) {
-                            n = softBreak(out, n);
-                            col = 0;
-                        }
-                        if (lineEnd) {
-                            n = escape(out, n, c);
-                        } else {
-                            out[n++] = (byte) c;
-                        }
-                        col += width;
-                    }
-                    case CR, LF -> {
-                        if (c == '\r' && i + 1 < len && text.charAt(i + 1) == '\n') {
-                            break; // CRLF: the LF writes the line break
-                        }
-                        out[n++] = '\r';
-                        out[n++] = '\n';
-                        col = 0;
-                    }
-                    default -> {
-                        if (col + 3 > 75) {
-                            n = softBreak(out, n);
-                            col = 0;
-                        }
-                        n = escape(out, n, c);
-                        col += 3;
-                    }
+            if (n + 88 > out.length) { // at most a soft break and a 75-byte run, or "=\r\n=XX"
+                sink.size = n;
+                sink.ensure(len - i + (len - i) / 4 + 128);
+                out = sink.buf;
+            }
+            int b = in[i] & 0xff;
+            byte kind = b < 128 ? CLASS[b] : ESCAPED;
+            if (kind == LITERAL || (kind == DOT && col > 0 && col < 75)) {
+                if (col == 75) {
+                    n = softBreak(out, n);
+                    col = 0;
                 }
-            } else {
-                int cp = c;
-                if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(text.charAt(i + 1))) {
-                    cp = Character.toCodePoint(c, text.charAt(++i));
-                } else if (Character.isSurrogate(c)) {
-                    cp = '?'; // what String.getBytes(UTF_8) writes for an unpaired surrogate
+                // the run of bytes written as they are, up to the end of the line: one copy
+                int end = Math.min(len, i + 75 - col);
+                int j = i + 1;
+                while (j < end && in[j] >= 33 && in[j] <= 126 && in[j] != '=') {
+                    j++;
                 }
-                if (cp == '?') {
+                System.arraycopy(in, i, out, n, j - i);
+                n += j - i;
+                col += j - i;
+                i = j - 1;
+                continue;
+            }
+            switch (kind) {
+                case DOT -> {
                     if (col == 75) {
                         n = softBreak(out, n);
                         col = 0;
                     }
-                    out[n++] = '?';
-                    col++;
-                } else {
-                    int count = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-                    for (int k = count - 1; k >= 0; k--) {
-                        int b = k < count - 1 ? 0x80 | (cp >> 6 * k & 0x3F)
-                                : count == 2 ? 0xC0 | cp >> 6 : count == 3 ? 0xE0 | cp >> 12 : 0xF0 | cp >> 18;
-                        if (col + 3 > 75) {
-                            n = softBreak(out, n);
-                            col = 0;
-                        }
+                    if (col == 0) {
                         n = escape(out, n, b);
-                        col += 3;
+                        col = 3;
+                    } else {
+                        out[n++] = '.';
+                        col++;
                     }
                 }
+                case BLANK -> {
+                    boolean lineEnd = i + 1 == len || in[i + 1] == '\n' || in[i + 1] == '\r';
+                    int width = lineEnd ? 3 : 1;
+                    if (col + width > 75) {
+                        n = softBreak(out, n);
+                        col = 0;
+                    }
+                    if (lineEnd) {
+                        n = escape(out, n, b);
+                    } else {
+                        out[n++] = (byte) b;
+                    }
+                    col += width;
+                }
+                case CR, LF -> {
+                    if (b == '\r' && i + 1 < len && in[i + 1] == '\n') {
+                        continue; // CRLF: the LF writes the line break
+                    }
+                    out[n++] = '\r';
+                    out[n++] = '\n';
+                    col = 0;
+                }
+                default -> {
+                    if (col > 72) {
+                        n = softBreak(out, n);
+                        col = 0;
+                    }
+                    n = escape(out, n, b);
+                    col += 3;
+                }
             }
-            sink.size = n;
         }
+        sink.size = n;
     }
 
     private static int escape(byte[] out, int n, int b) {

@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * retries with exponential backoff on 4xx replies and broken connections, and a permanent
  * failure on 5xx.
  *
+ * <p>A connection that got a 4xx is closed, not returned to the pool: the retry opens a new
+ * session, because relays decide per session — Postfix keeps the access maps a session started
+ * with until it ends (a cleared 4xx would be repeated for ever on the old one), greylisting and
+ * rate limits are evaluated per connection, and 421 means the relay is closing it anyway.
+ *
  * <p>Implementation notes. The pool is a bounded queue of connected {@link SMTPTransport}s,
  * created lazily up to {@code connections}; a connection that failed at the socket level is
  * closed and not returned. Each message is assembled once (MIME + DKIM) and streamed as raw
@@ -123,7 +128,7 @@ public final class SmtpMailer implements Mailer {
             transport.sendMessage(mime, to);
             return new DeliveryVerdict.Delivered(transport.getLastServerResponse().strip());
         } catch (SMTPAddressFailedException e) {
-            reusable = e.getReturnCode() != 421;
+            reusable = e.getReturnCode() >= 500;
             return classify(e.getReturnCode(), e.getMessage());
         } catch (SMTPSendFailedException e) {
             if (e.getReturnCode() <= 0) {
@@ -131,11 +136,11 @@ public final class SmtpMailer implements Mailer {
                 reusable = false;
                 return lost(mime, "no reply: " + e.getMessage());
             }
-            reusable = e.getReturnCode() != 421;
+            reusable = e.getReturnCode() >= 500;
             return classify(e.getReturnCode(), e.getMessage());
         } catch (SendFailedException e) {
             if (e.getNextException() instanceof SMTPAddressFailedException a) {
-                reusable = a.getReturnCode() != 421;
+                reusable = a.getReturnCode() >= 500;
                 return classify(a.getReturnCode(), a.getMessage());
             }
             reusable = false;

@@ -18,10 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A small but real SMTP server on a loopback socket whose replies are scripted: per-recipient
- * RCPT replies (4xx throttling, 5xx unknown users), dropping connections, and a record of every
- * message it accepted. For fault tests that GreenMail cannot express, and for the crash test that
- * counts what arrived. One virtual thread per connection; thread-safe.
+ * A FAKE relay: an SMTP server we wrote ourselves, on a loopback socket, whose replies are
+ * scripted: per-recipient RCPT replies, replies at end of data, dropped connections, and a record
+ * of every message it accepted. The relay faults of the issue run against a real Postfix
+ * ({@code testkit.TestPostfix}: {@code SmtpMailerFaultTest}, {@code CampaignPostfixFaultTest});
+ * this fake remains only where exact timing matters that Postfix cannot be told to produce
+ * (a connection cut between the final "." and the reply; a 5xx at end of data for one recipient)
+ * and as a fast counting relay for the dispatcher's non-fault tests and the kill -9 test.
+ * One virtual thread per connection; thread-safe.
  */
 public final class ScriptedSmtpServer implements AutoCloseable {
 

@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * latest version number of an unpinned template for {@link #LATEST_TTL}, so a campaign run does
  * not re-read the store per recipient. Thread-safe.
  */
-final class ContentMessageRenderer implements MessageRenderer {
+public final class ContentMessageRenderer implements MessageRenderer {
 
     static final Duration LATEST_TTL = Duration.ofSeconds(5);
     static final int RECOMMENDATIONS = 4;
@@ -51,7 +51,7 @@ final class ContentMessageRenderer implements MessageRenderer {
 
     private final io.tessera.server.opentime.OpenTimeParts openTime;
 
-    ContentMessageRenderer(TemplateStore templates, InstantSource clock, RenderErrors errors) {
+    public ContentMessageRenderer(TemplateStore templates, InstantSource clock, RenderErrors errors) {
         this(templates, clock, errors, io.tessera.server.opentime.OpenTimeParts.NONE);
     }
 

@@ -22,7 +22,6 @@ import io.tessera.server.segment.SegmentFeature;
 import io.tessera.server.tracking.TrackingRoutes;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntSupplier;
@@ -40,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * crashes); {@link #start} resumes the campaign runs that process left unfinished and starts the
  * triggered-send poller; {@link #close} stops everything.
  *
- * <p>Settings: {@code public.url} (default {@code http://<listen host or localhost>:<port>}), {@code tracking.key}
- * (hex; default: generated into the secrets file), {@code delivery.workers} (4),
+ * <p>Settings: {@code public.url} (default {@code http://<listen host or localhost>:<port>}), {@code tracking.link-ttl}
+ * (365 days; tracking tokens come from the signing key ring, {@code tracking.key} only verifies
+ * links of the old format), {@code delivery.workers} (4),
  * {@code delivery.message-id-domain} (the public URL's host), {@code smtp.*} (see
  * {@link DeliverySettings}), {@code dkim.domain}, {@code dkim.selector}, {@code dkim.key-file}
  * (PKCS#8 PEM).
@@ -64,24 +64,22 @@ public final class DeliveryFeature implements AutoCloseable {
     private final TriggeredSends triggers;
     private final CampaignRoutes campaignRoutes;
     private final TrackingRoutes trackingRoutes;
+    private final SuppressionRoutes suppressionRoutes;
     private final String publicUrlSetting;
     private final String listenHost;
 
     /**
      * @param stores         where the ledger, suppressions, outbox, campaigns, campaign runs, trigger
      *                       queue and templates live (the caller owns and closes them)
-     * @param trackingKeyHex the HMAC key for tracking tokens, hex
+     * @param tokens         the signer of tracking links (the one key ring of every signed URL)
+     * @param legacy         given the link lifetime, the verifier of links in the pre-unification format, if any were issued
      * @param port           the HTTP port once listening (for the default public URL)
+     * @param openTime       open-time links and AMP part added to each rendered message
      */
-    public DeliveryFeature(io.tessera.server.Stores stores, TesseraConfig config, ProfileStore profiles, Ingestor ingestor, SegmentFeature segments,
-                           String trackingKeyHex, IntSupplier port, InstantSource clock) {
-        this(stores, config, profiles, ingestor, segments, trackingKeyHex, port, clock, io.tessera.server.opentime.OpenTimeParts.NONE);
-    }
-
-    /** @param openTime open-time links and AMP part added to each rendered message */
     public DeliveryFeature(io.tessera.server.Stores stores, TesseraConfig config, ProfileStore profiles, Ingestor ingestor,
-                           SegmentFeature segments, String trackingKeyHex, IntSupplier port, InstantSource clock,
-                           io.tessera.server.opentime.OpenTimeParts openTime) {
+                           SegmentFeature segments, io.tessera.tracking.TrackingToken tokens,
+                           java.util.function.Function<Duration, Optional<io.tessera.delivery.tracking.LegacyLinks>> legacy,
+                           IntSupplier port, InstantSource clock, io.tessera.server.opentime.OpenTimeParts openTime) {
         this.ledger = stores.sendLedger();
         this.suppressions = stores.suppressions();
         this.outbox = stores.outbox();
@@ -95,7 +93,8 @@ public final class DeliveryFeature implements AutoCloseable {
         Optional<SmtpSettings> relay = DeliverySettings.smtp(config);
         this.smtp = relay.isPresent();
         this.mailer = relay.<Mailer>map(s -> new SmtpMailer(s, assembler)).orElseGet(() -> new OutboxMailer(outbox, assembler, clock));
-        this.links = new SignedTrackingLinks(() -> publicUrl(port.getAsInt()), HexFormat.of().parseHex(trackingKeyHex));
+        Duration linkTtl = config.setting("tracking.link-ttl").map(io.tessera.server.ConfigLoader::duration).orElse(Duration.ofDays(365));
+        this.links = new SignedTrackingLinks(() -> publicUrl(port.getAsInt()), tokens, linkTtl, clock, legacy.apply(linkTtl));
         String messageIdDomain = config.setting("delivery.message-id-domain").filter(d -> !d.isBlank())
                 .orElseGet(() -> hostOf(publicUrlSetting).orElse("tessera.local"));
         int workers = Integer.parseInt(config.setting("delivery.workers").orElse("4").strip());
@@ -114,11 +113,13 @@ public final class DeliveryFeature implements AutoCloseable {
                 profiles, clock, this::templateProblems, triggers::refresh, runs);
         this.trackingRoutes = new TrackingRoutes(links, ingestor, profiles, suppressions, clock,
                 key -> campaigns.get(key).flatMap(Campaign::topic));
+        this.suppressionRoutes = new SuppressionRoutes(suppressions, clock);
     }
 
     public void register(JavalinConfig config) {
         campaignRoutes.register(config);
         trackingRoutes.register(config);
+        suppressionRoutes.register(config.routes);
     }
 
     /** Resumes campaign runs a previous process left unfinished and starts sending triggered campaigns' due entries. */

@@ -41,6 +41,7 @@ public final class OpenApiRoutes {
             new Area("/api/v1/blocks", "content", "adminToken", "docs/TEMPLATES.md"),
             new Area("/api/v1/campaigns", "campaigns", "adminToken", "docs/CAMPAIGNS.md"),
             new Area("/api/v1/outbox", "campaigns", "adminToken", "docs/CAMPAIGNS.md"),
+            new Area("/api/v1/suppressions", "campaigns", "adminToken", "docs/CAMPAIGNS.md"),
             new Area("/api/v1/hooks", "webhooks", "adminToken", "docs/INGEST.md"),
             new Area("/api/v1/pulls", "sync", "adminToken", "docs/INGEST.md"),
             new Area("/api/v1/", "admin", "adminToken", "README.md"),

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The tracking loop's public endpoints: {@code GET /t/o/{token}} (1×1 GIF open pixel),
- * {@code GET /t/c/{token}} (click redirect, only to the URL signed into the token) and
+ * {@code GET /t/c/{token}?u={url}} (click redirect, only to the URL the token was issued for) and
  * {@code POST /t/u/{token}} (RFC 8058 one-click unsubscribe; {@code GET} shows a confirmation
  * form instead of acting, because link scanners fetch every GET). Each becomes a track event
  * ("Email Opened", "Email Link Clicked", "Unsubscribed") on the recipient's profile through the
@@ -73,7 +73,8 @@ public final class TrackingRoutes {
             ctx.status(200).contentType("image/gif").header("Cache-Control", "no-store, max-age=0").result(GIF);
         });
         config.routes.get("/t/c/{token}", ctx -> {
-            Optional<Claim> c = links.verify(ctx.pathParam("token"), Kind.CLICK);
+            String u = ctx.queryParam("u");
+            Optional<Claim> c = links.verify(ctx.pathParam("token"), Kind.CLICK, u == null ? "" : u);
             if (c.isEmpty() || !(c.get().url().startsWith("https://") || c.get().url().startsWith("http://"))) {
                 error(ctx, 404, "invalid_link", "this link is not valid");
                 return;

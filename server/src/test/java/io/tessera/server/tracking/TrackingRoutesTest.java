@@ -6,7 +6,10 @@ import io.javalin.Javalin;
 import io.tessera.delivery.SendKey;
 import io.tessera.delivery.Suppression;
 import io.tessera.delivery.campaign.Campaign;
+import io.tessera.delivery.tracking.LegacyLinks;
 import io.tessera.delivery.tracking.SignedTrackingLinks;
+import io.tessera.testkit.MutableClock;
+import io.tessera.tracking.TrackingToken;
 import io.tessera.event.EventType;
 import io.tessera.ingest.RequestVerdict;
 import io.tessera.profile.Identity;
@@ -21,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
@@ -42,15 +46,19 @@ class TrackingRoutesTest {
     SqliteSuppressionList suppressions;
     Javalin http;
     String profileId;
-    final SignedTrackingLinks links = new SignedTrackingLinks("https://t.shop.example",
-            "a-test-key-of-thirty-two-bytes!!".getBytes(StandardCharsets.US_ASCII));
+    final MutableClock clock = new MutableClock(Instant.now());
+    final LegacyLinks legacy = new LegacyLinks("an-old-tracking-key-of-32-bytes!".getBytes(StandardCharsets.US_ASCII),
+            clock.instant().plus(Duration.ofDays(365)));
+    final SignedTrackingLinks links = new SignedTrackingLinks(() -> "https://t.shop.example", new TrackingToken(
+            List.of(new TrackingToken.Key("k1", "a-test-key-of-thirty-two-bytes!!".getBytes(StandardCharsets.US_ASCII))), clock),
+            Duration.ofDays(365), clock, Optional.of(legacy));
     final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeEach
     void start() {
         tessera = new Tessera(TesseraConfig.forTests(dir, "wk", "admin"));
+        suppressions = new SqliteSuppressionList(dir.resolve("tessera.db")); // before processing starts: no schema work racing the engine
         tessera.startProcessing();
-        suppressions = new SqliteSuppressionList(dir.resolve("tessera.db"));
         RequestVerdict v = tessera.ingestor().parse(Optional.of(EventType.IDENTIFY),
                 "{\"userId\":\"u1\",\"traits\":{\"email\":\"ann@example.com\"}}".getBytes(StandardCharsets.UTF_8), "test");
         tessera.ingestor().ingest((RequestVerdict.Parsed) v, "test").join();
@@ -73,8 +81,9 @@ class TrackingRoutesTest {
         tessera.close();
     }
 
+    /** The token of the first link of a kind; for clicks with its {@code ?u=} parameter. */
     String token(String html, String kind) {
-        Matcher m = Pattern.compile("/t/" + kind + "/([A-Za-z0-9_.-]+)").matcher(html);
+        Matcher m = Pattern.compile("/t/" + kind + "/([A-Za-z0-9_.-]+(?:\\?u=[^\"]*)?)").matcher(html);
         assertThat(m.find()).isTrue();
         return m.group(1);
     }
@@ -117,13 +126,19 @@ class TrackingRoutesTest {
     void forgedClickTokenNeverRedirectsAndRecordsNothing() throws Exception {
         String html = links.decorate("<a href=\"https://shop.example/sale\">x</a>", new SendKey("autumn", profileId), "m1@x");
         String good = token(html, "c");
-        String forged = new SignedTrackingLinks("https://t.shop.example", new byte[32])
-                .decorate("<a href=\"https://evil.example/\">x</a>", new SendKey("autumn", profileId), "m1@x");
+        String forged = new SignedTrackingLinks(() -> "https://t.shop.example", new TrackingToken(
+                List.of(new TrackingToken.Key("k1", new byte[32])), clock), Duration.ofDays(1), clock, Optional.empty()).decorate("<a href=\"https://evil.example/\">x</a>", new SendKey("autumn", profileId), "m1@x");
         HttpResponse<byte[]> r = call("GET", "/t/c/" + token(forged, "c"));
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.headers().firstValue("location")).isEmpty();
-        assertThat(call("GET", "/t/c/" + good.substring(0, good.length() - 2) + "AA").statusCode()).isEqualTo(404);
-        assertThat(call("POST", "/t/u/" + good).statusCode()).isEqualTo(404);
+        String goodToken = good.substring(0, good.indexOf('?'));
+        assertThat(call("GET", "/t/c/" + goodToken.substring(0, goodToken.length() - 2) + "AA" + good.substring(good.indexOf('?')))
+                .statusCode()).isEqualTo(404);
+        HttpResponse<byte[]> redirected = call("GET", "/t/c/" + goodToken + "?u=https%3A%2F%2Fevil.example%2F");
+        assertThat(redirected.statusCode()).as("open redirect through a changed u").isEqualTo(404);
+        assertThat(redirected.headers().firstValue("location")).isEmpty();
+        assertThat(call("GET", "/t/c/" + goodToken).statusCode()).isEqualTo(404);
+        assertThat(call("POST", "/t/u/" + goodToken).statusCode()).isEqualTo(404);
         assertThat(suppressions.find("ann@example.com")).isEmpty();
     }
 
@@ -152,5 +167,21 @@ class TrackingRoutesTest {
         assertThat(postForm(path, "scope=all").statusCode()).isEqualTo(200);
         assertThat(suppressions.find("ann@example.com")).get().extracting(Suppression::reason)
                 .isEqualTo(Suppression.Reason.UNSUBSCRIBE);
+    }
+
+    @Test
+    void linksSentBeforeTheTokenUnificationStillWorkUntilTheirAcceptanceEnds() throws Exception {
+        SendKey key = new SendKey("autumn", profileId);
+        String oldClick = legacy.issue(SignedTrackingLinks.Kind.CLICK, key, "m0@x", "https://shop.example/old");
+        String oldUnsubscribe = legacy.issue(SignedTrackingLinks.Kind.UNSUBSCRIBE, key, "m0@x", "");
+
+        HttpResponse<byte[]> click = call("GET", "/t/c/" + oldClick);
+        assertThat(click.statusCode()).isEqualTo(302);
+        assertThat(click.headers().firstValue("location")).contains("https://shop.example/old");
+
+        clock.set(legacy.acceptedUntil());
+        assertThat(call("GET", "/t/c/" + oldClick).statusCode()).isEqualTo(404);
+        assertThat(call("POST", "/t/u/" + oldUnsubscribe).statusCode()).isEqualTo(404);
+        assertThat(suppressions.find("ann@example.com")).isEmpty();
     }
 }

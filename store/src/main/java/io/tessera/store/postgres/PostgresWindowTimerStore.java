@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Window timers in PostgreSQL (migrations {@code V4__segments.sql}, {@code V30__segment_timer_partition.sql}):
+ * Window timers in PostgreSQL (migrations {@code V4__segments.sql}, {@code V37__segment_timer_partition.sql}):
  * one row per profile, due time in microseconds rounded up (PostgreSQL's own timestamps stop at
  * microseconds too), filed under the log partition of the profile, indexed by due time and by
  * (partition, due time) for a node that fires only its own partitions' timers. {@link #apply} is one transaction of an upsert batch and a delete batch. Thread-safe; does
