@@ -6,7 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-[ -f bench/target/tessera-bench.jar ] || ./mvnw -q -DskipTests package -pl bench -am
+# (Re)build when the jar is missing or older than any source it contains.
+if [ ! -f bench/target/tessera-bench.jar ] || [ -n "$(find core store log testkit bench -name '*.java' -newer bench/target/tessera-bench.jar -print -quit)" ]; then
+  ./mvnw -q -DskipTests package -pl bench -am
+fi
 exec "$JAVA" -Xmx10g --enable-native-access=ALL-UNNAMED -cp bench/target/tessera-bench.jar \
   io.tessera.bench.segment.SegmentBench "${PROFILES:-${1:-1000000}}" "${RATE:-${2:-10000}}" "${SECONDS_:-${3:-30}}" \
   2> >(grep -v -e '^WARNING' -e SLF4J >&2)

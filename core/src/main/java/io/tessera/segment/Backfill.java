@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread; {@link #run} runs on whatever executor the composition root gives the registry.
  */
 public final class Backfill implements Runnable {
-    static final int PAGE = 256;
+    static final int PAGE = 1000;
 
     private final String segment;
     private final int version;

@@ -68,7 +68,8 @@ final class ProfileWindows {
         if (tracked == catalog.aggregates()) {
             return true;
         }
-        if (tracked.containsAll(catalog.aggregates())) {
+        // Size first: after a save adds an aggregate, every cached state answers no without a walk.
+        if (tracked.size() >= catalog.aggregates().size() && tracked.containsAll(catalog.aggregates())) {
             tracked = catalog.aggregates();
             index = catalog;
             return true;

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
                 io.tessera.server.cli.DedupeCommand.class,
                 io.tessera.server.cli.RenderCommand.class, io.tessera.server.cli.TemplatesCommand.class,
                 io.tessera.server.cli.KeysCommand.class,
-                io.tessera.server.cli.BouncesCommand.class})
+                io.tessera.server.cli.BouncesCommand.class, io.tessera.server.export.ExportCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

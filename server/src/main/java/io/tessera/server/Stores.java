@@ -182,6 +182,16 @@ public final class Stores implements AutoCloseable {
         return store(ImportWatermarkStore.class, SqliteImportWatermarkStore::new, PostgresImportWatermarkStore::new);
     }
 
+    public io.tessera.webhook.WebhookStore webhooks() {
+        return store(io.tessera.webhook.WebhookStore.class, io.tessera.store.sqlite.SqliteWebhookStore::new,
+                io.tessera.store.postgres.PostgresWebhookStore::new);
+    }
+
+    public io.tessera.content.BlockStore blocks() {
+        return store(io.tessera.content.BlockStore.class, io.tessera.store.sqlite.SqliteBlockStore::new,
+                io.tessera.store.postgres.PostgresBlockStore::new);
+    }
+
     public TriggerQueue triggerQueue() {
         return store(TriggerQueue.class, SqliteTriggerQueue::new, PostgresTriggerQueue::new);
     }

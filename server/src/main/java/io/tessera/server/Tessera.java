@@ -1,9 +1,7 @@
 package io.tessera.server;
 
 import io.javalin.Javalin;
-import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tessera.event.EventLog;
@@ -29,7 +27,6 @@ import io.tessera.server.profile.ProfileRoutes;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +93,7 @@ public final class Tessera implements AutoCloseable {
         this.segments = new io.tessera.server.segment.SegmentFeature(stores.memberships(), stores.windowTimers(),
                 stores.segmentDefinitions(), profiles, engine, clock, config::setting);
         segments.partition(io.tessera.server.cluster.PartitionOwnership.of(log, engine));
-        this.webhooks = new io.tessera.server.webhook.WebhookFeature(config.dataDir().resolve("tessera.db"), java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
+        this.webhooks = new io.tessera.server.webhook.WebhookFeature(stores.webhooks(), java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = stores.trackingPlans();
         this.dictionary = stores.dictionary();
@@ -151,7 +148,7 @@ public final class Tessera implements AutoCloseable {
         openTime.register(routes);
         pulls.register(routes);
         new io.tessera.server.delivery.SubscriptionRoutes(ingestor, profiles, clock).register(routes);
-        new io.tessera.server.content.TemplateRoutes(stores.templates(), java.util.Optional.of(new io.tessera.store.sqlite.SqliteBlockStore(config.dataDir().resolve("tessera.db"))), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
+        new io.tessera.server.content.TemplateRoutes(stores.templates(), java.util.Optional.of(stores.blocks()), profiles, clock, java.util.Optional.empty(), new io.tessera.content.RenderErrors(), io.tessera.server.content.BundledCanIEmail.load()).register(routes);
     }
 
     /**
@@ -181,11 +178,7 @@ public final class Tessera implements AutoCloseable {
             cfg.jetty.port = config.port();
             cfg.http.maxRequestSize = Math.max(4L * 1024 * 1024, 2L * config.ingest().maxBatchBytes());
             cfg.jsonMapper(json);
-            cfg.requestLogger.http((ctx, ms) -> Timer.builder("tessera.http.requests")
-                    .tag("method", ctx.method().name())
-                    .tag("route", routeOf(ctx))
-                    .tag("status", Integer.toString(ctx.statusCode()))
-                    .register(metrics).record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS));
+            cfg.requestLogger.http(new io.tessera.server.ops.RequestTimers(metrics)::record);
             routes(cfg, errors);
         });
         http.start();
@@ -197,10 +190,6 @@ public final class Tessera implements AutoCloseable {
         return this;
     }
 
-    private static String routeOf(io.javalin.http.Context ctx) {
-        Endpoint e = ctx.endpoints().lastHttpEndpoint();
-        return e == null ? "unmatched" : e.path;
-    }
 
     public int port() {
         return http.port();

@@ -113,6 +113,25 @@ public final class TestPostfix implements AutoCloseable {
         return this;
     }
 
+    /** Any other main.cf parameter, e.g. {@code smtpd_client_connection_count_limit}. Applied on the next start. */
+    public TestPostfix with(String parameter, String value) {
+        extraMain.add(parameter + " = " + value);
+        writeMain();
+        return this;
+    }
+
+    /**
+     * Requires STARTTLS ({@code smtpd_tls_security_level = encrypt}) with this PEM certificate and
+     * key: MAIL before STARTTLS is refused with 530. Applied on the next start.
+     */
+    public TestPostfix requireTls(Path certPem, Path keyPem) {
+        extraMain.add("smtpd_tls_cert_file = " + certPem.toAbsolutePath());
+        extraMain.add("smtpd_tls_key_file = " + keyPem.toAbsolutePath());
+        extraMain.add("smtpd_tls_security_level = encrypt");
+        writeMain();
+        return this;
+    }
+
     /**
      * Replaces the {@code check_recipient_access} map: address (or domain) to reply, e.g.
      * {@code "bad@x.test" -> "550 5.1.1 no such user"}, then {@code postmap} and, when running,
@@ -281,7 +300,7 @@ public final class TestPostfix implements AutoCloseable {
                 "trace unix - - n - 0 bounce", "verify unix - - n - 1 verify", "flush unix n - n 1000? 0 flush",
                 "proxymap unix - - n - - proxymap", "showq unix n - n - - showq", "error unix - - n - - error",
                 "retry unix - - n - - error", "discard unix - - n - - discard", "virtual unix - n n - - virtual",
-                "anvil unix - - n - 1 anvil", "scache unix - - n - 1 scache", "postlog unix-dgram n - n - 1 postlogd", ""));
+                "anvil unix - - n - 1 anvil", "tlsmgr unix - - n 1000? 1 tlsmgr", "scache unix - - n - 1 scache", "postlog unix-dgram n - n - 1 postlogd", ""));
         recipientAccess(Map.of());
     }
 

@@ -13,6 +13,7 @@ import io.tessera.content.liquid.LiquidEngine;
 import io.tessera.content.liquid.RenderOutcome;
 import io.tessera.content.liquid.SnippetSource;
 import io.tessera.delivery.OutgoingMessage;
+import io.tessera.event.JsonValues;
 import io.tessera.delivery.mime.MimeAssembler;
 import io.tessera.profile.Profile;
 import io.tessera.profile.TraitValue;
@@ -148,6 +149,7 @@ public class RenderBenchmark {
             ld.put("message", Map.of("id", "m_" + i));
             ld.put("timezone", "Europe/Paris");
             ld.put("recommendations", recs);
+            ld.put("unsubscribe_url", "https://t.example.com/u/token" + i);
             liquidData.add(ld);
         }
         buildNaive();
@@ -202,10 +204,19 @@ public class RenderBenchmark {
         for (CompiledEmail.Piece piece : which.pieces()) {
             n += switch (piece) {
                 case CompiledEmail.Static s -> length(s.html().render(data));
-                case CompiledEmail.Slot slot -> length(slot.body().render(data));
+                case CompiledEmail.Slot slot -> length(slot.body().render(withInputs(slot, data)));
             };
         }
         return n;
+    }
+
+    /** A block sees its declared inputs (e.g. {@code items} from {@code recommendations}), as EmailRenderer gives them. */
+    private static Map<String, Object> withInputs(CompiledEmail.Slot slot, Map<String, Object> data) {
+        Map<String, Object> blockData = new HashMap<>(data);
+        for (EmailTemplate.Input in : slot.inputs()) {
+            JsonValues.at(data, in.path()).or(in::defaultValue).ifPresent(v -> blockData.put(in.name(), v));
+        }
+        return blockData;
     }
 
     private static int length(RenderOutcome o) {

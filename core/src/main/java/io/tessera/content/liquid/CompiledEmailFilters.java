@@ -16,6 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 import java.util.Collection;
 import java.util.Currency;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -66,12 +67,30 @@ final class CompiledEmailFilters {
         }
         BigDecimal amount;
         try {
-            amount = in instanceof Number n ? Values.decimal(n) : new BigDecimal(Values.str(in).strip());
+            amount = in instanceof Double ? null : in instanceof Number n ? Values.decimal(n) : new BigDecimal(Values.str(in).strip());
         } catch (NumberFormatException notANumber) {
             throw new LiquidError("render_error", "money: not an amount: " + Values.str(in));
         }
         Object l = ctx.get("locale");
-        Locale locale = l == null ? s.locale() : Locale.forLanguageTag(Values.str(l).replace('_', '-'));
+        String key = (l == null ? "" : Values.str(l)) + "|" + (currency == null ? "" : Values.str(currency));
+        Map<String, NumberFormat> mine = FORMATS.get();
+        NumberFormat nf = mine.get(key);
+        if (nf == null) {
+            nf = currencyFormat(l == null ? s.locale() : Locale.forLanguageTag(Values.str(l).replace('_', '-')), currency);
+            if (mine.size() < 256) {
+                mine.put(key, nf);
+            }
+        }
+        return in instanceof Double d ? nf.format(d.doubleValue()) : nf.format(amount);
+    }
+
+    /**
+     * Currency formats per thread, by locale and currency: building one (pattern parsing) costs
+     * more than the rest of a product card, and a NumberFormat is not thread-safe.
+     */
+    private static final ThreadLocal<Map<String, NumberFormat>> FORMATS = ThreadLocal.withInitial(HashMap::new);
+
+    private static NumberFormat currencyFormat(Locale locale, Object currency) {
         NumberFormat nf = NumberFormat.getCurrencyInstance(locale);
         if (currency != null) {
             Currency c;
@@ -84,7 +103,7 @@ final class CompiledEmailFilters {
             nf.setMinimumFractionDigits(c.getDefaultFractionDigits());
             nf.setMaximumFractionDigits(c.getDefaultFractionDigits());
         }
-        return nf.format(amount);
+        return nf;
     }
 
     private static Object localDate(Object in, Object[] a, RenderContext ctx, EmailFilters.Settings s) {

@@ -1,7 +1,6 @@
 package io.tessera.content.liquid;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * The escaping functions of the email dialect, one per output context. Each returns text that
@@ -88,13 +87,14 @@ public final class Escapes {
         int slash = t.indexOf('/');
         int query = t.indexOf('?');
         boolean hasScheme = colon > 0 && (slash < 0 || colon < slash) && (query < 0 || colon < query);
-        if (hasScheme) {
-            String scheme = t.substring(0, colon).toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("mailto") && !scheme.equals("tel")) {
-                return BLOCKED_URL;
-            }
+        if (hasScheme && !isScheme(t, colon, "http") && !isScheme(t, colon, "https") && !isScheme(t, colon, "mailto")
+                && !isScheme(t, colon, "tel")) {
+            return BLOCKED_URL;
         }
-        StringBuilder out = new StringBuilder(t.length());
+        if (plainUrl(t)) {
+            return t;
+        }
+        StringBuilder out = new StringBuilder(t.length() + 16);
         for (int i = 0; i < t.length(); i++) {
             char c = t.charAt(i);
             if (c >= DATA_START && c <= PREHEADER_SLOT) {
@@ -109,6 +109,22 @@ public final class Escapes {
             }
         }
         return out.toString();
+    }
+
+    private static boolean isScheme(String t, int colon, String scheme) {
+        return colon == scheme.length() && t.regionMatches(true, 0, scheme, 0, colon);
+    }
+
+    /** True when {@link #href} would copy every character as it is. */
+    private static boolean plainUrl(String t) {
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c <= ' ' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}' || c == '\\'
+                    || c == '&' || (c >= DATA_START && c <= PREHEADER_SLOT)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A CSS value inside a style attribute or element: only characters that cannot start a new declaration. */

@@ -2,19 +2,36 @@ package io.tessera.delivery.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tessera.delivery.DeliveryVerdict;
 import io.tessera.delivery.SendLedger;
 import io.tessera.delivery.Suppression;
 import io.tessera.delivery.campaign.Allocation;
 import io.tessera.delivery.campaign.Campaign;
+import io.tessera.delivery.campaign.Recipients;
+import io.tessera.delivery.campaign.TrackingLinks;
+import io.tessera.delivery.mime.MimeAssembler;
 import io.tessera.delivery.smtp.ScriptedSmtpServer;
+import io.tessera.delivery.smtp.SmtpMailer;
+import io.tessera.delivery.smtp.SmtpSettings;
+import io.tessera.profile.Profile;
+import io.tessera.profile.TraitValue;
+import io.tessera.store.sqlite.SqliteSendLedger;
+import io.tessera.store.sqlite.SqliteSuppressionList;
+import io.tessera.testkit.PlainRenderer;
+import io.tessera.testkit.SyntheticAudience;
+import jakarta.mail.internet.MimeUtility;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
-import jakarta.mail.internet.MimeUtility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,7 +142,7 @@ class CampaignDispatcherTest {
                 List.of(), Optional.empty(), Optional.empty(), Optional.empty(), 7);
         try (ScriptedSmtpServer relay = new ScriptedSmtpServer();
              CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), relay.port(), 10, 2, NOON_UTC)) {
-            rig.audience.restrict("buyers", java.util.Set.of("p0000002", "p0000007"));
+            rig.audience.restrict("buyers", Set.of("p0000002", "p0000007"));
             CampaignDispatcher.Report r = rig.dispatcher.run(browsersNotBuyers, "autumn");
 
             assertThat(r.sent()).isEqualTo(8);
@@ -158,5 +175,41 @@ class CampaignDispatcherTest {
                 }
             }
         }
+    }
+
+    @Test
+    void eachMessageIsRenderedAtItsSendWithTheProfileAsItIsThen() throws Exception {
+        SyntheticAudience people = new SyntheticAudience(60, 2);
+        AtomicBoolean moved = new AtomicBoolean();
+        // p0000050 moves to Reykjavik while the campaign is already sending to the first recipients
+        Recipients live = id -> people.profile(id).map(p -> !moved.get() || !id.equals("p0000050") ? p
+                : new Profile(p.id(), p.identities(), withCity(p.traits(), "Reykjavik"), p.events(), p.timeline(), p.lastOffset()));
+        Path db = dir.resolve("tessera.db");
+        try (ScriptedSmtpServer relay = new ScriptedSmtpServer();
+             SqliteSendLedger ledger = new SqliteSendLedger(db);
+             SqliteSuppressionList suppressions = new SqliteSuppressionList(db);
+             SmtpMailer smtp = new SmtpMailer(
+                     SmtpSettings.of("127.0.0.1", relay.port()),
+                     new MimeAssembler(NOON_UTC, Optional.empty()));
+             CampaignDispatcher dispatcher = new CampaignDispatcher(ledger, suppressions, (m, c) -> {
+                 DeliveryVerdict v = smtp.send(m, c);
+                 moved.set(true);
+                 return v;
+             }, PlainRenderer.standard(), live, people, TrackingLinks.NONE,
+                     NOON_UTC, "mail.shop.example", 1, 0, Duration.ZERO)) {
+            dispatcher.run(AUTUMN, "autumn");
+            String first = relay.received().getFirst().text();
+            String fiftieth = relay.received().stream().filter(m -> m.recipients().contains(people.address(50)))
+                    .findFirst().orElseThrow().text();
+            assertThat(first).doesNotContain("Reykjavik");
+            assertThat(fiftieth).contains("new in Reykjavik");
+        }
+    }
+
+    private static Map<String, TraitValue> withCity(
+            Map<String, TraitValue> traits, String city) {
+        Map<String, TraitValue> out = new HashMap<>(traits);
+        out.put("city", new TraitValue(city, Instant.parse("2026-11-02T12:00:00Z")));
+        return out;
     }
 }

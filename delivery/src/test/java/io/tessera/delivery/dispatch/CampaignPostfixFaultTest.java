@@ -7,12 +7,17 @@ import io.tessera.delivery.DeliveryVerdict;
 import io.tessera.delivery.Mailer;
 import io.tessera.delivery.OutgoingMessage;
 import io.tessera.delivery.SendLedger;
+import io.tessera.delivery.bounce.BounceEvents;
+import io.tessera.delivery.bounce.BounceRecorder;
+import io.tessera.delivery.bounce.BounceMailbox;
 import io.tessera.delivery.Suppression;
 import io.tessera.delivery.campaign.Campaign;
 import io.tessera.delivery.mime.MimeAssembler;
 import io.tessera.delivery.smtp.SmtpMailer;
 import io.tessera.delivery.smtp.SmtpSettings;
 import io.tessera.testkit.TestPostfix;
+import io.tessera.testkit.SyntheticAudience;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,6 +151,54 @@ class CampaignPostfixFaultTest {
             assertThat(relay.log()).contains("killed by signal 9");
         }
     }
+
+    @Test
+    void aCampaignThrottledOverallOrPerDomainStaysUnderPostfixsRateLimit() throws Exception {
+        // Postfix's anvil is the referee: more than 15 MAIL FROM in one second would get 450 4.7.1
+        try (TestPostfix relay = TestPostfix.create().messageRateLimit(15, Duration.ofSeconds(1)).start();
+             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), mailer(relay.port(), 1, Duration.ofMillis(50)), 20, 4, NOON_UTC)) {
+            Campaign overall = AUTUMN.withThrottle(new Campaign.Throttle(5, 0));
+            Campaign perDomain = Campaign.simple("winter", "everyone", "w", "news@shop.example")
+                    .withThrottle(new Campaign.Throttle(0, 1)); // 5 recipient domains: 5/s in all
+            CampaignDispatcher.Report a = rig.dispatcher.run(overall, "autumn");
+            CampaignDispatcher.Report b = rig.dispatcher.run(perDomain, "winter");
+
+            assertThat(a.sent()).as(relay.log()).isEqualTo(20);
+            assertThat(b.sent()).as(relay.log()).isEqualTo(20);
+            assertThat(relay.log()).doesNotContain("rate limit exceeded");
+            IntStream.rangeClosed(1, 20).forEach(i -> assertThat(relay.receivedFor(rig.audience.address(i))).isEqualTo(2));
+        }
+    }
+
+    @Test
+    void aRecipientPostfixAcceptsButCannotDeliverComesBackAsADsnThatSuppressesAndMarksTheLedger() throws Exception {
+        Path transport = dir.resolve("transport");
+        String gone = new SyntheticAudience(12, 5).address(4); // the rig's audience, recipient 4
+        Files.writeString(transport, gone + " error:5.1.1 mailbox gone\n");
+        try (TestPostfix relay = TestPostfix.create().with("transport_maps", "texthash:" + transport)
+                     .with("smtpd_reject_unlisted_recipient", "no").start(); // accept at RCPT, fail at delivery
+             CampaignRig rig = new CampaignRig(dir.resolve("tessera.db"), mailer(relay.port(), 2, Duration.ofMillis(100)), 12, 2, NOON_UTC)) {
+            CampaignDispatcher.Report r = rig.dispatcher.run(AUTUMN, "autumn");
+            assertThat(r.sent()).as("accepted at SMTP: the failure comes later, as a DSN").isEqualTo(12);
+            long dsns = 0;
+            for (int i = 0; i < 3000 && dsns == 0; i++) {
+                dsns = relay.receivedFor("news@shop.example");
+                Thread.sleep(10);
+            }
+            assertThat(dsns).as(relay.log()).isEqualTo(1);
+            assertThat(relay.receivedFor(rig.audience.address(4))).isZero();
+
+            BounceMailbox.Summary polled = new BounceMailbox(
+                    new BounceRecorder(rig.suppressions, rig.ledger, BounceEvents.NONE, NOON_UTC), NOON_UTC)
+                    .pollNew(relay.directory().resolve("mail/all"));
+            assertThat(polled.hard()).isEqualTo(1);
+            assertThat(polled.attributed()).isEqualTo(1);
+            assertThat(rig.suppressions.find(rig.audience.address(4))).get()
+                    .extracting(Suppression::reason).isEqualTo(Suppression.Reason.HARD_BOUNCE);
+            assertThat(rig.ledger.stages("autumn")).containsEntry(SendLedger.Stage.BOUNCED, 1L);
+        }
+    }
+
 
     private static long delivered(CampaignRig rig) {
         return rig.ledger.stages("autumn").getOrDefault(SendLedger.Stage.DELIVERED, 0L);

@@ -10,12 +10,12 @@ import tools.jackson.databind.json.JsonMapper;
  * lists become {@code <item>} elements). Field and attribute names are declaration-checked
  * identifiers, so they are valid XML names; text is escaped. Stateless, thread-safe.
  */
-final class FeedWriter {
+public final class FeedWriter {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private FeedWriter() {}
 
-    static byte[] json(Object value) {
+    public static byte[] json(Object value) {
         return JSON.writeValueAsBytes(value);
     }
 

@@ -1,12 +1,11 @@
 package io.tessera.server.webhook;
 
 import io.javalin.config.JavalinConfig;
-import io.tessera.store.sqlite.SqliteWebhookStore;
 import io.tessera.webhook.RetrySchedule;
 import io.tessera.webhook.WebhookDispatcher;
 import io.tessera.webhook.WebhookSender;
 import io.tessera.webhook.WebhookSource;
-import java.nio.file.Path;
+import io.tessera.webhook.WebhookStore;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -21,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Outbound webhooks as the composition root sees them: the SQLite store, the dispatcher over the
+ * Outbound webhooks as the composition root sees them: the store (not owned: SQLite or PostgreSQL,
+ * from {@code Stores}), the dispatcher over the
  * given sources, one daemon thread that every {@code webhooks.poll} (500 ms) fans new events out
  * and sends what is due (sends run on virtual threads), and the routes.
  *
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class WebhookFeature implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookFeature.class);
 
-    private final SqliteWebhookStore store;
+    private final WebhookStore store;
     private final WebhookDispatcher dispatcher;
     private final WebhookRoutes routes;
     private final ExecutorService sends = Executors.newVirtualThreadPerTaskExecutor();
@@ -41,13 +41,13 @@ public final class WebhookFeature implements AutoCloseable {
         return t;
     });
 
-    public WebhookFeature(Path dbFile, List<WebhookSource> sources, InstantSource clock, Function<String, Optional<String>> settings) {
-        this(dbFile, sources, new HttpWebhookSender(), clock, settings);
+    public WebhookFeature(WebhookStore store, List<WebhookSource> sources, InstantSource clock, Function<String, Optional<String>> settings) {
+        this(store, sources, new HttpWebhookSender(), clock, settings);
     }
 
-    WebhookFeature(Path dbFile, List<WebhookSource> sources, WebhookSender sender, InstantSource clock,
+    WebhookFeature(WebhookStore store, List<WebhookSource> sources, WebhookSender sender, InstantSource clock,
                    Function<String, Optional<String>> settings) {
-        this.store = new SqliteWebhookStore(dbFile);
+        this.store = store;
         RetrySchedule retries = new RetrySchedule(
                 duration(settings, "webhooks.retry.base", Duration.ofSeconds(10)),
                 duration(settings, "webhooks.retry.max", Duration.ofHours(1)),
@@ -97,6 +97,5 @@ public final class WebhookFeature implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         sends.shutdownNow();
-        store.close();
     }
 }

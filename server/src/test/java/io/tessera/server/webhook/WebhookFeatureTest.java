@@ -44,6 +44,7 @@ class WebhookFeatureTest {
     Path dir;
     private SqliteMembershipStore memberships;
     private WebhookFeature webhooks;
+    private io.tessera.webhook.WebhookStore webhookStore;
     private Javalin app;
     private HttpServer receiver;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -69,7 +70,8 @@ class WebhookFeatureTest {
         memberships = new SqliteMembershipStore(db);
         Map<String, String> settings = Map.of("webhooks.retry.base", "20ms", "webhooks.retry.max", "80ms",
                 "webhooks.retry.attempts", "4", "webhooks.poll", "20ms");
-        webhooks = new WebhookFeature(db, List.of(new MembershipWebhookSource(memberships)), InstantSource.system(),
+        webhookStore = new io.tessera.store.sqlite.SqliteWebhookStore(db);
+        webhooks = new WebhookFeature(webhookStore, List.of(new MembershipWebhookSource(memberships)), InstantSource.system(),
                 k -> Optional.ofNullable(settings.get(k)));
         app = Javalin.create(webhooks::register).start(0);
     }
@@ -78,6 +80,7 @@ class WebhookFeatureTest {
     void stop() {
         app.stop();
         webhooks.close();
+        webhookStore.close();
         memberships.close();
         receiver.stop(0);
     }

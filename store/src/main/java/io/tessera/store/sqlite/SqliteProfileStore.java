@@ -141,13 +141,15 @@ public final class SqliteProfileStore implements ProfileStore {
     @Override
     public void commit(ProfileCommit commit) {
         db.write(c -> {
-            fence(c, commit.startedFrom());
+            fence(c, commit.startedFrom(), commit.offsets());
             insertHistory(c, commit.history());
             upsertLinks(c, commit.links());
             recordMerges(c, commit.merges());
             upsertProfiles(c, commit.upserts());
             deleteProfiles(c, commit.deletes());
-            saveOffsets(c, commit.offsets());
+            Map<Integer, Long> rest = new java.util.HashMap<>(commit.offsets());
+            rest.keySet().removeAll(commit.startedFrom().keySet());
+            saveOffsets(c, rest);
             return null;
         });
     }
@@ -236,17 +238,39 @@ public final class SqliteProfileStore implements ProfileStore {
         }
     }
 
-    /** The compare-and-set of the offsets (see {@code ProfileCommit#startedFrom}); the one writer of the file always passes. */
-    private static void fence(Connection c, Map<Integer, Long> startedFrom) throws SQLException {
+    /**
+     * The compare-and-set of the offsets (see {@code ProfileCommit#startedFrom}); the one writer of
+     * the file always passes. Written as conditional writes, never a read first: a WAL transaction
+     * that starts with a read and then writes fails with SQLITE_BUSY (no busy wait) when another
+     * connection to the file wrote in between.
+     */
+    private static void fence(Connection c, Map<Integer, Long> startedFrom, Map<Integer, Long> offsets) throws SQLException {
         for (Map.Entry<Integer, Long> from : startedFrom.entrySet()) {
-            try (PreparedStatement s = c.prepareStatement("SELECT log_offset FROM partition_offsets WHERE partition = ?")) {
-                s.setInt(1, from.getKey());
-                try (ResultSet rs = s.executeQuery()) {
-                    long stored = rs.next() ? rs.getLong(1) : -1L;
-                    if (stored != from.getValue()) {
-                        throw new io.tessera.profile.FencedCommitException(from.getKey(), from.getValue(), stored);
-                    }
+            long next = offsets.getOrDefault(from.getKey(), from.getValue());
+            String sql = from.getValue() < 0
+                    ? "INSERT OR IGNORE INTO partition_offsets(partition, log_offset) VALUES (?, ?)"
+                    : "UPDATE partition_offsets SET log_offset = ? WHERE partition = ? AND log_offset = ?";
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                if (from.getValue() < 0) {
+                    s.setInt(1, from.getKey());
+                    s.setLong(2, next);
+                } else {
+                    s.setLong(1, next);
+                    s.setInt(2, from.getKey());
+                    s.setLong(3, from.getValue());
                 }
+                if (s.executeUpdate() != 1) {
+                    throw new io.tessera.profile.FencedCommitException(from.getKey(), from.getValue(), stored(c, from.getKey()));
+                }
+            }
+        }
+    }
+
+    private static long stored(Connection c, int partition) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT log_offset FROM partition_offsets WHERE partition = ?")) {
+            s.setInt(1, partition);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1L;
             }
         }
     }

@@ -44,7 +44,7 @@ public final class CompiledLiquid {
 
     /** Parses source; throws {@link LiquidError} (code and line) when the template is invalid. */
     public CompiledTemplate parse(String source) {
-        return new CompiledTemplate(this, TemplateParser.parse(source, filters), source.length());
+        return new CompiledTemplate(this, TemplateParser.parse(source, filters), source);
     }
 
     /** A parsed snippet (cached, including a parse failure, which is raised at each use). */

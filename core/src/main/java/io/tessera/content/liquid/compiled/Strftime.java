@@ -35,6 +35,10 @@ public final class Strftime {
             DateTimeFormatter.ofPattern("d MMM yyyy[ HH:mm[:ss]]", Locale.ENGLISH),
             DateTimeFormatter.ofPattern("yyyy/MM/dd[ HH:mm[:ss]]", Locale.ENGLISH));
 
+    private static final String[] DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+    private static final String[] MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December"};
+
     private Strftime() {}
 
     static Object dateFilter(Object input, Object format, RenderContext ctx) {
@@ -176,10 +180,10 @@ public final class Strftime {
             case 'W' -> pad((t.getDayOfYear() + 6 - (t.getDayOfWeek().getValue() + 6) % 7) / 7, flag, width, 2, '0');
             case 'V' -> pad(t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), flag, width, 2, '0');
             case 'G' -> String.valueOf(t.get(IsoFields.WEEK_BASED_YEAR));
-            case 'a' -> t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH);
-            case 'A' -> t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH);
-            case 'b', 'h' -> t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ENGLISH);
-            case 'B' -> t.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH);
+            case 'a' -> DAYS[t.getDayOfWeek().getValue() - 1].substring(0, 3);
+            case 'A' -> DAYS[t.getDayOfWeek().getValue() - 1];
+            case 'b', 'h' -> MONTHS[t.getMonthValue() - 1].substring(0, 3);
+            case 'B' -> MONTHS[t.getMonthValue() - 1];
             case 'p' -> t.getHour() < 12 ? "AM" : "PM";
             case 'P' -> t.getHour() < 12 ? "am" : "pm";
             case 'z' -> offset(t.getOffset());

@@ -113,6 +113,9 @@ public final class Values {
             return d > 0 ? "Infinity" : "-Infinity";
         }
         double abs = Math.abs(d);
+        if (abs >= 1e-3 && abs < 1e7) {
+            return Double.toString(d); // the same shortest form Ruby prints in this range
+        }
         if (abs != 0 && (abs >= 1e16 || abs < 1e-4)) {
             BigDecimal b = new BigDecimal(Double.toString(d));
             String digits = b.unscaledValue().abs().toString().replaceAll("0+$", "");
@@ -218,6 +221,11 @@ public final class Values {
     static int compareNumbers(Object a, Object b) {
         if (isInteger(a) && isInteger(b)) {
             return Long.compare(((Number) a).longValue(), ((Number) b).longValue());
+        }
+        if ((a instanceof Double || a instanceof Long) && (b instanceof Double || b instanceof Long)) {
+            double x = ((Number) a).doubleValue();
+            double y = ((Number) b).doubleValue();
+            return x < y ? -1 : x > y ? 1 : 0;
         }
         return decimal(a).compareTo(decimal(b));
     }

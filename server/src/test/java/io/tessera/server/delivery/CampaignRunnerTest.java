@@ -1,0 +1,73 @@
+package io.tessera.server.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tessera.delivery.campaign.Campaign;
+import io.tessera.delivery.campaign.TrackingLinks;
+import io.tessera.delivery.dispatch.CampaignDispatcher;
+import io.tessera.delivery.mime.MimeAssembler;
+import io.tessera.delivery.outbox.OutboxMailer;
+import io.tessera.store.sqlite.SqliteCampaignRuns;
+import io.tessera.store.sqlite.SqliteOutbox;
+import io.tessera.store.sqlite.SqliteSendLedger;
+import io.tessera.store.sqlite.SqliteSuppressionList;
+import io.tessera.testkit.PlainRenderer;
+import io.tessera.testkit.SyntheticAudience;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Schedules fire on the real scheduler with SQLite stores and the outbox: a campaign "at" a time is
+ * held until then, a recurring one sends once per run, each run in its own ledger scope.
+ */
+class CampaignRunnerTest {
+
+    @TempDir
+    Path dir;
+
+    static Campaign scheduled(String key, Campaign.Schedule schedule) {
+        Campaign c = Campaign.simple(key, "everyone", "t", "news@shop.example");
+        return new Campaign(c.key(), c.name(), c.audience(), c.template(), c.sender(), schedule, Optional.empty(),
+                Campaign.Throttle.UNLIMITED, 0, List.of(), Optional.empty(), Optional.empty(), Optional.empty(), 7);
+    }
+
+    @Test
+    void anAtCampaignWaitsForItsTimeAndARecurringOneSendsEveryRunOncePerRecipient() {
+        Path db = dir.resolve("tessera.db");
+        InstantSource clock = InstantSource.system();
+        SyntheticAudience audience = new SyntheticAudience(10, 2);
+        try (SqliteSendLedger ledger = new SqliteSendLedger(db); SqliteSuppressionList suppressions = new SqliteSuppressionList(db);
+             SqliteOutbox outbox = new SqliteOutbox(db); SqliteCampaignRuns runs = new SqliteCampaignRuns(db);
+             CampaignDispatcher dispatcher = new CampaignDispatcher(ledger, suppressions,
+                     new OutboxMailer(outbox, new MimeAssembler(clock, Optional.empty()), clock), PlainRenderer.standard(),
+                     audience, audience, TrackingLinks.NONE, clock, "mail.shop.example", 2, 1, Duration.ofMillis(10));
+             CampaignRunner runner = new CampaignRunner(dispatcher, clock, runs)) {
+            Instant at = clock.instant().plusMillis(1500);
+            Map<String, Object> started = runner.start(scheduled("later", new Campaign.Schedule.At(at)));
+            assertThat(started).containsEntry("status", "scheduled");
+            assertThat(outbox.count(Optional.of("later"))).as("nothing before its time").isZero();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> outbox.count(Optional.of("later")) == 10);
+            assertThat(clock.instant()).isAfterOrEqualTo(at);
+
+            Instant first = clock.instant();
+            runner.start(scheduled("weekly", new Campaign.Schedule.Recurring(first, Duration.ofSeconds(1))));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> runner.status("weekly").size() >= 3);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ledger.rows("weekly@" + first.plusSeconds(1)).size() == 10);
+            Map<String, Long> perRecipient = outbox.list(Optional.empty(), 0, 1000).stream()
+                    .filter(m -> m.campaign().startsWith("weekly"))
+                    .collect(Collectors.groupingBy(m -> m.to(), Collectors.counting()));
+            assertThat(ledger.rows("weekly@" + first)).hasSize(10);
+            assertThat(perRecipient).hasSize(10);
+            assertThat(perRecipient.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(2));
+        }
+    }
+}
