@@ -6,10 +6,10 @@
 # efficiency rate(n) / (n x rate(1)). See io.tessera.bench.cluster.ClusterBench.
 # Needs: a JDK 21+, and PostgreSQL binaries (initdb; Debian's postgresql package) or TESSERA_PG_URL.
 # The Kafka broker is run from Maven artifacts (testkit's KafkaBroker); nothing else to install.
-# Usage: bench/cluster.sh [SECONDS] [CONNECTIONS] [MAX_NODES]   (defaults 10 s, 6 connections, 3)
+# Usage: bench/cluster.sh [SECONDS] [CONNECTIONS] [MAX_NODES]   (defaults 8 s, 6 connections, 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SECONDS_PER_RUN="${1:-10}"
+SECONDS_PER_RUN="${1:-8}"
 CONNECTIONS="${2:-6}"
 MAX_NODES="${3:-3}"
 
@@ -31,5 +31,6 @@ if [ ! -f server/target/tessera.jar ] || [ ! -f bench/target/tessera-bench.jar ]
 fi
 
 echo "== Tessera cluster mode: 1..$MAX_NODES nodes, ${SECONDS_PER_RUN}s per load run, $CONNECTIONS connections in total (load avg: $(cut -d' ' -f1-3 /proc/loadavg))"
-exec "$JAVA" -cp bench/target/tessera-bench.jar io.tessera.bench.cluster.ClusterBench server/target/tessera.jar \
+exec "$JAVA" -Dlogback.configurationFile=io/tessera/bench/cluster/quiet-logback.xml \
+  -cp bench/target/tessera-bench.jar io.tessera.bench.cluster.ClusterBench server/target/tessera.jar \
   "$SECONDS_PER_RUN" "$CONNECTIONS" "$MAX_NODES"

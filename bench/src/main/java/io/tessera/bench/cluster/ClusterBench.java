@@ -53,7 +53,7 @@ public final class ClusterBench {
     private static final int PARTITIONS = 12;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** How long the applied rate is measured after a saturating load (the backlog drains, or this passes). */
-    private static final Duration DRAIN = Duration.ofSeconds(45);
+    private static final Duration DRAIN = Duration.ofSeconds(25);
 
     private ClusterBench() {}
 
@@ -66,16 +66,15 @@ public final class ClusterBench {
         int maxNodes = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         Path work = Files.createTempDirectory("tessera-cluster-bench");
         String bootstrap = KafkaBroker.shared().bootstrapServers();
-        List<Result> results = new ArrayList<>();
+        Result one = null;
         for (int n = 1; n <= maxNodes; n++) {
-            results.add(run(n, jar, work, bootstrap, seconds, connections));
-        }
-        Result one = results.get(0);
-        for (Result r : results) {
+            Result r = run(n, jar, work, bootstrap, seconds, connections);
+            one = one == null ? r : one;
             System.out.printf(Locale.ROOT, "nodes=%d ingest_events_per_s=%.0f applied_events_per_s=%.0f membership_p50_ms=%.0f "
                             + "membership_p99_ms=%.0f entries=%d ingest_efficiency=%.2f applied_efficiency=%.2f%n",
                     r.nodes(), r.ingest(), r.applied(), r.p50(), r.p99(), r.entries(),
                     r.ingest() / (r.nodes() * one.ingest()), r.applied() / (r.nodes() * one.applied()));
+            System.out.flush();
         }
     }
 
@@ -170,7 +169,7 @@ public final class ClusterBench {
         List<Double> out = new ArrayList<>();
         List<MembershipStore.LoggedChange> page;
         long seq = afterSeq;
-        while (!(page = memberships.changesAfter(seq, 1_000)).isEmpty() && out.size() < 5_000) {
+        while (!(page = memberships.changesAfter(seq, 1_000)).isEmpty() && out.size() < 2_000) {
             for (MembershipStore.LoggedChange c : page) {
                 String cause = c.change().cause();
                 if (!c.change().entered() || !cause.startsWith("event:")) {
