@@ -7,7 +7,8 @@
 # the transport limit of this machine.
 #
 #   bench/delivery.sh [RECIPIENTS=1000000] [WORKERS=16] [unused] [DKIM=false]
-#   RECIPIENTS=50000 bench/delivery.sh                                      (quick run, ~1 min)
+#   RECIPIENTS=50000 bench/delivery.sh                                      (quick run)
+#   REBUILD=0 …                                                             (reuse bench/target/tessera-bench.jar)
 #   BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/d.jfr,settings=profile" bench/delivery.sh …  (profile it)
 #
 # Needs the Debian package postfix (for /usr/sbin/smtp-sink and /usr/sbin/smtp-source; the mail
@@ -23,8 +24,10 @@ for tool in smtp-sink smtp-source; do
 done
 
 # the server module's shade plugin re-shades its own previous output; drop stale shaded jars first
-rm -f server/target/tessera.jar server/target/original-tessera.jar bench/target/tessera-bench.jar
-./mvnw -q -pl bench -am package -DskipTests
+if [ "${REBUILD:-1}" != 0 ] || [ ! -f bench/target/tessera-bench.jar ]; then
+  rm -f server/target/tessera.jar server/target/original-tessera.jar bench/target/tessera-bench.jar
+  ./mvnw -q -pl bench -am package -DskipTests
+fi
 JAVA=${JAVA:-$(ls -d /usr/lib/jvm/temurin-25-jdk-amd64 2>/dev/null || dirname "$(dirname "$(readlink -f "$(command -v java)")")")/bin/java}
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)

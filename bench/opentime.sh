@@ -17,7 +17,7 @@ work=$(mktemp -d); trap 'kill $srv $ngx 2>/dev/null || true; rm -rf "$work"' EXI
 printf '<configuration><root level="WARN"/></configuration>' >"$work/logback.xml"
 [ -f bench/target/tessera-bench.jar ] && [ "${REBUILD:-0}" = 0 ] || ./mvnw -q -B -ntp -DskipTests package -pl bench -am
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
-"$JAVA" -Xms256m -Xmx512m -XX:+UseParallelGC -Dthreads="$THREADS" -Dlogback.configurationFile="$work/logback.xml" \
+"$JAVA" -Xms256m -Xmx512m -Dthreads="$THREADS" -Dlogback.configurationFile="$work/logback.xml" \
   -cp bench/target/tessera-bench.jar io.tessera.bench.opentime.OpenTimeFeedServer 18081 "$work" >"$work/server.log" 2>&1 &
 srv=$!
 for i in $(seq 1 150); do [ -f "$work/feed.json" ] && break; sleep 0.2; done

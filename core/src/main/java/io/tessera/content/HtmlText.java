@@ -3,7 +3,6 @@ package io.tessera.content;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.jsoup.parser.Parser;
 
 /**
@@ -26,6 +25,9 @@ final class HtmlText {
     record Scan(String text, List<String> problems) {}
 
     private final String html;
+    /** The same chars as an array: per-char loops over it keep their bounds checks out of the loop (a UTF-16 String's charAt does not). */
+    private final char[] chars;
+    private final StartTagAttributes attributes;
     private final StringBuilder out = new StringBuilder(4096);
     private final List<String> problems = new ArrayList<>(0);
     /** The open elements, innermost last; for a link, where its text starts in the output and its href. */
@@ -37,6 +39,8 @@ final class HtmlText {
 
     private HtmlText(String html) {
         this.html = html;
+        this.chars = html.toCharArray();
+        this.attributes = new StartTagAttributes(html, chars);
     }
 
     static Scan scan(String html) {
@@ -50,10 +54,12 @@ final class HtmlText {
      * no leading or trailing white space, one final line break.
      */
     static String tidy(CharSequence raw) {
-        StringBuilder out = new StringBuilder(raw.length());
+        int len = raw.length();
+        char[] out = new char[len + 1];
+        int n = 0;
         boolean space = false;
         int newlines = 0;
-        for (int i = 0; i < raw.length(); i++) {
+        for (int i = 0; i < len; i++) {
             char c = raw.charAt(i);
             if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f' || c == '\r') {
                 space = true;
@@ -61,19 +67,23 @@ final class HtmlText {
                 newlines++;
                 space = false;
             } else {
-                if (!out.isEmpty()) {
-                    if (newlines > 0) {
-                        out.append(newlines > 1 ? "\n\n" : "\n");
+                if (n > 0) {
+                    if (newlines > 1) {
+                        out[n++] = '\n';
+                        out[n++] = '\n';
+                    } else if (newlines == 1) {
+                        out[n++] = '\n';
                     } else if (space) {
-                        out.append(' ');
+                        out[n++] = ' ';
                     }
                 }
                 newlines = 0;
                 space = false;
-                out.append(c);
+                out[n++] = c;
             }
         }
-        return out.append('\n').toString();
+        out[n++] = '\n';
+        return new String(out, 0, n);
     }
 
     private void run() {
@@ -93,10 +103,10 @@ final class HtmlText {
                     return;
                 }
                 i = end + 3;
-            } else if (lt + 1 < n && (html.charAt(lt + 1) == '!' || html.charAt(lt + 1) == '?')) {
+            } else if (lt + 1 < n && (chars[lt + 1] == '!' || chars[lt + 1] == '?')) {
                 int end = html.indexOf('>', lt);
                 i = end < 0 ? n : end + 1;
-            } else if (lt + 1 < n && html.charAt(lt + 1) == '/' && lt + 2 < n && Character.isLetter(html.charAt(lt + 2))) {
+            } else if (lt + 1 < n && chars[lt + 1] == '/' && lt + 2 < n && Character.isLetter(chars[lt + 2])) {
                 int end = html.indexOf('>', lt);
                 if (end < 0) {
                     problems.add("broken HTML at " + lt + ": end tag cut off");
@@ -104,7 +114,7 @@ final class HtmlText {
                 }
                 endTag(name(lt + 2), lt);
                 i = end + 1;
-            } else if (lt + 1 < n && Character.isLetter(html.charAt(lt + 1))) {
+            } else if (lt + 1 < n && Character.isLetter(chars[lt + 1])) {
                 int end = tagEnd(lt + 1);
                 if (end < 0) {
                     problems.add("broken HTML at " + lt + ": tag cut off");
@@ -133,7 +143,7 @@ final class HtmlText {
         int e = from;
         int n = html.length();
         while (e < n) {
-            char c = html.charAt(e);
+            char c = chars[e];
             if (!(c < 128 ? (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ':'
                     : Character.isLetterOrDigit(c))) {
                 break;
@@ -154,13 +164,13 @@ final class HtmlText {
         }
         char q = 0;
         for (int k = from; k < html.length(); k++) {
-            char c = html.charAt(k);
+            char c = chars[k];
             if (q != 0) {
                 if (c == q) {
                     q = 0;
                 }
             } else if (c == '"' || c == '\'') {
-                if (k > 0 && html.charAt(k - 1) == '=' || k > 1 && html.charAt(k - 1) == ' ' && html.charAt(k - 2) == '=') {
+                if (k > 0 && chars[k - 1] == '=' || k > 1 && chars[k - 1] == ' ' && chars[k - 2] == '=') {
                     q = c;
                 }
             } else if (c == '>') {
@@ -175,7 +185,7 @@ final class HtmlText {
         int doubles = 0;
         int singles = 0;
         for (int k = from; k < to; k++) {
-            char c = html.charAt(k);
+            char c = chars[k];
             if (c == '"') {
                 doubles++;
             } else if (c == '\'') {
@@ -193,7 +203,7 @@ final class HtmlText {
         if (!hidden && name.equals("br")) {
             out.append('\n');
         }
-        if (tag.isVoid() || (end > lt && html.charAt(end - 1) == '/')) {
+        if (tag.isVoid() || (end > lt && chars[end - 1] == '/')) {
             if (!hidden && tag.block()) {
                 out.append("\n\n");
             }
@@ -211,9 +221,9 @@ final class HtmlText {
             }
             return closeEnd < 0 ? html.length() : closeEnd + 1;
         }
-        push(tag, name.equals("a") ? attribute(lt, end + 1, "href") : null);
+        push(tag, name.equals("a") ? attributes.value(lt, end + 1, "href") : null);
         if (!hidden) {
-            if (name.equals("head") || hidesContent(lt, end + 1)) {
+            if (name.equals("head") || attributes.hidesContent(lt, end + 1)) {
                 hiddenDepth = depth;
             } else if (tag.block()) {
                 out.append('\n');
@@ -232,45 +242,6 @@ final class HtmlText {
         openTextStart[depth] = out.length();
         openHref[depth] = href;
         depth++;
-    }
-
-    /** Whether the tag html[from, to) has a style attribute saying {@code display:none} (spaces and case ignored). */
-    private boolean hidesContent(int from, int to) {
-        int v = valueStart(from, to, "style");
-        if (v < 0) {
-            return false;
-        }
-        int ve = valueEnd(v, to);
-        int start = v < to && (html.charAt(v) == '"' || html.charAt(v) == '\'') ? v + 1 : v;
-        if (html.indexOf('&', start, ve) >= 0) {
-            String style = attribute(from, to, "style");
-            return style.replace(" ", "").toLowerCase(Locale.ROOT).contains("display:none");
-        }
-        return containsIgnoringSpaces(start, ve, "display:none");
-    }
-
-    /**
-     * Whether html[from, to) with its spaces removed contains {@code needle}, ignoring ASCII case;
-     * restarting at the mismatching char is exact because the needle's first char does not recur.
-     */
-    private boolean containsIgnoringSpaces(int from, int to, String needle) {
-        int matched = 0;
-        for (int k = from; k < to; k++) {
-            char c = html.charAt(k);
-            if (c >= 128) {
-                return html.substring(from, to).replace(" ", "").toLowerCase(Locale.ROOT).contains(needle);
-            }
-            if (c == ' ') {
-                continue;
-            }
-            char lower = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
-            if (lower != needle.charAt(matched)) {
-                matched = lower == needle.charAt(0) ? 1 : 0;
-            } else if (++matched == needle.length()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void endTag(HtmlTagNames.Tag tag, int at) {
@@ -315,17 +286,19 @@ final class HtmlText {
         if (hiddenDepth >= 0 || from >= to) {
             return;
         }
-        String decoded = html;
-        int start = from;
-        int end = to;
-        if (html.indexOf('&', from, to) >= 0) {
-            decoded = Parser.unescapeEntities(html.substring(from, to), false);
-            start = 0;
-            end = decoded.length();
+        if (html.indexOf('&', from, to) < 0) {
+            appendCollapsed(chars, from, to);
+        } else {
+            char[] decoded = Parser.unescapeEntities(html.substring(from, to), false).toCharArray();
+            appendCollapsed(decoded, 0, decoded.length);
         }
+    }
+
+    /** Appends src[from, to) with each run of white space as one space. */
+    private void appendCollapsed(char[] src, int from, int to) {
         boolean space = false;
-        for (int i = start; i < end; i++) {
-            char c = decoded.charAt(i);
+        for (int i = from; i < to; i++) {
+            char c = src[i];
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u00A0') {
                 space = true;
             } else {
@@ -380,82 +353,5 @@ final class HtmlText {
             j++;
         }
         return j == text.length();
-    }
-
-    /** The decoded value of attribute {@code name} of the start tag html[from, to), or null. */
-    private String attribute(int from, int to, String name) {
-        int v = valueStart(from, to, name);
-        if (v < 0) {
-            return null;
-        }
-        int start = v < to && (html.charAt(v) == '"' || html.charAt(v) == '\'') ? v + 1 : v;
-        String value = html.substring(start, valueEnd(v, to));
-        return value.indexOf('&') >= 0 ? Parser.unescapeEntities(value, true) : value;
-    }
-
-    /** Where the value of attribute {@code name} starts in the tag html[from, to) (at its quote, if quoted), or -1. */
-    private int valueStart(int from, int to, String name) {
-        int i = from;
-        while (true) {
-            int at = indexOfName(from, to, name, i);
-            if (at < 0) {
-                return -1;
-            }
-            int j = at + name.length();
-            while (j < to && html.charAt(j) == ' ') {
-                j++;
-            }
-            if (j >= to || html.charAt(j) != '=') {
-                i = at + name.length();
-                continue;
-            }
-            j++;
-            while (j < to && html.charAt(j) == ' ') {
-                j++;
-            }
-            return j;
-        }
-    }
-
-    /** Where the value starting at {@code v} ends (exclusive): its closing quote, or white space or {@code >}. */
-    private int valueEnd(int v, int to) {
-        if (v < to && (html.charAt(v) == '"' || html.charAt(v) == '\'')) {
-            int end = html.indexOf(html.charAt(v), v + 1, to);
-            return end < 0 ? to : end;
-        }
-        int end = v;
-        while (end < to && !Character.isWhitespace(html.charAt(end)) && html.charAt(end) != '>') {
-            end++;
-        }
-        return end;
-    }
-
-    /** Where attribute {@code name} starts in the tag html[tagFrom, to) (preceded by whitespace), from {@code k}; or -1. */
-    private int indexOfName(int tagFrom, int to, String name, int k) {
-        int at = k;
-        while ((at = html.indexOf(name, at, to)) >= 0) {
-            if (at > tagFrom && Character.isWhitespace(html.charAt(at - 1))) {
-                return at;
-            }
-            at += name.length();
-        }
-        if (!hasUpperCase(tagFrom, to)) {
-            return -1;
-        }
-        for (at = k; at <= to - name.length(); at++) {
-            if (html.regionMatches(true, at, name, 0, name.length()) && at > tagFrom && Character.isWhitespace(html.charAt(at - 1))) {
-                return at;
-            }
-        }
-        return -1;
-    }
-
-    private boolean hasUpperCase(int from, int to) {
-        for (int k = from; k < to; k++) {
-            if (Character.isUpperCase(html.charAt(k))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -36,10 +36,17 @@ public record Profile(
         timeline = List.copyOf(timeline);
     }
 
-    /** Trait values without their times, as templates and conditions see them. */
+    /**
+     * Trait values without their times, as templates and conditions see them. A trait the client
+     * set to null (Segment's way of clearing it) is unset here: it is left out.
+     */
     public Map<String, Object> traitValues() {
         Map<String, Object> out = new java.util.LinkedHashMap<>();
-        traits.forEach((k, v) -> out.put(k, v.value()));
+        traits.forEach((k, v) -> {
+            if (v.value() != null) {
+                out.put(k, v.value());
+            }
+        });
         return out;
     }
 

@@ -83,6 +83,11 @@ class SegmentEngineTest {
         return Event.track(id, user, name, props, clock.instant());
     }
 
+    private Event identify(String id, String user, Map<String, Object> traits) {
+        return new Event(id, EventType.IDENTIFY, Optional.of(user), Optional.empty(), "", Map.of(), traits,
+                Map.of(), Map.of(), Optional.empty(), Optional.empty(), clock.instant(), clock.instant(), Optional.empty(), "test");
+    }
+
     private String profileOf(String user) {
         return profileStore.resolve(Identity.userId(user)).orElseThrow();
     }
@@ -105,6 +110,20 @@ class SegmentEngineTest {
         assertThat(memberships.changes(p)).extracting(MembershipChange::entered, MembershipChange::cause)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(true, "event:m1"),
                         org.assertj.core.groups.Tuple.tuple(false, "timer:2026-11-03T10:00:00Z"));
+    }
+
+    @Test
+    void aTraitSetToNullByTheClientIsUnsetAndDoesNotStopTheEngine() {
+        registry.save("vip", "", "has(traits.plan) && traits.plan == \"vip\"");
+        Map<String, Object> cleared = new java.util.HashMap<>();
+        cleared.put("plan", null); // Segment's way of clearing a trait: {"traits": {"plan": null}}
+        send(identify("m1", "u1", Map.of("plan", "vip")));
+        assertThat(memberships.memberships(profileOf("u1"))).containsKey("vip");
+        clock.advance(Duration.ofMinutes(1));
+        send(identify("m2", "u1", cleared));
+        assertThat(memberships.memberships(profileOf("u1"))).isEmpty();
+        send(track("m3", "u2", "Product Viewed", Map.of()));
+        assertThat(profileStore.resolve(Identity.userId("u2"))).isPresent();
     }
 
     @Test
