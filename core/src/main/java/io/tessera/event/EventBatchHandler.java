@@ -16,8 +16,9 @@ public interface EventBatchHandler {
 
     /**
      * Applies a batch of events of one partition, in offset order. When this returns, the effects
-     * and the new resume position are durable. A thrown exception stops delivery of that
-     * partition (an outage, not bad data: bad data was quarantined before the log).
+     * and the new resume position are durable. A thrown exception is an outage (not bad data: bad
+     * data was quarantined before the log): nothing of the batch may have taken effect, and the log
+     * redelivers the partition from {@link #resumeAfter} after a pause, for as long as it fails.
      */
     void onBatch(int partition, List<LoggedEvent> batch);
 

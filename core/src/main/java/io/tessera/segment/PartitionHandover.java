@@ -34,6 +34,8 @@ public final class PartitionHandover implements ProfileChangeListener {
     private final SegmentEngine engine;
     private final ToIntFunction<Profile> partitionOf;
     private volatile long repaired;
+    /** Partitions whose repair failed (an outage) → the position to repair after; retried after each batch. */
+    private final Map<Integer, Long> pending = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PartitionHandover(ProfileStore profiles, MembershipStore memberships, SegmentEngine engine,
                              ToIntFunction<Profile> partitionOf) {
@@ -47,16 +49,46 @@ public final class PartitionHandover implements ProfileChangeListener {
     public void onChange(ProfileChange change) {
     }
 
+    /**
+     * Repairs each assigned partition that needs it. An outage here (the database down) must not
+     * throw out of the log's rebalance callback, which would stop delivery for good: the partition
+     * is remembered and repaired after its next batch instead ({@link #onBatchCommitted}), where a
+     * failure is an ordinary failed batch that the log retries.
+     */
     @Override
     public void onPartitionsAssigned(List<Integer> partitions) {
-        Map<Integer, Long> recorded = memberships.appliedThrough();
         for (int partition : partitions) {
-            long stored = profiles.resumeAfter(partition);
-            long position = recorded.getOrDefault(partition, -1L);
-            if (stored > position) {
-                repair(partition, position);
-                memberships.apply(List.of(), Map.of(partition, stored));
+            pending.remove(partition);
+            long position = -1;
+            try {
+                position = memberships.appliedThrough().getOrDefault(partition, -1L);
+                repairIfBehind(partition, position);
+            } catch (RuntimeException outage) {
+                pending.put(partition, position);
             }
+        }
+    }
+
+    @Override
+    public void onBatchCommitted(int partition, long lastOffset) {
+        Long position = pending.get(partition);
+        if (position != null) {
+            repair(partition, position);
+            memberships.apply(List.of(), Map.of(partition, profiles.resumeAfter(partition)));
+            pending.remove(partition);
+        }
+    }
+
+    @Override
+    public void onPartitionsRevoked(List<Integer> partitions) {
+        partitions.forEach(pending::remove);
+    }
+
+    private void repairIfBehind(int partition, long position) {
+        long stored = profiles.resumeAfter(partition);
+        if (stored > position) {
+            repair(partition, position);
+            memberships.apply(List.of(), Map.of(partition, stored));
         }
     }
 

@@ -126,6 +126,20 @@ public abstract class EventLogContract {
     }
 
     @Test
+    void aFailingHandlerIsRetriedFromItsStoredOffsetAndDeliveryGoesOn() throws Exception {
+        EventLog log = log();
+        List<Event> events = events(9, 3, 4);
+        append(log, events.subList(0, 6));
+        RecordingHandler handler = RecordingHandler.failingFirst(2);
+        try (EventLog.Subscription ignored = log.subscribe(handler)) {
+            await().atMost(WAIT).until(() -> handler.count() == 6);
+            append(log, events.subList(6, events.size()));
+            await().atMost(WAIT).until(() -> handler.count() == events.size());
+        }
+        assertThat(handler.received()).extracting(LoggedEvent::event).containsExactlyElementsOf(events);
+    }
+
+    @Test
     void subscriberIsWokenByLaterAppends() throws Exception {
         EventLog log = log();
         RecordingHandler handler = RecordingHandler.fromStart();

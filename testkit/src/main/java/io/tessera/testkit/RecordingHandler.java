@@ -10,33 +10,41 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An {@link EventBatchHandler} that remembers what it was given, resumes from fixed offsets, and
- * can hold its first batch until released (to observe lag). Thread-safe.
+ * An {@link EventBatchHandler} that remembers what it was given, resumes from the offset it last
+ * applied (like a real handler's stored offset), can hold its first batch until released (to observe
+ * lag), and can fail its first batches (an outage). Thread-safe.
  */
 public final class RecordingHandler implements EventBatchHandler {
     private final Map<Integer, Long> resumeAfter;
     private final List<LoggedEvent> received = new ArrayList<>();
     private final CountDownLatch firstBatchEntered = new CountDownLatch(1);
     private final CountDownLatch release;
+    private final java.util.concurrent.atomic.AtomicInteger failuresLeft;
 
-    private RecordingHandler(Map<Integer, Long> resumeAfter, boolean holdFirstBatch) {
+    private RecordingHandler(Map<Integer, Long> resumeAfter, boolean holdFirstBatch, int failures) {
         this.resumeAfter = new ConcurrentHashMap<>(resumeAfter);
         this.release = new CountDownLatch(holdFirstBatch ? 1 : 0);
+        this.failuresLeft = new java.util.concurrent.atomic.AtomicInteger(failures);
     }
 
     /** Resumes every partition from the beginning. */
     public static RecordingHandler fromStart() {
-        return new RecordingHandler(Map.of(), false);
+        return new RecordingHandler(Map.of(), false, 0);
     }
 
     /** Resumes the given partitions after the given offsets, the others from the beginning. */
     public static RecordingHandler resumingAfter(Map<Integer, Long> offsets) {
-        return new RecordingHandler(offsets, false);
+        return new RecordingHandler(offsets, false, 0);
     }
 
     /** Holds the first batch inside {@link #onBatch} until {@link #release()}. */
     public static RecordingHandler holdingFirstBatch() {
-        return new RecordingHandler(Map.of(), true);
+        return new RecordingHandler(Map.of(), true, 0);
+    }
+
+    /** Throws from its first {@code failures} batches, applying nothing of them (an outage). */
+    public static RecordingHandler failingFirst(int failures) {
+        return new RecordingHandler(Map.of(), false, failures);
     }
 
     @Override
@@ -55,8 +63,12 @@ public final class RecordingHandler implements EventBatchHandler {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+        if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IllegalStateException("outage (a RecordingHandler failing on purpose)");
+        }
         synchronized (received) {
             received.addAll(batch);
+            resumeAfter.put(partition, batch.get(batch.size() - 1).offset());
         }
     }
 

@@ -36,4 +36,21 @@ final class CommitSignal {
         }
         return committed > position;
     }
+
+    /**
+     * Sleeps about {@code millis} (a retry pause), returning early, with false, once
+     * {@code stillWanted} says stop (checked on every {@link #wakeAll}).
+     */
+    synchronized boolean sleep(long millis, java.util.function.BooleanSupplier stillWanted) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        try {
+            for (long left = millis; left > 0 && stillWanted.getAsBoolean(); left = (end - System.nanoTime()) / 1_000_000) {
+                wait(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return stillWanted.getAsBoolean();
+    }
 }

@@ -19,11 +19,15 @@ import org.slf4j.LoggerFactory;
  * about {@value #BATCH} events (whole segments, so an import's big append may make one batch larger), on a thread of its own with its own read connection (WAL lets it
  * read while the writer commits). It sleeps on the {@link CommitSignal} when caught up.
  *
- * <p>If the handler throws, delivery stops (an outage, per {@link EventBatchHandler}) and the
- * failure is logged; the next subscription resumes from the handler's stored offset.
+ * <p>If the handler (or reading) throws — an outage such as a busy or full disk, per
+ * {@link EventBatchHandler} — the failure is logged and delivery starts again from the handler's
+ * stored offset after a pause that doubles from {@value #FIRST_PAUSE_MS} ms up to
+ * {@value #MAX_PAUSE_MS} ms while the failures go on; it never stops for good while open.
  */
 final class SqliteSubscription implements EventLog.Subscription {
     static final int BATCH = 1000;
+    static final long FIRST_PAUSE_MS = 100;
+    static final long MAX_PAUSE_MS = 30_000;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteSubscription.class);
 
     private final Path dbFile;
@@ -66,6 +70,34 @@ final class SqliteSubscription implements EventLog.Subscription {
     }
 
     private void deliver() {
+        long pause = FIRST_PAUSE_MS;
+        long lastFailureAt = Long.MIN_VALUE;
+        while (running) {
+            try {
+                deliverUntilClosedOrFailed();
+                return;
+            } catch (SQLException | RuntimeException e) {
+                if (position > lastFailureAt) {
+                    pause = FIRST_PAUSE_MS; // delivery moved on since the last failure: a new outage
+                }
+                lastFailureAt = position;
+                LOG.error("event delivery failed at offset {}; retrying from the handler's stored offset in {} ms: {}",
+                        position, pause, e.toString(), e);
+            }
+            if (!signal.sleep(pause, () -> running)) {
+                return;
+            }
+            pause = Math.min(MAX_PAUSE_MS, pause * 2);
+            try {
+                position = handler.resumeAfter(0);
+            } catch (RuntimeException e) {
+                LOG.error("reading the handler's stored offset failed; retrying from {}", position, e);
+            }
+        }
+    }
+
+    /** Delivers until closed; returns normally only when closed. */
+    private void deliverUntilClosedOrFailed() throws SQLException {
         try (Connection c = SqliteFiles.open(dbFile);
                 PreparedStatement read = c.prepareStatement("""
                         SELECT first_offset, payload FROM event_segments
@@ -80,9 +112,7 @@ final class SqliteSubscription implements EventLog.Subscription {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (SQLException | RuntimeException e) {
             running = false;
-            LOG.error("event delivery stopped at offset {}: {}", position, e.toString(), e);
         }
     }
 
