@@ -67,7 +67,10 @@ final class CompiledEmailFilters {
         }
         BigDecimal amount;
         try {
-            amount = in instanceof Double ? null : in instanceof Number n ? Values.decimal(n) : new BigDecimal(Values.str(in).strip());
+            // A double is formatted from its shortest decimal form (what {{ x }} prints), as the liqp
+            // filter did: NumberFormat.format(double) would round the binary value instead, so
+            // 37.825 (stored as 37.82500000000000284…) would become 37.83 here and 37.82 there.
+            amount = in instanceof Number n ? Values.decimal(n) : new BigDecimal(Values.str(in).strip());
         } catch (NumberFormatException notANumber) {
             throw new LiquidError("render_error", "money: not an amount: " + Values.str(in));
         }
@@ -81,7 +84,7 @@ final class CompiledEmailFilters {
                 mine.put(key, nf);
             }
         }
-        return in instanceof Double d ? nf.format(d.doubleValue()) : nf.format(amount);
+        return nf.format(amount);
     }
 
     /**

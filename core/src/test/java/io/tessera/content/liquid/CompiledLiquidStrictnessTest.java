@@ -52,6 +52,18 @@ class CompiledLiquidStrictnessTest {
     }
 
     @Test
+    void moneyRoundsADoubleAsItPrintsOnBothEngines() {
+        double compareAt = 30.26 * 1.25; // 37.825 printed, 37.82500000000000284… stored
+        LiquidEngine liqp = LiquidEngine.liqpEmail(SnippetSource.NONE, EmailFilters.Settings.DEFAULTS);
+        for (LiquidEngine engine : java.util.List.of(email, liqp)) {
+            RenderOutcome out = engine.parse("{{ p | money: 'USD' }} {{ q | money: 'USD' }}").orThrow()
+                    .render(Map.of("p", compareAt, "q", "37.825"));
+            assertThat(out).as(engine.engineName()).isInstanceOfSatisfying(RenderOutcome.Rendered.class, r ->
+                    assertThat(r.output()).isEqualTo("$37.82 $37.82"));
+        }
+    }
+
+    @Test
     void aRenderErrorIsAnOutcomeNotAnException() {
         LiquidTemplate t = standard.parse("{{ 1 | divided_by: x }}").orThrow();
         assertThat(t.render(Map.of("x", 0))).isInstanceOf(RenderOutcome.Failed.class);
