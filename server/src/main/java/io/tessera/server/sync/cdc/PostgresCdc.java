@@ -171,8 +171,8 @@ public final class PostgresCdc implements AutoCloseable {
         } else {
             ch.values().forEach((column, value) -> {
                 String trait = source.traits().isEmpty() ? (column.equals(source.keyColumn()) ? null : column) : source.traits().get(column);
-                if (trait != null && value.isPresent()) {
-                    traits.put(trait, value.get()); // SQL NULL leaves the trait as it was
+                if (trait != null) {
+                    traits.put(trait, value.orElse(null)); // SQL NULL clears the trait (a null trait is unset)
                 }
             });
         }
