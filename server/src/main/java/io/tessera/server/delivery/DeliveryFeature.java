@@ -99,9 +99,10 @@ public final class DeliveryFeature implements AutoCloseable {
         String messageIdDomain = config.setting("delivery.message-id-domain").filter(d -> !d.isBlank())
                 .orElseGet(() -> hostOf(publicUrlSetting).orElse("tessera.local"));
         int workers = Integer.parseInt(config.setting("delivery.workers").orElse("4").strip());
+        MembershipSegmentMembers members = new MembershipSegmentMembers(segments.memberships());
         this.dispatcher = new CampaignDispatcher(ledger, suppressions, mailer,
                 new ContentMessageRenderer(templates, clock, new RenderErrors(), openTime), profiles::get,
-                new MembershipSegmentMembers(segments.memberships()), links, clock, messageIdDomain, workers, 3,
+                members, links, clock, messageIdDomain, workers, 3,
                 Duration.ofSeconds(2), new ProfileBounceEvents(ingestor, profiles), new CampaignDispatcher.Prerender(
                         Integer.parseInt(config.setting("delivery.prerender-window").orElse("16").strip()),
                         config.setting("delivery.max-staleness").map(io.tessera.server.ConfigLoader::duration)
@@ -114,7 +115,7 @@ public final class DeliveryFeature implements AutoCloseable {
         this.triggers = new TriggeredSends(campaigns, triggerQueue, dispatcher, clock);
         segments.engine().addListener(triggers);
         this.campaignRoutes = new CampaignRoutes(campaigns, dispatcher, ledger, smtp ? Optional.empty() : Optional.of(outbox),
-                profiles, clock, this::templateProblems, triggers::refresh, runs);
+                profiles, clock, this::templateProblems, triggers::refresh, runs, members, triggerQueue::pending);
         this.trackingRoutes = new TrackingRoutes(links, ingestor, profiles, suppressions, clock,
                 key -> campaigns.get(key).flatMap(Campaign::topic));
         this.suppressionRoutes = new SuppressionRoutes(suppressions, clock);
