@@ -259,10 +259,12 @@ public final class CampaignDispatcher implements AutoCloseable {
             }
         };
         SendBatch batch = new SendBatch(sender, ledger, clock, prerender.maxStaleness());
+        int window = window(campaign);
+        java.util.function.BooleanSupplier open = () -> gate.mayClaim(campaign.key());
         // two batches per worker in flight: one running, one queued
         Semaphore inFlight = new Semaphore(workers * 2);
-        for (int from = 0; from < ids.size(); from += prerender.window()) {
-            List<String> slice = ids.subList(from, Math.min(ids.size(), from + prerender.window()));
+        for (int from = 0; from < ids.size(); from += window) {
+            List<String> slice = ids.subList(from, Math.min(ids.size(), from + window));
             inFlight.acquireUninterruptibly();
             if (!gate.mayClaim(campaign.key())) {
                 inFlight.release();
@@ -270,7 +272,7 @@ public final class CampaignDispatcher implements AutoCloseable {
             }
             pool.execute(() -> {
                 try {
-                    batch.run(campaign, scope, due, slice, finalAttempt, results);
+                    batch.run(campaign, scope, due, slice, finalAttempt, open, results);
                 } catch (RuntimeException e) {
                     slice.forEach(id -> results.failed(id, e));
                 } finally {
@@ -280,6 +282,20 @@ public final class CampaignDispatcher implements AutoCloseable {
         }
         inFlight.acquireUninterruptibly(workers * 2);
         return new ArrayList<>(temporary);
+    }
+
+    /**
+     * The batch size: the pre-render window, but no more than a worker can send within the
+     * staleness limit under the campaign's overall throttle (a throttled campaign would otherwise
+     * render messages that are stale before their turn comes, and render them twice).
+     */
+    private int window(Campaign campaign) {
+        double perSecond = campaign.throttle().perSecond();
+        if (perSecond <= 0) {
+            return prerender.window();
+        }
+        double perWorkerWithinLimit = perSecond * prerender.maxStaleness().toMillis() / 1000.0 / workers;
+        return (int) Math.max(1, Math.min(prerender.window(), Math.floor(perWorkerWithinLimit)));
     }
 
     private static final class Tally {

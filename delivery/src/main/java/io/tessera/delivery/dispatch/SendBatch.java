@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * DELIVERED / SKIPPED marks wait for the end of the batch. A crash before that commit leaves
  * delivered rows COMMITTING (a restart counts them as sent, never resends: no duplicate), and
  * claimed-but-unsent or skipped rows CLAIMED (a restart releases and decides them again: no gap).
+ *
+ * <p>Pause and cancel ({@code open}, the run's gate) are asked before the claim and before each
+ * message: once the gate closes, the batch's claimed but not yet mailed rows are released (they
+ * were certainly not sent) and left for a later run; nothing more is claimed or mailed.
  *
  * <p>Confined to the worker thread that runs it.
  */
@@ -54,7 +59,11 @@ final class SendBatch {
         this.maxStaleness = maxStaleness;
     }
 
-    void run(Campaign campaign, String scope, Instant due, List<String> ids, boolean finalAttempt, Results results) {
+    void run(Campaign campaign, String scope, Instant due, List<String> ids, boolean finalAttempt, BooleanSupplier open,
+             Results results) {
+        if (!open.getAsBoolean()) {
+            return;
+        }
         List<Candidate> candidates = new ArrayList<>(ids.size());
         for (String id : ids) {
             try {
@@ -66,7 +75,7 @@ final class SendBatch {
                 results.failed(id, e);
             }
         }
-        if (candidates.isEmpty()) {
+        if (candidates.isEmpty() || !open.getAsBoolean()) {
             return;
         }
         List<SendLedger.Claim> claims;
@@ -91,8 +100,12 @@ final class SendBatch {
                     prepareInto(ahead, campaign, c, results);
                 }
             }
-            for (Prepared p : ahead) {
-                mail(campaign, p, finalAttempt, confirmations, results);
+            for (int i = 0; i < ahead.size(); i++) {
+                if (!open.getAsBoolean()) {
+                    release(ahead.subList(i, ahead.size()), results);
+                    break;
+                }
+                mail(campaign, ahead.get(i), finalAttempt, confirmations, results);
             }
         } finally {
             try {
@@ -100,6 +113,18 @@ final class SendBatch {
             } catch (RuntimeException e) {
                 // the rows stay COMMITTING (counted as sent) or CLAIMED (decided again) until a restart reconciles them
                 LOG.error("campaign {}: confirming a batch of {} failed", scope, confirmations.size(), e);
+            }
+        }
+    }
+
+    /** The gate closed: these rows were claimed but never handed to the mailer. */
+    private void release(List<Prepared> unsent, Results results) {
+        for (Prepared p : unsent) {
+            try {
+                ledger.release(p.candidate().key());
+            } catch (RuntimeException e) {
+                // left CLAIMED: the next run's reconciliation releases it
+                results.failed(p.candidate().key().profileId(), e);
             }
         }
     }

@@ -91,6 +91,36 @@ class PrerenderWindowTest {
         }
     }
 
+    @Test
+    void aGateClosingMidBatchReleasesTheClaimedButUnsentRowsAndALaterRunSendsThemOnce() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-02T12:00:00Z"));
+        SyntheticAudience people = new SyntheticAudience(10, 2);
+        Path db = dir.resolve("tessera.db");
+        java.util.concurrent.atomic.AtomicInteger mailed = new java.util.concurrent.atomic.AtomicInteger();
+        try (ScriptedSmtpServer relay = new ScriptedSmtpServer();
+             SqliteSendLedger ledger = new SqliteSendLedger(db);
+             SqliteSuppressionList suppressions = new SqliteSuppressionList(db);
+             SmtpMailer smtp = new SmtpMailer(SmtpSettings.of("127.0.0.1", relay.port()),
+                     new MimeAssembler(clock, Optional.empty()));
+             CampaignDispatcher dispatcher = dispatcher(ledger, suppressions, (m, c) -> {
+                 mailed.incrementAndGet();
+                 return smtp.send(m, c);
+             }, people, people, clock, new CampaignDispatcher.Prerender(10, Duration.ofSeconds(2)))) {
+            CampaignDispatcher.Report paused = dispatcher.run(AUTUMN, "autumn", clock.instant(), key -> mailed.get() < 3);
+
+            assertThat(paused.sent()).isEqualTo(3);
+            assertThat(ledger.stages("autumn")).containsExactly(Map.entry(SendLedger.Stage.DELIVERED, 3L));
+            assertThat(ledger.unconfirmed("autumn")).isEmpty();
+
+            CampaignDispatcher.Report resumed = dispatcher.run(AUTUMN, "autumn");
+            assertThat(resumed.sent()).isEqualTo(7);
+            assertThat(resumed.alreadyHandled()).isEqualTo(3);
+            for (int i = 1; i <= 10; i++) {
+                assertThat(relay.receivedFor(people.address(i))).isEqualTo(1);
+            }
+        }
+    }
+
     /**
      * One worker sends to ten recipients; right after the first message the fifth recipient moves to
      * Reykjavik and the clock moves on by {@code waited}. Returns the fifth recipient's message.

@@ -59,6 +59,8 @@ final class CampaignRunner implements AutoCloseable {
     private final Map<String, Object> status = new ConcurrentHashMap<>();
     /** Scheduled, not yet started runs (and recurring chains under {@code key@recurring}), so a pause can withdraw them. */
     private final Map<String, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
+    /** Scopes whose run is executing: their state is reported by the run itself when it stops. */
+    private final java.util.Set<String> running = ConcurrentHashMap.newKeySet();
     private final CampaignRuns runs;
     private final CampaignControls controls;
     private final SegmentMembers members;
@@ -182,7 +184,8 @@ final class CampaignRunner implements AutoCloseable {
 
     private void withdrawScheduled(String key, String state) {
         pending.forEach((scope, future) -> {
-            if (belongsTo(scope, key) && future.cancel(false)) {
+            // a run scheduled with no delay may already be executing before its future was put here
+            if (belongsTo(scope, key) && !running.contains(scope) && future.cancel(false)) {
                 pending.remove(scope, future);
                 status.put(scope, Map.of("state", state));
             }
@@ -232,6 +235,15 @@ final class CampaignRunner implements AutoCloseable {
     }
 
     private void run(Campaign c, String scope, Instant due) {
+        running.add(scope);
+        try {
+            runNow(c, scope, due);
+        } finally {
+            running.remove(scope);
+        }
+    }
+
+    private void runNow(Campaign c, String scope, Instant due) {
         pending.remove(scope);
         CampaignState before = controls.state(c.key());
         if (before == CampaignState.PAUSED) {
