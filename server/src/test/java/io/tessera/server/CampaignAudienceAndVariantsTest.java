@@ -11,7 +11,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,7 +31,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A campaign's audience, holdout and A/B variants through a real server, real segments and
- * GreenMail (a real SMTP server; we assert what it received): the audience is the segment minus the
+ * GreenMail (a real SMTP server; we assert what it received), DKIM-signed with the configured key
+ * (dkimpy verifies a received message) and with RFC 8058 one-click headers: the audience is the segment minus the
  * excluded segment; the holdout gets nothing; variant A gets the template's subject and blocks,
  * variant B its own subject and another template's blocks; a click in a B message followed by an
  * order is a conversion of arm B, and each variant has a lift over the holdout with its interval.
@@ -48,10 +55,28 @@ class CampaignAudienceAndVariantsTest {
         return i % 5 == 0;
     }
 
+    /** dkimpy (Debian's python3-dkim) verifies what the relay received with this public key. */
+    static void assertDkimVerifies(byte[] raw, PublicKey key, Path dir) throws Exception {
+        Path eml = Files.write(dir.resolve("got.eml"), raw);
+        String pub = Base64.getEncoder().encodeToString(key.getEncoded());
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import sys, dkim\n"
+                + "print(dkim.verify(open(sys.argv[1],'rb').read(), dnsfunc=lambda n, timeout=5: b'v=DKIM1; k=rsa; p=" + pub + "'))",
+                eml.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(out).as("dkimpy on what the relay received").endsWith("True");
+    }
+
     @Test
     void segmentMinusExcludedHoldoutGetsNothingAndEachVariantGetsItsSubjectAndBlocks() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        KeyPair dkim = g.generateKeyPair();
+        Path keyFile = Files.writeString(dir.resolve("dkim.pem"), "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(dkim.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        boolean verified = false;
         try (RunningTessera t = new RunningTessera(dir.resolve("data"), Map.of("smtp.host", "127.0.0.1",
-                "smtp.port", String.valueOf(relay.getSmtp().getPort()), "smtp.starttls", "false"))) {
+                "smtp.port", String.valueOf(relay.getSmtp().getPort()), "smtp.starttls", "false",
+                "dkim.key-file", keyFile.toString(), "dkim.domain", "shop.example", "dkim.selector", "sel"))) {
             StringBuilder batch = new StringBuilder("{\"batch\": [");
             for (int i = 0; i < PEOPLE; i++) {
                 batch.append(i == 0 ? "" : ",").append("""
@@ -90,6 +115,13 @@ class CampaignAudienceAndVariantsTest {
                 perArm.merge(arm, 1, Integer::sum);
                 ByteArrayOutputStream raw = new ByteArrayOutputStream();
                 m.writeTo(raw);
+                assertThat(m.getHeader("DKIM-Signature", null)).contains("d=shop.example").contains("s=sel");
+                assertThat(m.getHeader("List-Unsubscribe-Post", null)).isEqualTo("List-Unsubscribe=One-Click");
+                assertThat(m.getHeader("List-Unsubscribe", null)).contains("/t/u/");
+                if (!verified) {
+                    assertDkimVerifies(raw.toByteArray(), dkim.getPublic(), dir);
+                    verified = true;
+                }
                 String html = CampaignEndToEndTest.htmlPart(raw.toByteArray());
                 if (arm.equals("A")) {
                     assertThat(m.getSubject()).isEqualTo("Hi P" + i);
