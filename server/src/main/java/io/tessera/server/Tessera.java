@@ -90,7 +90,8 @@ public final class Tessera implements AutoCloseable {
         this.log = deployment.openLog(config.dataDir());
         this.profiles = stores.profiles();
         this.quarantine = stores.quarantine();
-        this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting));
+        this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting),
+                io.tessera.server.cluster.ProfileRouting.partitions(log));
         this.segments = new io.tessera.server.segment.SegmentFeature(stores.memberships(), stores.windowTimers(),
                 stores.segmentDefinitions(), profiles, engine, clock, config::setting);
         segments.partition(io.tessera.server.cluster.PartitionOwnership.of(log, engine));
@@ -108,7 +109,7 @@ public final class Tessera implements AutoCloseable {
         TrackingApiParser parser = new TrackingApiParser(
                 new IngestLimits(i.maxEventBytes(), i.maxBatchBytes(), i.maxBatchEvents(), i.maxFutureSkew(), i.maxDepth()),
                 clock, () -> UUID.randomUUID().toString());
-        this.ingestor = new Ingestor(parser, quality, log, quarantine, clock);
+        this.ingestor = new Ingestor(parser, quality, log, quarantine, clock, io.tessera.server.cluster.ProfileRouting.keys(log, profiles, clock));
         this.tokens = new io.tessera.tracking.TrackingToken(SigningKeyRing.load(config), clock);
         this.openTime = new io.tessera.server.opentime.OpenTimeFeature(config::setting, ConfigLoader::duration, profiles,
                 id -> segments.membershipsOf(id).stream().map(m -> String.valueOf(m.get("key"))).collect(java.util.stream.Collectors.toSet()),
