@@ -16,8 +16,10 @@ import java.util.Map;
 
 /**
  * Segment memberships in SQLite: {@code segment_member} (current members, keyed by segment then
- * profile, so members pages and counts are index range scans), {@code segment_membership_log}
- * (every enter and exit with its cause) and {@code segment_position} (the log offset per
+ * profile, so members pages and counts are index range scans; and by profile, for a profile's
+ * memberships), {@code segment_membership_log} (every enter and exit with its cause, appended in
+ * sequence order and indexed by nothing else: {@link #changes} of one profile is a scan, for
+ * diagnostics and tests) and {@code segment_position} (the log offset per
  * partition the memberships reflect, written in the same transaction). Thread-safe (synchronized).
  */
 public final class SqliteMembershipStore implements MembershipStore {
@@ -39,7 +41,9 @@ public final class SqliteMembershipStore implements MembershipStore {
                 "CREATE INDEX IF NOT EXISTS segment_member_profile ON segment_member(profile_id)",
                 "CREATE TABLE IF NOT EXISTS segment_membership_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, segment TEXT NOT NULL, "
                         + "version INTEGER NOT NULL, profile_id TEXT NOT NULL, entered INTEGER NOT NULL, at INTEGER NOT NULL, cause TEXT NOT NULL)",
-                "CREATE INDEX IF NOT EXISTS segment_membership_log_profile ON segment_membership_log(profile_id, seq)",
+                // Nothing serves a profile's log on a hot path ({@link #changes} scans): an index on it
+                // was a random B-tree insert per change on the write path (SegmentBench).
+                "DROP INDEX IF EXISTS segment_membership_log_profile",
                 "CREATE TABLE IF NOT EXISTS segment_position (log_partition INTEGER PRIMARY KEY, applied_through INTEGER NOT NULL)");
         try {
             ofProfile = db.prepareStatement("SELECT segment, since FROM segment_member WHERE profile_id = ?");
