@@ -293,12 +293,12 @@ public final class SegmentEngine implements ProfileChangeListener {
         } finally {
             lock.unlock();
         }
-        Set<String> dirtyBefore = dirtyOf(segmentKeys, before);
+        WindowStates.Scope scopeBefore = WindowStates.Scope.of(dirtyOf(segmentKeys, before), before);
         Map<String, ProfileWindows> built = new java.util.concurrent.ConcurrentHashMap<>();
         Instant then = clock.instant();
         try {
             (missing.size() >= PARALLEL_BUILD ? missing.parallelStream() : missing.stream())
-                    .forEach(id -> states.build(id, dirtyBefore, before, then).ifPresent(w -> built.put(id, w)));
+                    .forEach(id -> states.build(id, scopeBefore, then).ifPresent(w -> built.put(id, w)));
         } finally {
             lock.lock();
             try {
@@ -311,6 +311,7 @@ public final class SegmentEngine implements ProfileChangeListener {
             Instant now = clock.instant();
             SegmentCatalog catalog = this.catalog;
             Set<String> dirty = dirtyOf(segmentKeys, catalog);
+            WindowStates.Scope scope = catalog == before ? scopeBefore : WindowStates.Scope.of(dirty, catalog);
             Map<String, ProfileWindows> page = new HashMap<>();
             Map<String, ProfileWindows> adopted = new HashMap<>();
             for (String id : profileIds) {
@@ -320,10 +321,10 @@ public final class SegmentEngine implements ProfileChangeListener {
                 } else if (catalog == before && built.containsKey(id) && !changedMeanwhile.contains(id)) {
                     adopted.put(id, built.get(id));
                 } else {
-                    states.build(id, dirty, catalog, now).ifPresent(b -> adopted.put(id, b));
+                    states.build(id, scope, now).ifPresent(b -> adopted.put(id, b));
                 }
             }
-            states.adopt(adopted, dirty, catalog, page);
+            states.adopt(adopted, scope, page);
             for (String id : profileIds) {
                 ProfileWindows w = page.get(id);
                 if (w != null) {

@@ -105,31 +105,42 @@ final class WindowStates {
         if (missing.isEmpty()) {
             return out;
         }
+        Scope scope = Scope.of(segments, catalog);
         Map<String, ProfileWindows> built = new HashMap<>();
         for (String id : missing) {
-            build(id, segments, catalog, now).ifPresent(w -> built.put(id, w));
+            build(id, scope, now).ifPresent(w -> built.put(id, w));
         }
-        adopt(built, segments, catalog, out);
+        adopt(built, scope, out);
         return out;
     }
 
     /**
-     * Builds the states of {@code ids} for evaluating {@code segments}, from the profile store
+     * What a page's states must track to evaluate some segments: every aggregate (then they may be
+     * cached), or only those of the segments and the segments they read. Computed once a page.
+     */
+    record Scope(SegmentCatalog catalog, boolean full, Set<Aggregate> needed) {
+        static Scope of(Set<String> segments, SegmentCatalog catalog) {
+            Set<String> closure = catalog.closure(segments);
+            boolean full = closure.containsAll(catalog.keys());
+            return new Scope(catalog, full, full ? catalog.aggregates() : catalog.aggregatesOf(closure));
+        }
+    }
+
+    /**
+     * Builds the state of one profile for evaluating a scope's segments, from the profile store
      * only (memberships and timers are set by {@link #adopt}). Safe outside the engine's lock.
      */
-    Optional<ProfileWindows> build(String id, Set<String> segments, SegmentCatalog catalog, Instant now) {
+    Optional<ProfileWindows> build(String id, Scope scope, Instant now) {
         Optional<Profile> p = profiles.get(id);
         if (p.isEmpty()) {
             return Optional.empty();
         }
-        Set<String> closure = catalog.closure(segments);
         ProfileWindows w = new ProfileWindows(p.get(), Map.of(), Optional.empty());
-        List<Event> history = catalog.aggregates().isEmpty() ? List.of() : profiles.history(id);
-        if (closure.containsAll(catalog.keys())) {
-            w.track(catalog, history, now);
+        List<Event> history = scope.needed().isEmpty() ? List.of() : profiles.history(id);
+        if (scope.full()) {
+            w.track(scope.catalog(), history, now);
         } else {
-            Set<Aggregate> needed = catalog.aggregatesOf(closure);
-            w.trackOnly(catalog, needed, needed.isEmpty() ? List.of() : history, now);
+            w.trackOnly(scope.catalog(), scope.needed(), history, now);
         }
         w.appliedThrough = p.get().lastOffset();
         return Optional.of(w);
@@ -141,11 +152,11 @@ final class WindowStates {
      * store already held a batch not yet delivered, the state includes it, every segment is
      * evaluated over it, and the delivery is skipped ({@code appliedThrough}).
      */
-    void adopt(Map<String, ProfileWindows> built, Set<String> segments, SegmentCatalog catalog, Map<String, ProfileWindows> out) {
+    void adopt(Map<String, ProfileWindows> built, Scope scope, Map<String, ProfileWindows> out) {
         if (built.isEmpty()) {
             return;
         }
-        boolean full = catalog.closure(segments).containsAll(catalog.keys());
+        boolean full = scope.full();
         List<String> ids = List.copyOf(built.keySet());
         Map<String, Map<String, Instant>> stored = writer.memberships(ids);
         Map<String, Instant> scheduled = writer.timers(ids);

@@ -53,7 +53,8 @@ final class LiveLoad {
                         // due during the set-up (the timer runner starts with the live phase): not lateness under load
                         counts[2]++;
                     } else if (counts[1] < timerLate.length) {
-                        timerLate[counts[1]++] = Math.max(0, Duration.between(due, c.at()).toMillis());
+                        // to the moment the change is durable and delivered, not to its evaluation
+                        timerLate[counts[1]++] = Math.max(0, Duration.between(due, Instant.now()).toMillis());
                     }
                 } else if (c.cause().startsWith("event:live") && counts[0] < changeLatency.length) {
                     int index = Integer.parseInt(c.cause(), 10, c.cause().length(), 10);
