@@ -98,9 +98,10 @@ public final class DeliveryFeature implements AutoCloseable {
         String messageIdDomain = config.setting("delivery.message-id-domain").filter(d -> !d.isBlank())
                 .orElseGet(() -> hostOf(publicUrlSetting).orElse("tessera.local"));
         int workers = Integer.parseInt(config.setting("delivery.workers").orElse("4").strip());
+        MembershipSegmentMembers members = new MembershipSegmentMembers(segments.memberships());
         this.dispatcher = new CampaignDispatcher(ledger, suppressions, mailer,
                 new ContentMessageRenderer(templates, clock, new RenderErrors(), openTime), profiles::get,
-                new MembershipSegmentMembers(segments.memberships()), links, clock, messageIdDomain, workers, 3,
+                members, links, clock, messageIdDomain, workers, 3,
                 Duration.ofSeconds(2), new ProfileBounceEvents(ingestor, profiles));
         CampaignDispatcher.Reconciliation r = dispatcher.reconcileAll();
         if (r.released() + r.verified() + r.assumed() > 0) {
@@ -110,7 +111,7 @@ public final class DeliveryFeature implements AutoCloseable {
         this.triggers = new TriggeredSends(campaigns, triggerQueue, dispatcher, clock);
         segments.engine().addListener(triggers);
         this.campaignRoutes = new CampaignRoutes(campaigns, dispatcher, ledger, smtp ? Optional.empty() : Optional.of(outbox),
-                profiles, clock, this::templateProblems, triggers::refresh, runs);
+                profiles, clock, this::templateProblems, triggers::refresh, runs, members, triggerQueue::pending);
         this.trackingRoutes = new TrackingRoutes(links, ingestor, profiles, suppressions, clock,
                 key -> campaigns.get(key).flatMap(Campaign::topic));
         this.suppressionRoutes = new SuppressionRoutes(suppressions, clock);
