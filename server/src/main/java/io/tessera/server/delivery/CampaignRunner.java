@@ -38,6 +38,11 @@ final class CampaignRunner implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("campaign-scheduler").daemon().factory());
     private final Map<String, Object> status = new ConcurrentHashMap<>();
     private final CampaignRuns runs;
+    /** In a cluster: runs are paged into send jobs that every node takes a share of. */
+    private volatile Optional<Queued> queued = Optional.empty();
+
+    /** The send-jobs queue and where the audience is read from. */
+    record Queued(io.tessera.delivery.campaign.SendJobQueue jobs, io.tessera.delivery.campaign.SegmentMembers members) {}
 
     CampaignRunner(CampaignDispatcher dispatcher, InstantSource clock, CampaignRuns runs) {
         this.dispatcher = dispatcher;
@@ -119,7 +124,16 @@ final class CampaignRunner implements AutoCloseable {
         scheduler.schedule(() -> run(c, scope, due), Math.max(0, Duration.between(now, due).toMillis()), TimeUnit.MILLISECONDS);
     }
 
+    /** From now on a run enqueues its recipients as send jobs instead of sending them from this node. */
+    void queueRuns(Queued q) {
+        this.queued = Optional.of(q);
+    }
+
     private void run(Campaign c, String scope, Instant due) {
+        if (queued.isPresent()) {
+            enqueue(c, scope, due, queued.get());
+            return;
+        }
         status.put(scope, Map.of("state", "running", "due", due.toString()));
         try {
             CampaignDispatcher.Report r = dispatcher.run(c, scope, due);
@@ -133,6 +147,33 @@ final class CampaignRunner implements AutoCloseable {
                             Math.max(0, Duration.between(clock.instant(), next).toMillis()), TimeUnit.MILLISECONDS));
         } catch (RuntimeException e) {
             LOG.error("campaign run {} failed", scope, e);
+            status.put(scope, Map.of("state", "failed", "due", due.toString(), "error", String.valueOf(e.getMessage())));
+        }
+    }
+
+    /**
+     * Pages the audience into send jobs (each durable before the next page is read) and finishes
+     * the run once all are enqueued. A run interrupted meanwhile stays open and is enqueued again by
+     * {@link #resume}; the jobs then repeated find their ledger rows and send nothing.
+     */
+    private void enqueue(Campaign c, String scope, Instant due, Queued q) {
+        status.put(scope, Map.of("state", "enqueueing", "due", due.toString()));
+        try {
+            long n = 0;
+            String after = "";
+            while (true) {
+                java.util.List<String> page = q.members().members(c.audience().segment(), after, 1000);
+                if (page.isEmpty()) {
+                    break;
+                }
+                q.jobs().enqueue(page.stream().map(id -> new io.tessera.delivery.campaign.SendJob(c.key(), scope, id, due)).toList());
+                n += page.size();
+                after = page.getLast();
+            }
+            runs.finish(scope);
+            status.put(scope, Map.of("state", "enqueued", "due", due.toString(), "jobs", n));
+        } catch (RuntimeException e) {
+            LOG.error("campaign run {}: enqueueing send jobs failed", scope, e);
             status.put(scope, Map.of("state", "failed", "due", due.toString(), "error", String.valueOf(e.getMessage())));
         }
     }
