@@ -81,13 +81,15 @@ public final class EmailRenderer {
 
         String subject = text(email.subject().render(data), "subject", problems);
         String preheader = text(email.preheader().render(data), "preheader", problems);
-        StringBuilder html = new StringBuilder(16 * 1024);
+        // every piece renders straight into this one buffer, made UTF-16 while empty: the link
+        // markers are not Latin-1, and inflating a half-full buffer copies it
+        StringBuilder html = new StringBuilder(32 * 1024).append('\u0100');
+        html.setLength(0);
         for (CompiledEmail.Piece piece : email.pieces()) {
             switch (piece) {
                 case CompiledEmail.Static s -> {
-                    switch (s.html().render(data)) {
-                        case RenderOutcome.Rendered r -> html.append(r.output());
-                        case RenderOutcome.Failed f -> problems.add("layout: " + f.message());
+                    if (s.html().renderTo(data, html) instanceof RenderOutcome.Failed f) {
+                        problems.add("layout: " + f.message());
                     }
                 }
                 case CompiledEmail.Slot slot -> renderSlot(email, slot, request, data, now, html, fallbacks);
@@ -179,23 +181,15 @@ public final class EmailRenderer {
                     break;
                 }
             }
-            switch (chosen.render(blockData)) {
-                case RenderOutcome.Rendered r -> {
-                    html.append(r.output());
-                    return;
-                }
-                case RenderOutcome.Failed f -> {
-                    reason = "render error: " + f.message();
-                    errors.record(email.id());
-                }
+            if (!(chosen.renderTo(blockData, html) instanceof RenderOutcome.Failed f)) {
+                return;
             }
+            reason = "render error: " + f.message();
+            errors.record(email.id());
         }
         fallbacks.add(slot.blockKey() + " (" + reason + ")");
-        if (slot.fallback().isPresent()) {
-            switch (slot.fallback().get().render(data)) {
-                case RenderOutcome.Rendered r -> html.append(r.output());
-                case RenderOutcome.Failed f -> errors.record(email.id());
-            }
+        if (slot.fallback().isPresent() && slot.fallback().get().renderTo(data, html) instanceof RenderOutcome.Failed) {
+            errors.record(email.id());
         }
     }
 

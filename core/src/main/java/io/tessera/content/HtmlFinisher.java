@@ -2,7 +2,9 @@ package io.tessera.content;
 
 import io.tessera.content.liquid.Escapes;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import org.jsoup.parser.Parser;
@@ -29,6 +31,7 @@ final class HtmlFinisher {
         int nextLink = html.indexOf(Escapes.LINK_START);
         int preheaderAt = html.indexOf(Escapes.PREHEADER_SLOT);
         int pixelAt = html.indexOf(Escapes.PIXEL_SLOT);
+        Map<String, String> clicks = null;
         while (true) {
             int i = min(nextLink, min(preheaderAt, pixelAt));
             if (i < 0) {
@@ -58,7 +61,12 @@ final class HtmlFinisher {
                 String url = value.indexOf('&') >= 0 ? Parser.unescapeEntities(value, true).strip() : value.strip();
                 String lower = url.length() > 8 ? url.substring(0, 8).toLowerCase(Locale.ROOT) : url.toLowerCase(Locale.ROOT);
                 if (tracking.isPresent() && (lower.startsWith("http://") || lower.startsWith("https://"))) {
-                    out.append(attr(tracking.get().click(profileId, messageId, url, now)));
+                    // a token depends only on (recipient, message, URL, expiry): a URL linked twice
+                    // (a product's image and title) is signed once
+                    if (clicks == null) {
+                        clicks = new HashMap<>();
+                    }
+                    out.append(clicks.computeIfAbsent(url, u -> attr(tracking.get().click(profileId, messageId, u, now))));
                 } else {
                     out.append(value);
                 }

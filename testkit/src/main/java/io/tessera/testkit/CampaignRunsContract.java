@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link CampaignRuns} adapter must do, on its real technology: open runs listed oldest
- * due first until finished, a reopened scope open again with its new due time, all surviving
+ * due first until finished, a reopened scope open again with its new due time, a cancelled run
+ * closed with its count of recipients not sent, all surviving
  * reopening (which is the point: a restarted node resumes them).
  */
 public abstract class CampaignRunsContract {
@@ -57,5 +58,27 @@ public abstract class CampaignRunsContract {
         runs.open("weekly", "weekly@recurring", T0.plusSeconds(604_800));
 
         assertThat(runs.openRuns()).containsExactly(new Run("weekly", "weekly@recurring", T0.plusSeconds(604_800)));
+    }
+
+    @Test
+    void aCancelledRunIsClosedWithHowManyItDidNotSend() {
+        CampaignRuns runs = runs();
+        runs.open("spring", "spring", T0);
+        runs.open("weekly", "weekly@" + T0, T0);
+        assertThat(runs.finished("spring")).isFalse();
+        assertThat(runs.finished("never-opened")).isFalse();
+
+        runs.cancel("spring", "spring", 40);
+        runs.cancel("spring", "spring#pending", 3);
+        runs.cancel("spring", "spring", 42);
+
+        CampaignRuns reopened = runs();
+        assertThat(reopened.openRuns()).containsExactly(new Run("weekly", "weekly@" + T0, T0));
+        assertThat(reopened.finished("spring")).isTrue();
+        assertThat(reopened.notSent("spring")).as("a repeated cancel replaces the run's count").isEqualTo(45);
+        assertThat(reopened.notSent("weekly")).isZero();
+        reopened.finish("weekly@" + T0);
+        assertThat(reopened.finished("weekly@" + T0)).isTrue();
+        assertThat(reopened.notSent("weekly")).isZero();
     }
 }

@@ -5,6 +5,7 @@ import io.tessera.content.liquid.compiled.CompiledTemplate;
 import io.tessera.content.liquid.compiled.FilterSet;
 import io.tessera.content.liquid.compiled.LiquidError;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,6 +49,16 @@ final class CompiledDialect implements LiquidEngine.Backend {
         } catch (LiquidError e) {
             return new ParseVerdict.Invalid(e.code(), e.getMessage());
         }
-        return new ParseVerdict.Parsed(new LiquidTemplate(effective, t::render));
+        return new ParseVerdict.Parsed(new LiquidTemplate(effective, new LiquidTemplate.Body() {
+            @Override
+            public String render(Map<String, Object> data) {
+                return t.render(data);
+            }
+
+            @Override
+            public void renderTo(Map<String, Object> data, StringBuilder out) {
+                t.renderTo(data, out);
+            }
+        }));
     }
 }

@@ -12,6 +12,11 @@ public final class LiquidTemplate {
     /** An engine's parsed form; {@link #render} throws on a render error. */
     interface Body {
         String render(Map<String, Object> data);
+
+        /** Renders onto the end of {@code out}; engines that build a String anyway just append it. */
+        default void renderTo(Map<String, Object> data, StringBuilder out) {
+            out.append(render(data));
+        }
     }
 
     private final String source;
@@ -40,6 +45,32 @@ public final class LiquidTemplate {
             return new RenderOutcome.Failed("render_error", "template nested too deeply");
         }
     }
+
+    /**
+     * Renders onto the end of {@code out} — one message's HTML is many pieces, and building each as
+     * a String to copy it again cost a copy of the whole body per message. On failure {@code out}
+     * is as it was and the outcome says why; on success the outcome carries no text.
+     *
+     * @return {@link RenderOutcome.Rendered} with an empty output, or {@link RenderOutcome.Failed}
+     */
+    public RenderOutcome renderTo(Map<String, Object> data, StringBuilder out) {
+        int mark = out.length();
+        try {
+            body.renderTo(data, out);
+            return RENDERED_INTO;
+        } catch (LiquidError e) {
+            out.setLength(mark);
+            return new RenderOutcome.Failed(e.code().equals("missing_snippet") ? "missing_snippet" : "render_error", e.getMessage());
+        } catch (RuntimeException e) {
+            out.setLength(mark);
+            return new RenderOutcome.Failed("render_error", message(e));
+        } catch (StackOverflowError e) {
+            out.setLength(mark);
+            return new RenderOutcome.Failed("render_error", "template nested too deeply");
+        }
+    }
+
+    private static final RenderOutcome.Rendered RENDERED_INTO = new RenderOutcome.Rendered("");
 
     /** Renders with {@code data} as variables; exceptions propagate (used by liqp's render tag). */
     String renderStrict(Map<String, Object> data) {

@@ -21,6 +21,18 @@ public interface CampaignRuns extends AutoCloseable {
     /** Every open run, oldest due first. */
     List<Run> openRuns();
 
+    /** Whether this run was opened and has since finished (or was cancelled). */
+    boolean finished(String scope);
+
+    /**
+     * Closes a run of a cancelled campaign (recording it if it was never opened), with how many of
+     * its recipients were never sent because of the cancel. Repeating it for a scope replaces the count.
+     */
+    void cancel(String campaign, String scope, long notSent);
+
+    /** How many recipients the campaign's cancelled runs did not send, summed over its runs. */
+    long notSent(String campaign);
+
     @Override
     void close();
 
@@ -39,6 +51,20 @@ public interface CampaignRuns extends AutoCloseable {
         @Override
         public List<Run> openRuns() {
             return List.of();
+        }
+
+        @Override
+        public boolean finished(String scope) {
+            return false;
+        }
+
+        @Override
+        public void cancel(String campaign, String scope, long notSent) {
+        }
+
+        @Override
+        public long notSent(String campaign) {
+            return 0;
         }
 
         @Override

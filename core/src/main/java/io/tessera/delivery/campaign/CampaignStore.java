@@ -16,6 +16,12 @@ public interface CampaignStore extends AutoCloseable {
 
     List<Campaign> list();
 
+    /** The campaign's pause / cancel state; empty when it was never changed (active). Kept apart from the versions: an edit does not resume. */
+    Optional<CampaignControl> control(String key);
+
+    /** Records a new state durably (returns once it is). */
+    void control(String key, CampaignControl control);
+
     @Override
     void close();
 }

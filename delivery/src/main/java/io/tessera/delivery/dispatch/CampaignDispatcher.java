@@ -169,25 +169,34 @@ public final class CampaignDispatcher implements AutoCloseable {
      * local send time passes the original instant.
      */
     public Report run(Campaign campaign, String scope, Instant due) {
+        return run(campaign, scope, due, RunGate.OPEN);
+    }
+
+    /**
+     * As {@link #run(Campaign, String, Instant)}, stopping early (between batches, without
+     * claiming anyone else) once {@code gate} closes: the run is then incomplete, and a later run
+     * of the same scope continues it — the ledger skips everyone already handled.
+     */
+    public Report run(Campaign campaign, String scope, Instant due, RunGate gate) {
         Reconciliation rec = reconcile(scope);
         CampaignSender sender = new CampaignSender(ledger, suppressions, new ThrottledMailer(mailer, campaign.throttle()),
                 renderer, recipients, segments, tracking, clock, messageIdDomain, bounceEvents);
         Tally tally = new Tally();
         List<String> retry = new ArrayList<>();
         String after = "";
-        while (true) {
+        while (gate.mayClaim(campaign.key())) {
             List<String> page = segments.members(campaign.audience().segment(), after, PAGE);
             if (page.isEmpty()) {
                 break;
             }
-            retry.addAll(sendAll(sender, campaign, scope, due, page, tally, retryRounds == 0));
+            retry.addAll(sendAll(sender, campaign, scope, due, page, tally, retryRounds == 0, gate));
             after = page.getLast();
         }
         Duration delay = firstRetryDelay;
-        for (int round = 0; round < retryRounds && !retry.isEmpty(); round++) {
+        for (int round = 0; round < retryRounds && !retry.isEmpty() && gate.mayClaim(campaign.key()); round++) {
             sleep(delay);
             delay = delay.multipliedBy(2);
-            retry = sendAll(sender, campaign, scope, due, retry, tally, round == retryRounds - 1);
+            retry = sendAll(sender, campaign, scope, due, retry, tally, round == retryRounds - 1, gate);
         }
         Instant retryAt = clock.instant().plus(delay);
         retry.forEach(id -> tally.later.put(id, retryAt));
@@ -197,11 +206,15 @@ public final class CampaignDispatcher implements AutoCloseable {
 
     /** Sends to each profile on the pool; returns those deferred by a temporary failure. */
     private List<String> sendAll(CampaignSender sender, Campaign campaign, String scope, Instant due, List<String> ids,
-                                 Tally tally, boolean finalAttempt) {
+                                 Tally tally, boolean finalAttempt, RunGate gate) {
         List<String> temporary = java.util.Collections.synchronizedList(new ArrayList<>());
         Semaphore inFlight = new Semaphore(workers * 4);
         for (String id : ids) {
             inFlight.acquireUninterruptibly();
+            if (!gate.mayClaim(campaign.key())) {
+                inFlight.release();
+                break;
+            }
             pool.execute(() -> {
                 try {
                     SendOutcome o = sender.send(campaign, scope, id, due, finalAttempt);

@@ -1,6 +1,8 @@
 package io.tessera.delivery.dispatch;
 
 import io.tessera.delivery.campaign.Campaign;
+import io.tessera.delivery.campaign.CampaignControl;
+import io.tessera.delivery.campaign.CampaignState;
 import io.tessera.delivery.campaign.CampaignStore;
 import io.tessera.delivery.campaign.SendOutcome;
 import io.tessera.delivery.campaign.TriggerQueue;
@@ -27,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * across all campaigns), quiet hours and local send time (deferred entries are moved to their new
  * due time), and claims the ledger row (so a replayed entry or a restart never sends twice).
  *
+ * <p>Pause and cancel ({@link CampaignState}): a paused campaign queues no entries (entering the
+ * segment while it is paused does not trigger, so resuming causes no burst), and entries queued
+ * before the pause are held — looked at again every {@link #PAUSED_RECHECK} — and sent after the
+ * resume, re-checked as usual. A cancelled campaign's entries are dropped as they come due.
+ * {@link #refresh} must be called after a state change.
+ *
  * <p>Entries caused by a segment backfill (a new or changed segment definition sweeping existing
  * profiles) do not trigger: a trigger reacts to behaviour from now on, not to history.
  *
@@ -40,6 +48,8 @@ public final class TriggeredSends implements MembershipListener, AutoCloseable {
     private static final int BATCH = 500;
     private static final Duration RELAY_RETRY = Duration.ofMinutes(1);
     private static final Duration MAX_IDLE = Duration.ofSeconds(1);
+    /** How often an entry held by a paused campaign is looked at again; also the most a resume waits for it. */
+    static final Duration PAUSED_RECHECK = Duration.ofMinutes(1);
 
     private final CampaignStore campaigns;
     private final TriggerQueue queue;
@@ -63,6 +73,9 @@ public final class TriggeredSends implements MembershipListener, AutoCloseable {
     public void refresh() {
         Map<String, List<Campaign>> index = new HashMap<>();
         for (Campaign c : campaigns.list()) {
+            if (state(c.key()) != CampaignState.ACTIVE) {
+                continue;
+            }
             c.trigger().ifPresent(t -> index.computeIfAbsent(t.segment(), k -> new ArrayList<>()).add(c));
         }
         index.replaceAll((k, v) -> List.copyOf(v));
@@ -99,14 +112,22 @@ public final class TriggeredSends implements MembershipListener, AutoCloseable {
         int skipped = 0;
         int deferred = 0;
         Map<String, Optional<Campaign>> definitions = new HashMap<>();
+        Map<String, CampaignState> states = new HashMap<>();
         List<TriggerQueue.Entry> due;
         do {
             due = queue.dueBy(clock.instant(), BATCH);
             int moved = 0;
             for (TriggerQueue.Entry e : due) {
                 Optional<Campaign> c = definitions.computeIfAbsent(e.campaign(), campaigns::get);
-                if (c.isEmpty() || c.get().trigger().isEmpty()) {
+                CampaignState state = states.computeIfAbsent(e.campaign(), this::state);
+                if (c.isEmpty() || c.get().trigger().isEmpty() || state == CampaignState.CANCELLED) {
                     queue.remove(e);
+                    continue;
+                }
+                if (state == CampaignState.PAUSED) {
+                    queue.reschedule(e, clock.instant().plus(PAUSED_RECHECK));
+                    deferred++;
+                    moved++;
                     continue;
                 }
                 SendOutcome o = dispatcher.sendOne(c.get(), e.scope(), e.profileId(), e.due());
@@ -132,6 +153,10 @@ public final class TriggeredSends implements MembershipListener, AutoCloseable {
             }
         } while (due.size() == BATCH);
         return new Pass(sent, skipped, deferred);
+    }
+
+    private CampaignState state(String campaign) {
+        return campaigns.control(campaign).map(CampaignControl::state).orElse(CampaignState.ACTIVE);
     }
 
     /** Starts the poller thread: it sleeps until the next due entry, a new entry, or at most a second. */

@@ -4,7 +4,6 @@ import io.tessera.delivery.OutgoingMessage;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeUtility;
-import java.io.UnsupportedEncodingException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
@@ -27,8 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Implementation note: the first version built a Jakarta Mail {@code MimeMessage} and wrote
  * it out; that took 69% of a campaign's CPU (JFR, 8 kB HTML, docs/BENCHMARKS.md). The message
  * shape is fixed, so it is now written directly; Jakarta Mail still does what is subtle —
- * RFC 2047 encoded words for the subject and display names ({@link MimeUtility}) and address
- * syntax ({@link InternetAddress}) — and the tests parse every shape back with Jakarta Mail.
+ * RFC 2047 encoded words for display names and header folding ({@link MimeUtility}) and address
+ * syntax ({@link InternetAddress}) — and the tests parse every shape back with Jakarta Mail. The
+ * subject, different per recipient, is encoded by {@link EncodedWords} (same output, without
+ * {@code MimeUtility}'s per-call service lookup).
  * Thread-safe.
  */
 public final class MimeAssembler {
@@ -57,7 +58,7 @@ public final class MimeAssembler {
         header(out, "From", fromHeaders.computeIfAbsent(m.from(), MimeAssembler::mailbox));
         header(out, "To", address(m.to()));
         header(out, "Message-ID", "<" + m.messageId() + ">");
-        header(out, "Subject", encoded(m.subject()));
+        header(out, "Subject", EncodedWords.encode(m.subject()));
         header(out, "MIME-Version", "1.0");
         for (Map.Entry<String, String> h : m.headers().entrySet()) {
             header(out, h.getKey(), h.getValue());
@@ -97,14 +98,6 @@ public final class MimeAssembler {
         String line = name + ": " + value;
         ascii(out, line.length() > 78 && !value.contains("\r\n") ? MimeUtility.fold(0, line) : line);
         ascii(out, "\r\n");
-    }
-
-    private static String encoded(String text) {
-        try {
-            return MimeUtility.encodeText(text, "UTF-8", null);
-        } catch (UnsupportedEncodingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String mailbox(String from) {

@@ -18,23 +18,15 @@ import java.nio.charset.StandardCharsets;
 final class QuotedPrintable {
 
     private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
-    private static final byte LITERAL = 0;
-    private static final byte DOT = 1;
-    private static final byte BLANK = 2;
-    private static final byte CR = 3;
-    private static final byte LF = 4;
-    private static final byte ESCAPED = 5;
-    private static final byte[] CLASS = new byte[128];
+    /** Bytes that may go out as they are inside a line: printable ASCII but "=", and blanks (see {@link #encode} for the two exceptions). */
+    private static final boolean[] RUN = new boolean[256];
 
     static {
-        for (int c = 0; c < 128; c++) {
-            CLASS[c] = c >= 33 && c <= 126 && c != '=' ? LITERAL : ESCAPED;
+        for (int c = 33; c <= 126; c++) {
+            RUN[c] = c != '=';
         }
-        CLASS['.'] = DOT;
-        CLASS[' '] = BLANK;
-        CLASS['\t'] = BLANK;
-        CLASS['\r'] = CR;
-        CLASS['\n'] = LF;
+        RUN[' '] = true;
+        RUN['\t'] = true;
     }
 
     private QuotedPrintable() {
@@ -47,76 +39,57 @@ final class QuotedPrintable {
         byte[] out = sink.buf;
         int n = sink.size;
         int col = 0;
-        for (int i = 0; i < len; i++) {
+        int i = 0;
+        while (i < len) {
             if (n + 88 > out.length) { // at most a soft break and a 75-byte run, or "=\r\n=XX"
                 sink.size = n;
                 sink.ensure(len - i + (len - i) / 4 + 128);
                 out = sink.buf;
             }
             int b = in[i] & 0xff;
-            byte kind = b < 128 ? CLASS[b] : ESCAPED;
-            if (kind == LITERAL || (kind == DOT && col > 0 && col < 75)) {
+            if (RUN[b] && !(b == '.' && col == 0)) {
                 if (col == 75) {
                     n = softBreak(out, n);
                     col = 0;
+                    if (b == '.') {
+                        continue; // a dot opening a line is escaped, below
+                    }
                 }
-                // the run of bytes written as they are, up to the end of the line: one copy
+                // the longest run written as it is, up to the end of the line: one copy. A dot
+                // can only open a line at the run's start; a blank ending a line must be escaped
+                // (RFC 2045 rule 3) and can only be the run's last byte.
                 int end = Math.min(len, i + 75 - col);
                 int j = i + 1;
-                while (j < end && in[j] >= 33 && in[j] <= 126 && in[j] != '=') {
+                while (j < end && RUN[in[j] & 0xff]) {
                     j++;
                 }
-                System.arraycopy(in, i, out, n, j - i);
-                n += j - i;
-                col += j - i;
-                i = j - 1;
-                continue;
+                int last = in[j - 1];
+                if ((last == ' ' || last == '\t') && (j == len || in[j] == '\n' || in[j] == '\r')) {
+                    j--;
+                }
+                if (j > i) {
+                    System.arraycopy(in, i, out, n, j - i);
+                    n += j - i;
+                    col += j - i;
+                    i = j;
+                    continue;
+                }
             }
-            switch (kind) {
-                case DOT -> {
-                    if (col == 75) {
-                        n = softBreak(out, n);
-                        col = 0;
-                    }
-                    if (col == 0) {
-                        n = escape(out, n, b);
-                        col = 3;
-                    } else {
-                        out[n++] = '.';
-                        col++;
-                    }
-                }
-                case BLANK -> {
-                    boolean lineEnd = i + 1 == len || in[i + 1] == '\n' || in[i + 1] == '\r';
-                    int width = lineEnd ? 3 : 1;
-                    if (col + width > 75) {
-                        n = softBreak(out, n);
-                        col = 0;
-                    }
-                    if (lineEnd) {
-                        n = escape(out, n, b);
-                    } else {
-                        out[n++] = (byte) b;
-                    }
-                    col += width;
-                }
-                case CR, LF -> {
-                    if (b == '\r' && i + 1 < len && in[i + 1] == '\n') {
-                        continue; // CRLF: the LF writes the line break
-                    }
+            if (b == '\r' || b == '\n') {
+                if (!(b == '\r' && i + 1 < len && in[i + 1] == '\n')) { // CRLF: the LF writes the line break
                     out[n++] = '\r';
                     out[n++] = '\n';
                     col = 0;
                 }
-                default -> {
-                    if (col > 72) {
-                        n = softBreak(out, n);
-                        col = 0;
-                    }
-                    n = escape(out, n, b);
-                    col += 3;
+            } else {
+                if (col > 72) {
+                    n = softBreak(out, n);
+                    col = 0;
                 }
+                n = escape(out, n, b);
+                col += 3;
             }
+            i++;
         }
         sink.size = n;
     }

@@ -7,6 +7,8 @@ import io.tessera.delivery.bounce.BounceRecorder;
 import io.tessera.delivery.bounce.SmtpStatus;
 import io.tessera.ingest.hook.HookSignature;
 import io.tessera.ingest.hook.HookSource;
+import io.tessera.server.ApiException;
+import io.tessera.server.JsonBodies;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code POST /hooks/bounces}: bounces and complaints reported by an ESP or relay over HTTP.
@@ -37,7 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class BounceWebhookRoutes {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int MAX_ITEMS = 1000;
 
     private final BounceRecorder recorder;
@@ -65,23 +65,15 @@ public final class BounceWebhookRoutes {
         Optional<HookSource> saved = source.get();
         Optional<byte[]> key = saved.map(HookSource::secret).or(() -> secret);
         if (key.isEmpty()) {
-            error(ctx, 503, "unavailable", "bounce webhook is not configured (hooks.bounces.secret)", List.of());
-            return;
+            throw new ApiException("unavailable", "bounce webhook is not configured (hooks.bounces.secret)", List.of());
         }
         HookSignature scheme = saved.map(HookSource::signature).orElseGet(HookSignature::tessera);
         byte[] body = ctx.bodyAsBytes();
         Optional<String> refused = scheme.verify(key.get(), name -> Optional.ofNullable(ctx.header(name)), body, clock.instant());
         if (refused.isPresent()) {
-            error(ctx, 401, refused.get(), "the request must be signed: " + scheme.header() + " (see docs/CAMPAIGNS.md)", List.of());
-            return;
+            throw new ApiException(refused.get(), "the request must be signed: " + scheme.header() + " (see docs/CAMPAIGNS.md)", List.of());
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (RuntimeException e) {
-            error(ctx, 400, "invalid_json", "the body is not JSON", List.of());
-            return;
-        }
+        JsonNode root = JsonBodies.read(ctx);
         List<JsonNode> items = new ArrayList<>();
         String prefix;
         if (root != null && root.isArray()) {
@@ -93,16 +85,14 @@ public final class BounceWebhookRoutes {
         }
         List<Map<String, String>> problems = new ArrayList<>();
         if (items.size() > MAX_ITEMS) {
-            error(ctx, 413, "batch_too_large", "at most " + MAX_ITEMS + " items per request", List.of());
-            return;
+            throw new ApiException("batch_too_large", "at most " + MAX_ITEMS + " items per request", List.of());
         }
         List<Bounce> bounces = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             parse(items.get(i), prefix.isEmpty() ? "" : prefix + i, problems).ifPresent(bounces::add);
         }
         if (!problems.isEmpty()) {
-            error(ctx, 400, "invalid_bounce", problems.size() + " problem(s) in the body", problems);
-            return;
+            throw new ApiException("invalid_bounce", problems.size() + " problem(s) in the body", problems);
         }
         int attributed = 0;
         for (Bounce b : bounces) {
@@ -110,8 +100,7 @@ public final class BounceWebhookRoutes {
                 attributed++;
             }
         }
-        ctx.status(200).contentType("application/json")
-                .result(JSON.writeValueAsString(Map.of("recorded", bounces.size(), "attributed", attributed)));
+        JsonBodies.write(ctx, 200, Map.of("recorded", bounces.size(), "attributed", attributed));
     }
 
     private Optional<Bounce> parse(JsonNode n, String pointer, List<Map<String, String>> problems) {
@@ -156,8 +145,4 @@ public final class BounceWebhookRoutes {
         return Map.of("pointer", pointer, "message", message);
     }
 
-    private static void error(Context ctx, int status, String code, String message, List<?> details) {
-        ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(
-                Map.of("error", Map.of("code", code, "message", message, "details", details))));
-    }
 }

@@ -7,10 +7,12 @@ import io.tessera.delivery.SendLedger;
 import io.tessera.delivery.campaign.Campaign;
 import io.tessera.delivery.campaign.CampaignCodec;
 import io.tessera.delivery.campaign.CampaignRuns;
+import io.tessera.delivery.campaign.CampaignControl;
+import io.tessera.delivery.campaign.CampaignState;
 import io.tessera.delivery.campaign.CampaignStats;
+import io.tessera.delivery.campaign.SegmentMembers;
 import io.tessera.delivery.campaign.CampaignStore;
 import io.tessera.delivery.dispatch.CampaignDispatcher;
-import io.tessera.event.Event;
 import io.tessera.profile.ProfileStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,10 +22,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The campaigns admin API — {@code PUT/GET /api/v1/campaigns/{key}}, {@code POST …/{key}/start},
+ * {@code POST …/{key}/pause}, {@code …/resume}, {@code …/cancel} (409 with {@code campaign_paused},
+ * {@code campaign_cancelled} or {@code campaign_finished} when the state does not allow it),
  * {@code GET …/{key}/stats} — and {@code GET /api/v1/outbox?campaign=} (with
  * {@code GET /api/v1/outbox/{messageId}} for the raw MIME). Authentication is the server's
  * before-handler on {@code /api/*}; errors use the shared {@code {"error": …}} shape.
@@ -43,6 +48,8 @@ public final class CampaignRoutes implements AutoCloseable {
     private final CampaignRunner runner;
     private final TemplateCheck templateCheck;
     private final Runnable onSaved;
+    private final CampaignRuns runs;
+    private final CampaignControls controls;
 
     /**
      * Refuses a template version a campaign may not use: the problems with it (none = fine), each
@@ -58,23 +65,45 @@ public final class CampaignRoutes implements AutoCloseable {
 
     public CampaignRoutes(CampaignStore campaigns, CampaignDispatcher dispatcher, SendLedger ledger, Optional<Outbox> outbox,
                           ProfileStore profiles, InstantSource clock) {
-        this(campaigns, dispatcher, ledger, outbox, profiles, clock, TemplateCheck.NONE, () -> { }, CampaignRuns.NONE);
+        this(campaigns, dispatcher, ledger, outbox, profiles, clock, TemplateCheck.NONE, () -> { }, CampaignRuns.NONE,
+                NO_MEMBERS, key -> 0);
     }
+
+    private static final SegmentMembers NO_MEMBERS = new SegmentMembers() {
+        @Override
+        public List<String> members(String segment, String afterId, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public boolean contains(String segment, String profileId) {
+            return false;
+        }
+    };
 
     /**
      * @param onSaved called after every saved definition (triggered campaigns re-read their index)
      * @param runs    where started runs are kept until finished, for {@link #resumeRuns}
+     * @param members the segments' memberships, to count who a cancelled run did not send
+     * @param queuedTriggers entries a triggered campaign has queued (what a cancel drops)
      */
     public CampaignRoutes(CampaignStore campaigns, CampaignDispatcher dispatcher, SendLedger ledger, Optional<Outbox> outbox,
                           ProfileStore profiles, InstantSource clock, TemplateCheck templateCheck, Runnable onSaved,
-                          CampaignRuns runs) {
+                          CampaignRuns runs, SegmentMembers members, ToLongFunction<String> queuedTriggers) {
         this.campaigns = campaigns;
         this.ledger = ledger;
         this.outbox = outbox;
         this.profiles = profiles;
-        this.runner = new CampaignRunner(dispatcher, clock, runs);
+        this.runs = runs;
+        this.controls = new CampaignControls(campaigns, clock);
+        this.runner = new CampaignRunner(dispatcher, clock, runs, controls, members, ledger, queuedTriggers);
         this.templateCheck = templateCheck;
         this.onSaved = onSaved;
+    }
+
+    /** The campaigns' pause / cancel states, as the sending paths ask for them. */
+    CampaignControls controls() {
+        return controls;
     }
 
     /** In a cluster: runs enqueue send jobs for every node instead of sending from this one. */
@@ -93,6 +122,7 @@ public final class CampaignRoutes implements AutoCloseable {
         config.routes.put("/api/v1/campaigns/{key}", this::save);
         config.routes.get("/api/v1/campaigns/{key}", ctx -> withCampaign(ctx, c -> {
             Map<String, Object> view = new LinkedHashMap<>(CampaignCodec.toMap(c));
+            putState(view, c);
             view.put("runs", runner.status(c.key()));
             json(ctx, 200, view);
         }));
@@ -101,8 +131,15 @@ public final class CampaignRoutes implements AutoCloseable {
                 error(ctx, 409, "triggered_campaign", "a triggered campaign is sent on segment entry, not started", List.of());
                 return;
             }
+            if (runner.control(c, CampaignState.Action.START) instanceof CampaignState.Transition.Refused r) {
+                error(ctx, 409, r.code(), r.message(), List.of());
+                return;
+            }
             json(ctx, 202, runner.start(c));
         }));
+        config.routes.post("/api/v1/campaigns/{key}/pause", ctx -> control(ctx, CampaignState.Action.PAUSE));
+        config.routes.post("/api/v1/campaigns/{key}/resume", ctx -> control(ctx, CampaignState.Action.RESUME));
+        config.routes.post("/api/v1/campaigns/{key}/cancel", ctx -> control(ctx, CampaignState.Action.CANCEL));
         config.routes.get("/api/v1/campaigns/{key}/stats", ctx -> withCampaign(ctx, c -> json(ctx, 200,
                 stats(c, Optional.ofNullable(ctx.queryParam("run")).filter(r -> !r.isBlank())))));
         config.routes.get("/api/v1/outbox", this::outboxList);
@@ -114,6 +151,38 @@ public final class CampaignRoutes implements AutoCloseable {
             }
             ctx.status(200).contentType("message/rfc822").result(e.get().rawMime());
         });
+    }
+
+    /** Pause, resume or cancel: 200 with the state (also when it already was that state), 409 with the reason when refused. */
+    private void control(Context ctx, CampaignState.Action action) {
+        withCampaign(ctx, c -> {
+            switch (runner.control(c, action)) {
+                case CampaignState.Transition.Refused r -> error(ctx, 409, r.code(), r.message(), List.of());
+                case CampaignState.Transition.Changed changed -> {
+                    onSaved.run();
+                    json(ctx, 200, stateView(c, true));
+                }
+                case CampaignState.Transition.Unchanged u -> json(ctx, 200, stateView(c, false));
+            }
+        });
+    }
+
+    private Map<String, Object> stateView(Campaign c, boolean changed) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("campaign", c.key());
+        putState(view, c);
+        view.put("changed", changed);
+        return view;
+    }
+
+    private void putState(Map<String, Object> view, Campaign c) {
+        Optional<CampaignControl> control = controls.stored(c.key());
+        CampaignState state = control.map(CampaignControl::state).orElse(CampaignState.ACTIVE);
+        view.put("state", runner.finished(c) && state == CampaignState.ACTIVE ? "finished" : state.wireName());
+        control.ifPresent(x -> view.put("stateSince", x.since().toString()));
+        if (state == CampaignState.CANCELLED) {
+            view.put("notSent", runs.notSent(c.key()));
+        }
     }
 
     private void save(Context ctx) {
@@ -195,11 +264,12 @@ public final class CampaignRoutes implements AutoCloseable {
         Map<String, Instant> sentAt = new HashMap<>();
         rows.forEach(r -> sentAt.put(r.key().profileId(), r.claimedAt()));
         Duration window = Duration.ofDays(c.conversionDays());
-        CampaignStats s = CampaignStats.of(rows, profileId -> engagement(c.key(), profiles.history(profileId),
-                sentAt.get(profileId), window));
+        CampaignStats s = CampaignStats.of(rows, profileId -> CampaignStats.engagement(c.key(), profiles.history(profileId),
+                Optional.ofNullable(sentAt.get(profileId)), window));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("campaign", c.key());
         out.put("run", run.orElse("all"));
+        putState(out, c);
         Map<SendLedger.Stage, Long> stages = new java.util.EnumMap<>(SendLedger.Stage.class);
         rows.forEach(r -> stages.merge(r.stage(), 1L, Long::sum));
         out.put("stages", stages);
@@ -211,44 +281,6 @@ public final class CampaignRoutes implements AutoCloseable {
         out.put("arms", s.arms());
         out.put("liftVsHoldout", s.liftVsHoldout());
         return out;
-    }
-
-    static CampaignStats.Engagement engagement(String campaign, List<Event> history, Instant sentAt, Duration window) {
-        int opens = 0;
-        int clicks = 0;
-        boolean unsubscribed = false;
-        boolean complained = false;
-        Instant lastClick = null;
-        for (Event e : history) {
-            if (!campaign.equals(e.properties().get("campaign"))) {
-                continue;
-            }
-            switch (e.name()) {
-                case "Email Opened" -> opens++;
-                case "Email Link Clicked" -> {
-                    clicks++;
-                    lastClick = lastClick == null || e.timestamp().isAfter(lastClick) ? e.timestamp() : lastClick;
-                }
-                case "Unsubscribed" -> unsubscribed = true;
-                case "Email Marked as Spam" -> complained = true;
-                default -> { }
-            }
-        }
-        boolean orderedInWindow = false;
-        boolean convertedAfterClick = false;
-        for (Event e : history) {
-            if (!e.name().equals("Order Completed")) {
-                continue;
-            }
-            Instant t = e.timestamp();
-            if (sentAt != null && !t.isBefore(sentAt) && t.isBefore(sentAt.plus(window))) {
-                orderedInWindow = true;
-            }
-            if (lastClick != null && !t.isBefore(lastClick) && t.isBefore(lastClick.plus(window))) {
-                convertedAfterClick = true;
-            }
-        }
-        return new CampaignStats.Engagement(opens, clicks, unsubscribed, complained, convertedAfterClick, orderedInWindow);
     }
 
     private void withCampaign(Context ctx, java.util.function.Consumer<Campaign> then) {

@@ -1,19 +1,29 @@
 package io.tessera.server.delivery;
 
+import io.tessera.delivery.SendLedger;
 import io.tessera.delivery.campaign.Campaign;
+import io.tessera.delivery.campaign.CampaignRuns;
+import io.tessera.delivery.campaign.CampaignState;
+import io.tessera.delivery.campaign.SegmentMembers;
 import io.tessera.delivery.dispatch.CampaignDispatcher;
+import io.tessera.delivery.dispatch.RunGate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import io.tessera.delivery.campaign.CampaignRuns;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,19 +34,31 @@ import org.slf4j.LoggerFactory;
  * {@link CampaignRuns} until finished, and {@link #resume} re-schedules them after a restart;
  * who was already sent to is the ledger's, so the resumed run completes the campaign without duplicates.
  *
+ * <p>Pause, resume, cancel ({@link #control}): the state is durable ({@link CampaignControls}); a
+ * running run stops claiming between batches (its {@link RunGate}) and stays open, a scheduled run
+ * does not start. Resuming re-schedules the campaign's open runs, which continue where they stopped
+ * (the ledger skips everyone handled); occurrences of a recurring schedule that fell due while
+ * paused are skipped, not made up. Cancelling closes every open run with its count of recipients
+ * not sent (audience members without a ledger row in that run) — counted on the scheduler thread,
+ * after the stopped run returned — and, for a triggered campaign, the entries still queued.
+ *
  * <p>Threading: one scheduler thread decides when; runs execute on it one at a time (the
- * dispatcher's own pool does the sending). {@link #status} is readable from any thread.
+ * dispatcher's own pool does the sending). {@link #status} is readable from any thread;
+ * {@link #control} is serialized on this object.
  */
 final class CampaignRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CampaignRunner.class);
     private static final String RECURRING = "@recurring";
+    private static final int PAGE = 1000;
 
     private final CampaignDispatcher dispatcher;
     private final InstantSource clock;
     private final ScheduledExecutorService scheduler =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("campaign-scheduler").daemon().factory());
     private final Map<String, Object> status = new ConcurrentHashMap<>();
+    /** Scheduled, not yet started runs (and recurring chains under {@code key@recurring}), so a pause can withdraw them. */
+    private final Map<String, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
     private final CampaignRuns runs;
     /** In a cluster: runs are paged into send jobs that every node takes a share of. */
     private volatile Optional<Queued> queued = Optional.empty();
@@ -44,16 +66,31 @@ final class CampaignRunner implements AutoCloseable {
     /** The send-jobs queue and where the audience is read from. */
     record Queued(io.tessera.delivery.campaign.SendJobQueue jobs, io.tessera.delivery.campaign.SegmentMembers members) {}
 
-    CampaignRunner(CampaignDispatcher dispatcher, InstantSource clock, CampaignRuns runs) {
+    private final CampaignControls controls;
+    private final SegmentMembers members;
+    private final SendLedger ledger;
+    private final ToLongFunction<String> queuedTriggers;
+
+    /**
+     * @param members        the audience, to count who a cancelled run did not send
+     * @param queuedTriggers entries a triggered campaign still has queued (dropped by a cancel)
+     */
+    CampaignRunner(CampaignDispatcher dispatcher, InstantSource clock, CampaignRuns runs, CampaignControls controls,
+                   SegmentMembers members, SendLedger ledger, ToLongFunction<String> queuedTriggers) {
         this.dispatcher = dispatcher;
         this.clock = clock;
         this.runs = runs;
+        this.controls = controls;
+        this.members = members;
+        this.ledger = ledger;
+        this.queuedTriggers = queuedTriggers;
     }
 
     /**
      * Re-schedules every run left open by a previous process (at its due time, or now if that
      * passed) and recurring schedules; the ledger makes each resumed run send only to whoever
-     * was not handled yet. Returns how many were resumed.
+     * was not handled yet. Runs of a paused campaign stay open until it is resumed; those of a
+     * cancelled one are closed. Returns how many were resumed.
      */
     int resume(Function<String, Optional<Campaign>> campaigns) {
         Instant now = clock.instant();
@@ -64,22 +101,37 @@ final class CampaignRunner implements AutoCloseable {
                 runs.finish(run.scope());
                 continue;
             }
-            if (run.scope().equals(run.campaign() + RECURRING)) {
-                if (c.get().schedule() instanceof Campaign.Schedule.Recurring r) {
-                    recurring(c.get(), firstDue(r, now), r.every(), now);
-                    resumed++;
-                } else {
-                    runs.finish(run.scope());
-                }
+            CampaignState state = controls.state(run.campaign());
+            if (state == CampaignState.CANCELLED) {
+                scheduler.execute(() -> settleCancelled(c.get(), run.scope()));
                 continue;
             }
-            at(c.get(), run.scope(), run.due(), now);
-            resumed++;
+            if (state == CampaignState.PAUSED) {
+                status.put(run.scope(), Map.of("state", "paused", "due", run.due().toString()));
+                continue;
+            }
+            if (resumeRun(c.get(), run, now)) {
+                resumed++;
+            }
         }
         if (resumed > 0) {
             LOG.info("resumed {} campaign runs left open by the previous process", resumed);
         }
         return resumed;
+    }
+
+    private boolean resumeRun(Campaign c, CampaignRuns.Run run, Instant now) {
+        if (run.scope().equals(c.key() + RECURRING)) {
+            if (c.schedule() instanceof Campaign.Schedule.Recurring r) {
+                Instant from = r.first().isAfter(run.due()) ? r.first() : run.due();
+                recurring(c, firstDue(new Campaign.Schedule.Recurring(from, r.every()), now), r.every(), now);
+                return true;
+            }
+            runs.finish(run.scope());
+            return false;
+        }
+        at(c, run.scope(), run.due(), now);
+        return true;
     }
 
     /** Schedules the campaign's runs; returns what was scheduled. */
@@ -103,6 +155,60 @@ final class CampaignRunner implements AutoCloseable {
         };
     }
 
+    /**
+     * Whether the campaign has nothing left to control: a one-shot campaign (now / at, not
+     * triggered) whose run was started and has decided every recipient.
+     */
+    boolean finished(Campaign c) {
+        return c.trigger().isEmpty() && !(c.schedule() instanceof Campaign.Schedule.Recurring) && runs.finished(c.key());
+    }
+
+    /** Applies a pause, resume or cancel (or checks a start) and acts on it; returns the transition. */
+    synchronized CampaignState.Transition control(Campaign c, CampaignState.Action action) {
+        CampaignState.Transition t = controls.change(c.key(), action, finished(c));
+        if (t instanceof CampaignState.Transition.Changed changed) {
+            switch (changed.to()) {
+                case PAUSED -> withdrawScheduled(c.key(), "paused");
+                case ACTIVE -> resumeOpenRuns(c);
+                case CANCELLED -> {
+                    withdrawScheduled(c.key(), "cancelled");
+                    if (c.trigger().isPresent()) {
+                        runs.cancel(c.key(), c.key() + "#queued", queuedTriggers.applyAsLong(c.key()));
+                    }
+                    scheduler.execute(() -> openRunsOf(c.key()).forEach(run -> settleCancelled(c, run.scope())));
+                }
+            }
+        }
+        return t;
+    }
+
+    private List<CampaignRuns.Run> openRunsOf(String key) {
+        return runs.openRuns().stream().filter(r -> r.campaign().equals(key)).toList();
+    }
+
+    private void withdrawScheduled(String key, String state) {
+        pending.forEach((scope, future) -> {
+            if (belongsTo(scope, key) && future.cancel(false)) {
+                pending.remove(scope, future);
+                status.put(scope, Map.of("state", state));
+            }
+        });
+    }
+
+    private void resumeOpenRuns(Campaign c) {
+        Instant now = clock.instant();
+        for (CampaignRuns.Run run : openRunsOf(c.key())) {
+            if (run.scope().equals(c.key() + RECURRING) && c.schedule() instanceof Campaign.Schedule.Recurring r) {
+                Instant next = firstDue(r, now);
+                next = next.isBefore(now) ? next.plus(r.every()) : next;
+                runs.open(c.key(), run.scope(), next);
+                recurring(c, next, r.every(), now);
+            } else {
+                resumeRun(c, run, now);
+            }
+        }
+    }
+
     private static Instant firstDue(Campaign.Schedule.Recurring r, Instant now) {
         Instant first = r.first();
         while (first.isBefore(now.minus(r.every()))) {
@@ -112,16 +218,23 @@ final class CampaignRunner implements AutoCloseable {
     }
 
     private void recurring(Campaign c, Instant due, Duration every, Instant now) {
+        if (controls.state(c.key()) != CampaignState.ACTIVE) {
+            return;
+        }
         at(c, c.key() + "@" + due, due, now);
         Instant next = due.plus(every);
-        scheduler.schedule(() -> recurring(c, next, every, clock.instant()),
-                Math.max(0, Duration.between(now, next).toMillis()), TimeUnit.MILLISECONDS);
+        pending.put(c.key() + RECURRING, scheduler.schedule(() -> recurring(c, next, every, clock.instant()),
+                Math.max(0, Duration.between(now, next).toMillis()), TimeUnit.MILLISECONDS));
     }
 
     private void at(Campaign c, String scope, Instant due, Instant now) {
         runs.open(c.key(), scope, due);
         status.put(scope, Map.of("state", "scheduled", "due", due.toString()));
-        scheduler.schedule(() -> run(c, scope, due), Math.max(0, Duration.between(now, due).toMillis()), TimeUnit.MILLISECONDS);
+        schedule(c, scope, due, Duration.between(now, due));
+    }
+
+    private void schedule(Campaign c, String scope, Instant due, Duration in) {
+        pending.put(scope, scheduler.schedule(() -> run(c, scope, due), Math.max(0, in.toMillis()), TimeUnit.MILLISECONDS));
     }
 
     /** From now on a run enqueues its recipients as send jobs instead of sending them from this node. */
@@ -130,21 +243,42 @@ final class CampaignRunner implements AutoCloseable {
     }
 
     private void run(Campaign c, String scope, Instant due) {
+        pending.remove(scope);
+        CampaignState before = controls.state(c.key());
+        if (before == CampaignState.PAUSED) {
+            status.put(scope, Map.of("state", "paused", "due", due.toString()));
+            return;
+        }
+        if (before == CampaignState.CANCELLED) {
+            settleCancelled(c, scope);
+            return;
+        }
         if (queued.isPresent()) {
             enqueue(c, scope, due, queued.get());
             return;
         }
         status.put(scope, Map.of("state", "running", "due", due.toString()));
         try {
-            CampaignDispatcher.Report r = dispatcher.run(c, scope, due);
+            AtomicBoolean stopped = new AtomicBoolean();
+            RunGate gate = key -> {
+                boolean open = controls.mayClaim(key);
+                if (!open) {
+                    stopped.set(true);
+                }
+                return open;
+            };
+            CampaignDispatcher.Report r = dispatcher.run(c, scope, due, gate);
+            if (stopped.get()) {
+                stoppedEarly(c, scope, due, r);
+                return;
+            }
             if (r.later().isEmpty()) {
                 runs.finish(scope);
             }
             status.put(scope, Map.of("state", r.later().isEmpty() ? "done" : "waiting", "due", due.toString(),
                     "sent", r.sent(), "bounced", r.bounced(), "skipped", r.skipped(), "later", r.later().size()));
             r.later().values().stream().min(Comparator.naturalOrder()).ifPresent(next ->
-                    scheduler.schedule(() -> run(c, scope, due),
-                            Math.max(0, Duration.between(clock.instant(), next).toMillis()), TimeUnit.MILLISECONDS));
+                    schedule(c, scope, due, Duration.between(clock.instant(), next)));
         } catch (RuntimeException e) {
             LOG.error("campaign run {} failed", scope, e);
             status.put(scope, Map.of("state", "failed", "due", due.toString(), "error", String.valueOf(e.getMessage())));
@@ -178,10 +312,54 @@ final class CampaignRunner implements AutoCloseable {
         }
     }
 
+
+    /** The gate closed mid-run: the run stays open (paused), is closed (cancelled), or was already re-scheduled (resumed meanwhile). */
+    private void stoppedEarly(Campaign c, String scope, Instant due, CampaignDispatcher.Report r) {
+        switch (controls.state(c.key())) {
+            case CANCELLED -> settleCancelled(c, scope);
+            case PAUSED -> status.put(scope, Map.of("state", "paused", "due", due.toString(),
+                    "sent", r.sent(), "bounced", r.bounced(), "skipped", r.skipped()));
+            case ACTIVE -> LOG.info("campaign run {} was paused and resumed while running; the resume continues it", scope);
+        }
+    }
+
+    /** Closes a run of a cancelled campaign with how many of its audience it never sent. */
+    private void settleCancelled(Campaign c, String scope) {
+        long notSent = scope.equals(c.key() + RECURRING) ? 0 : notSent(c, scope);
+        runs.cancel(c.key(), scope, notSent);
+        status.put(scope, Map.of("state", "cancelled", "notSent", notSent));
+        LOG.info("campaign run {} cancelled; {} recipients not sent", scope, notSent);
+    }
+
+    /** Audience members (less the excluded segment) the ledger holds no row for in this run. */
+    private long notSent(Campaign c, String scope) {
+        Set<String> handled = new HashSet<>();
+        ledger.rows(scope).forEach(r -> handled.add(r.key().profileId()));
+        long n = 0;
+        String after = "";
+        while (true) {
+            List<String> page = members.members(c.audience().segment(), after, PAGE);
+            if (page.isEmpty()) {
+                return n;
+            }
+            for (String id : page) {
+                if (!handled.contains(id)
+                        && !c.audience().excluding().map(x -> members.contains(x, id)).orElse(false)) {
+                    n++;
+                }
+            }
+            after = page.getLast();
+        }
+    }
+
+    private static boolean belongsTo(String scope, String key) {
+        return scope.equals(key) || scope.startsWith(key + "@");
+    }
+
     Map<String, Object> status(String key) {
         Map<String, Object> out = new java.util.TreeMap<>();
         status.forEach((scope, s) -> {
-            if (scope.equals(key) || scope.startsWith(key + "@")) {
+            if (belongsTo(scope, key)) {
                 out.put(scope, s);
             }
         });

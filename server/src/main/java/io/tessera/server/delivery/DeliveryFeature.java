@@ -101,9 +101,10 @@ public final class DeliveryFeature implements AutoCloseable {
         String messageIdDomain = config.setting("delivery.message-id-domain").filter(d -> !d.isBlank())
                 .orElseGet(() -> hostOf(publicUrlSetting).orElse("tessera.local"));
         int workers = Integer.parseInt(config.setting("delivery.workers").orElse("4").strip());
+        MembershipSegmentMembers members = new MembershipSegmentMembers(segments.memberships());
         this.dispatcher = new CampaignDispatcher(ledger, suppressions, mailer,
                 new ContentMessageRenderer(templates, clock, new RenderErrors(), openTime), profiles::get,
-                new MembershipSegmentMembers(segments.memberships()), links, clock, messageIdDomain, workers, 3,
+                members, links, clock, messageIdDomain, workers, 3,
                 Duration.ofSeconds(2), new ProfileBounceEvents(ingestor, profiles));
         CampaignDispatcher.Reconciliation r = dispatcher.reconcileAll();
         if (r.released() + r.verified() + r.assumed() > 0) {
@@ -112,9 +113,9 @@ public final class DeliveryFeature implements AutoCloseable {
         }
         this.triggers = new TriggeredSends(campaigns, triggerQueue, dispatcher, clock);
         segments.changes().subscribe("triggers", triggers);
-        this.members = new MembershipSegmentMembers(segments.memberships());
+        this.members = members;
         this.campaignRoutes = new CampaignRoutes(campaigns, dispatcher, ledger, smtp ? Optional.empty() : Optional.of(outbox),
-                profiles, clock, this::templateProblems, this::campaignSaved, runs);
+                profiles, clock, this::templateProblems, this::campaignSaved, runs, members, triggerQueue::pending);
         this.trackingRoutes = new TrackingRoutes(links, ingestor, profiles, suppressions, clock,
                 key -> campaigns.get(key).flatMap(Campaign::topic));
         this.suppressionRoutes = new SuppressionRoutes(suppressions, clock);
@@ -139,8 +140,21 @@ public final class DeliveryFeature implements AutoCloseable {
         cluster.ifPresent(c -> c.campaignsChanged("campaigns"));
     }
 
-    /** One send job from the shared queue: the campaign's current definition through the dispatcher. */
+    /**
+     * One send job from the shared queue: the campaign's current definition through the dispatcher.
+     * A paused campaign's jobs wait (held by the queue, offered again every few seconds); a
+     * cancelled campaign's are dropped.
+     */
     private io.tessera.delivery.campaign.SendOutcome sendJob(io.tessera.delivery.campaign.SendJob job) {
+        switch (campaignRoutes.controls().state(job.campaign())) {
+            case PAUSED -> {
+                return new io.tessera.delivery.campaign.SendOutcome.Deferred("paused", java.time.Instant.now().plusSeconds(5));
+            }
+            case CANCELLED -> {
+                return new io.tessera.delivery.campaign.SendOutcome.Skipped("cancelled");
+            }
+            case ACTIVE -> { }
+        }
         return campaigns.get(job.campaign()).filter(c -> c.trigger().isEmpty())
                 .map(c -> dispatcher.sendOne(c, job.scope(), job.profileId(), job.due()))
                 .orElseGet(() -> new io.tessera.delivery.campaign.SendOutcome.Skipped("no_campaign"));

@@ -8,6 +8,8 @@ import io.tessera.profile.Identity;
 import io.tessera.profile.Profile;
 import io.tessera.profile.ProfileStore;
 import io.tessera.profile.TraitValue;
+import io.tessera.server.ApiException;
+import io.tessera.server.JsonBodies;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A profile's subscription topics: {@code GET /api/v1/profiles/{id}/subscriptions} and
@@ -30,7 +31,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class SubscriptionRoutes {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String TOPIC_KEY = "[A-Za-z0-9_-]{1,64}";
 
     private final ProfileStore profiles;
@@ -51,29 +51,21 @@ public final class SubscriptionRoutes {
     private void show(Context ctx) {
         Optional<Profile> p = profile(ctx.pathParam("id"));
         if (p.isEmpty()) {
-            error(ctx, 404, "not_found", "no such profile", List.of());
-            return;
+            throw new ApiException("not_found", "no such profile", List.of());
         }
         Map<String, Object> topics = new LinkedHashMap<>();
         p.get().traits().entrySet().stream().filter(e -> e.getKey().startsWith(Campaign.Topic.traitOf("")))
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> topics.put(e.getKey().substring(Campaign.Topic.traitOf("").length()), value(e.getValue())));
-        json(ctx, 200, Map.of("profileId", p.get().id(), "topics", topics));
+        JsonBodies.write(ctx, 200, Map.of("profileId", p.get().id(), "topics", topics));
     }
 
     private void update(Context ctx) {
         Optional<Profile> p = profile(ctx.pathParam("id"));
         if (p.isEmpty()) {
-            error(ctx, 404, "not_found", "no such profile", List.of());
-            return;
+            throw new ApiException("not_found", "no such profile", List.of());
         }
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.bodyAsBytes());
-        } catch (RuntimeException e) {
-            error(ctx, 400, "invalid_json", "the body is not JSON", List.of());
-            return;
-        }
+        JsonNode body = JsonBodies.read(ctx);
         JsonNode topics = body == null ? null : body.path("topics");
         List<Map<String, String>> problems = new ArrayList<>();
         Map<String, Object> traits = new LinkedHashMap<>();
@@ -93,14 +85,12 @@ public final class SubscriptionRoutes {
             }
         }
         if (!problems.isEmpty()) {
-            error(ctx, 400, "invalid_subscriptions", problems.size() + " problem(s)", problems);
-            return;
+            throw new ApiException("invalid_subscriptions", problems.size() + " problem(s)", problems);
         }
         if (!writer.identify(p.get().id(), traits, "subs-" + UUID.randomUUID(), clock.instant(), "api")) {
-            error(ctx, 409, "conflict", "the profile has no userId or anonymousId to address an event to", List.of());
-            return;
+            throw new ApiException("conflict", "the profile has no userId or anonymousId to address an event to", List.of());
         }
-        json(ctx, 202, Map.of("profileId", p.get().id(), "topics", echo));
+        JsonBodies.write(ctx, 202, Map.of("profileId", p.get().id(), "topics", echo));
     }
 
     private Optional<Profile> profile(String id) {
@@ -115,11 +105,5 @@ public final class SubscriptionRoutes {
         return t.value() instanceof Boolean b ? b : String.valueOf(t.value());
     }
 
-    private static void json(Context ctx, int status, Object body) {
-        ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
-    }
 
-    private static void error(Context ctx, int status, String code, String message, List<?> details) {
-        json(ctx, status, Map.of("error", Map.of("code", code, "message", message, "details", details)));
-    }
 }

@@ -4,6 +4,8 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.tessera.delivery.Suppression;
 import io.tessera.delivery.SuppressionList;
+import io.tessera.server.ApiException;
+import io.tessera.server.JsonBodies;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The suppression list over the API — the third way to unsubscribe besides the one-click POST and
@@ -26,7 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class SuppressionRoutes {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final SuppressionList suppressions;
     private final InstantSource clock;
@@ -40,18 +40,14 @@ public final class SuppressionRoutes {
         routes.post("/api/v1/suppressions", this::add);
         routes.get("/api/v1/suppressions", this::list);
         routes.get("/api/v1/suppressions/{address}", ctx -> suppressions.find(ctx.pathParam("address"))
-                .ifPresentOrElse(s -> json(ctx, 200, view(s)),
-                        () -> error(ctx, 404, "not_found", "not suppressed", List.of())));
+                .ifPresentOrElse(s -> JsonBodies.write(ctx, 200, view(s)),
+                        () -> {
+                            throw new ApiException("not_found", "not suppressed", List.of());
+                        }));
     }
 
     private void add(Context ctx) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.bodyAsBytes());
-        } catch (RuntimeException e) {
-            error(ctx, 400, "invalid_json", "the body is not JSON", List.of());
-            return;
-        }
+        JsonNode body = JsonBodies.read(ctx);
         List<Map<String, String>> problems = new ArrayList<>();
         String address = body == null ? "" : body.path("address").asString("").strip();
         if (!address.matches("[^@\\s]+@[^@\\s]+")) {
@@ -67,16 +63,15 @@ public final class SuppressionRoutes {
             problems.add(Map.of("pointer", "/reason", "message", "unsubscribe or manual"));
         }
         if (!problems.isEmpty()) {
-            error(ctx, 400, "invalid_suppression", problems.size() + " problem(s)", problems);
-            return;
+            throw new ApiException("invalid_suppression", problems.size() + " problem(s)", problems);
         }
         Optional<Suppression> before = suppressions.find(address);
         if (before.isPresent()) {
-            json(ctx, 200, view(before.get()));
+            JsonBodies.write(ctx, 200, view(before.get()));
             return;
         }
         suppressions.suppress(new Suppression(address, reason.get(), clock.instant(), body.path("detail").asString("api")));
-        json(ctx, 201, view(suppressions.find(address).orElseThrow()));
+        JsonBodies.write(ctx, 201, view(suppressions.find(address).orElseThrow()));
     }
 
     private void list(Context ctx) {
@@ -84,10 +79,9 @@ public final class SuppressionRoutes {
         try {
             limit = Math.clamp(Integer.parseInt(Optional.ofNullable(ctx.queryParam("limit")).orElse("100")), 1, 10_000);
         } catch (NumberFormatException e) {
-            error(ctx, 400, "invalid_limit", "limit must be a number", List.of());
-            return;
+            throw new ApiException("invalid_limit", "limit must be a number", List.of());
         }
-        json(ctx, 200, Map.of("suppressions", suppressions.list(limit).stream().map(SuppressionRoutes::view).toList()));
+        JsonBodies.write(ctx, 200, Map.of("suppressions", suppressions.list(limit).stream().map(SuppressionRoutes::view).toList()));
     }
 
     private static Map<String, Object> view(Suppression s) {
@@ -99,11 +93,5 @@ public final class SuppressionRoutes {
         return m;
     }
 
-    private static void json(Context ctx, int status, Object body) {
-        ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
-    }
 
-    private static void error(Context ctx, int status, String code, String message, List<?> details) {
-        json(ctx, status, Map.of("error", Map.of("code", code, "message", message, "details", details)));
-    }
 }

@@ -12,11 +12,11 @@ import io.tessera.ingest.hook.HookSourceStore;
 import io.tessera.server.ApiException;
 import io.tessera.server.DrainGate;
 import io.tessera.server.Json;
+import io.tessera.server.JsonBodies;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -62,12 +62,7 @@ public final class HookRoutes {
     }
 
     private void save(Context ctx) {
-        JsonNode body;
-        try {
-            body = json.mapper().readTree(ctx.bodyAsBytes());
-        } catch (JacksonException e) {
-            throw new ApiException("invalid_json", "the body is not JSON: " + e.getOriginalMessage());
-        }
+        JsonNode body = JsonBodies.read(ctx);
         String name = ctx.pathParam("source");
         HookSource source;
         try {

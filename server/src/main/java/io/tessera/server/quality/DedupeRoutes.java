@@ -7,14 +7,12 @@ import io.tessera.quality.dedupe.MatchPair;
 import io.tessera.quality.dedupe.ProfileDedupe;
 import io.tessera.quality.dedupe.ReviewPair;
 import io.tessera.server.ApiException;
+import io.tessera.server.JsonBodies;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Fuzzy duplicate profiles through the admin API ({@link ProfileDedupe}):
@@ -29,7 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
  * Stateless; thread-safe.
  */
 public final class DedupeRoutes {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ProfileDedupe dedupe;
 
@@ -46,12 +43,7 @@ public final class DedupeRoutes {
     }
 
     private void run(Context ctx, boolean reportOnly) {
-        JsonNode body;
-        try {
-            body = ctx.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(ctx.body());
-        } catch (JacksonException e) {
-            throw new ApiException("invalid_json", "the body is not JSON: " + e.getOriginalMessage());
-        }
+        JsonNode body = JsonBodies.read(ctx, true);
         if (body == null || !body.isObject()) {
             throw new ApiException("invalid_json", "expected {\"autoMerge\": 0.9, \"review\": 0.5, \"dryRun\": false}");
         }

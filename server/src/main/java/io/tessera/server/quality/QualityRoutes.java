@@ -6,14 +6,14 @@ import io.tessera.event.Event;
 import io.tessera.event.EventCodec;
 import io.tessera.event.EventLog;
 import io.tessera.ingest.Ingestor;
+import io.tessera.quality.CategoryTaxonomy;
 import io.tessera.quality.CompiledPlan;
 import io.tessera.quality.DataDictionary;
 import io.tessera.quality.DictionaryBuilder;
 import io.tessera.quality.NormalizationSettings;
-import io.tessera.quality.QualitySettingsCodec;
 import io.tessera.quality.PlanMode;
-import io.tessera.quality.CategoryTaxonomy;
 import io.tessera.quality.QualityChecks;
+import io.tessera.quality.QualitySettingsCodec;
 import io.tessera.quality.QualityVerdict;
 import io.tessera.quality.QuarantineStore;
 import io.tessera.quality.QuarantinedRecord;
@@ -21,6 +21,7 @@ import io.tessera.quality.Reason;
 import io.tessera.quality.TrackingPlan;
 import io.tessera.quality.TrackingPlans;
 import io.tessera.server.ApiException;
+import io.tessera.server.JsonBodies;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,12 +90,7 @@ public final class QualityRoutes {
     }
 
     private void savePlan(Context ctx) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.body());
-        } catch (RuntimeException e) {
-            throw new ApiException("invalid_json", "the body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
+        JsonNode body = JsonBodies.read(ctx);
         if (body == null || !body.isObject() || !body.has("schema")) {
             throw new ApiException("invalid_plan", "expected {\"schema\": {…JSON Schema 2020-12…}, \"mode\": \"allow|block|drop-properties\"}");
         }

@@ -12,6 +12,8 @@ import io.tessera.segment.SegmentDefinition;
 import io.tessera.segment.SegmentEngine;
 import io.tessera.segment.SegmentRegistry;
 import io.tessera.segment.predict.ModelFitting;
+import io.tessera.server.ApiException;
+import io.tessera.server.JsonBodies;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -23,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The segments admin API: {@code /api/v1/segments} (CRUD, versions, count, members, explain) and
@@ -31,7 +32,6 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code /api/*}); errors use the shared {@code {"error": {code, message, details}}} shape.
  */
 public final class SegmentRoutes {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final SegmentRegistry registry;
     private final SegmentEngine engine;
@@ -48,13 +48,13 @@ public final class SegmentRoutes {
     }
 
     public void register(JavalinConfig config) {
-        config.routes.get("/api/v1/segments", ctx -> json(ctx, 200, Map.of("segments", registry.list().stream().map(this::view).toList())));
+        config.routes.get("/api/v1/segments", ctx -> JsonBodies.write(ctx, 200, Map.of("segments", registry.list().stream().map(this::view).toList())));
         config.routes.put("/api/v1/segments/{key}", this::save);
-        config.routes.get("/api/v1/segments/{key}", ctx -> withSegment(ctx, d -> json(ctx, 200, view(d))));
+        config.routes.get("/api/v1/segments/{key}", ctx -> withSegment(ctx, d -> JsonBodies.write(ctx, 200, view(d))));
         config.routes.delete("/api/v1/segments/{key}", this::delete);
-        config.routes.get("/api/v1/segments/{key}/versions", ctx -> json(ctx, 200,
+        config.routes.get("/api/v1/segments/{key}/versions", ctx -> JsonBodies.write(ctx, 200,
                 Map.of("versions", registry.versions(ctx.pathParam("key")).stream().map(this::definition).toList())));
-        config.routes.get("/api/v1/segments/{key}/count", ctx -> withSegment(ctx, d -> json(ctx, 200, Map.of("count", memberships.count(d.key())))));
+        config.routes.get("/api/v1/segments/{key}/count", ctx -> withSegment(ctx, d -> JsonBodies.write(ctx, 200, Map.of("count", memberships.count(d.key())))));
         config.routes.get("/api/v1/segments/{key}/members", this::members);
         config.routes.get("/api/v1/segments/{key}/explain/{profileId}", this::explain);
         config.routes.post("/api/v1/models/fit", this::fit);
@@ -68,25 +68,18 @@ public final class SegmentRoutes {
     }
 
     private void save(Context ctx) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.body());
-        } catch (RuntimeException e) {
-            error(ctx, 400, "invalid_json", "the body is not JSON", List.of());
-            return;
-        }
+        JsonNode body = JsonBodies.read(ctx);
         if (body == null || !body.path("condition").isString()) {
-            error(ctx, 400, "invalid_condition", "\"condition\" (a CEL expression string) is required", List.of());
-            return;
+            throw new ApiException("invalid_condition", "\"condition\" (a CEL expression string) is required", List.of());
         }
         SaveVerdict v = registry.save(ctx.pathParam("key"), body.path("name").asString(""), body.path("condition").asString());
         switch (v) {
             case SaveVerdict.Saved s -> {
                 Map<String, Object> out = new LinkedHashMap<>(definition(s.definition()));
                 out.put("backfill", progress(s.backfill()));
-                json(ctx, 200, out);
+                JsonBodies.write(ctx, 200, out);
             }
-            case SaveVerdict.Rejected r -> error(ctx, 400, r.code(), r.message(),
+            case SaveVerdict.Rejected r -> throw new ApiException(r.code(), r.message(),
                     List.of(Map.of("line", r.line(), "column", r.column())));
         }
     }
@@ -94,12 +87,11 @@ public final class SegmentRoutes {
     private void delete(Context ctx) {
         String key = ctx.pathParam("key");
         if (registry.get(key).isEmpty()) {
-            error(ctx, 404, "not_found", "no segment " + key, List.of());
-            return;
+            throw new ApiException("not_found", "no segment " + key, List.of());
         }
         Optional<String> refused = registry.delete(key);
         if (refused.isPresent()) {
-            error(ctx, 409, "segment_in_use", refused.get(), List.of());
+            throw new ApiException("segment_in_use", refused.get(), List.of());
         } else {
             ctx.status(204);
         }
@@ -121,7 +113,7 @@ public final class SegmentRoutes {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("members", out);
             body.put("next", page.size() > limit ? out.get(out.size() - 1).get("profileId") : null);
-            json(ctx, 200, body);
+            JsonBodies.write(ctx, 200, body);
         });
     }
 
@@ -129,8 +121,7 @@ public final class SegmentRoutes {
         withSegment(ctx, d -> {
             Optional<Explanation> x = engine.explain(d.key(), ctx.pathParam("profileId"));
             if (x.isEmpty()) {
-                error(ctx, 404, "not_found", "no profile " + ctx.pathParam("profileId"), List.of());
-                return;
+                throw new ApiException("not_found", "no profile " + ctx.pathParam("profileId"), List.of());
             }
             Explanation e = x.get();
             Map<String, Object> body = new LinkedHashMap<>();
@@ -140,22 +131,15 @@ public final class SegmentRoutes {
             body.put("member", e.member());
             body.put("error", e.error().orElse(null));
             body.put("steps", e.steps().stream().map(s -> Map.of("expression", s.expression(), "value", s.value())).toList());
-            json(ctx, 200, body);
+            JsonBodies.write(ctx, 200, body);
         });
     }
 
     private void fit(Context ctx) {
-        JsonNode b;
-        try {
-            b = JSON.readTree(ctx.body());
-        } catch (RuntimeException e) {
-            error(ctx, 400, "invalid_json", "the body is not JSON", List.of());
-            return;
-        }
+        JsonNode b = JsonBodies.read(ctx);
         Optional<Instant> end = instant(b.path("calibrationEnd").asString(""));
         if (end.isEmpty()) {
-            error(ctx, 400, "invalid_calibration_end", "calibrationEnd must be an ISO date or instant", List.of());
-            return;
+            throw new ApiException("invalid_calibration_end", "calibrationEnd must be an ISO date or instant", List.of());
         }
         var request = new ModelFitting.Request(b.path("model").asString("bgnbd"), b.path("event").asString("Order Completed"),
                 b.path("valueProperty").asString("revenue"), end.get(), b.path("timeUnit").asString("week"));
@@ -166,9 +150,9 @@ public final class SegmentRoutes {
                 out.putAll(f.result().parameters());
                 out.put("logLikelihood", f.result().logLikelihood());
                 out.put("customers", f.result().customers());
-                json(ctx, 200, out);
+                JsonBodies.write(ctx, 200, out);
             }
-            case ModelFitting.Verdict.Rejected r -> error(ctx, 400, r.code(), r.message(), List.of());
+            case ModelFitting.Verdict.Rejected r -> throw new ApiException(r.code(), r.message(), List.of());
         }
     }
 
@@ -183,7 +167,7 @@ public final class SegmentRoutes {
     private void withSegment(Context ctx, java.util.function.Consumer<SegmentDefinition> then) {
         Optional<SegmentDefinition> d = registry.get(ctx.pathParam("key"));
         if (d.isEmpty()) {
-            error(ctx, 404, "not_found", "no segment " + ctx.pathParam("key"), List.of());
+            throw new ApiException("not_found", "no segment " + ctx.pathParam("key"), List.of());
         } else {
             then.accept(d.get());
         }
@@ -218,13 +202,7 @@ public final class SegmentRoutes {
         }
     }
 
-    private static void json(Context ctx, int status, Object body) {
-        ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
-    }
 
-    private static void error(Context ctx, int status, String code, String message, List<?> details) {
-        json(ctx, status, Map.of("error", Map.of("code", code, "message", message, "details", details)));
-    }
 
     static Comparator<SegmentDefinition> byKey() {
         return Comparator.comparing(SegmentDefinition::key);

@@ -5,15 +5,16 @@ import io.javalin.http.Context;
 import io.tessera.delivery.Suppression;
 import io.tessera.delivery.SuppressionList;
 import io.tessera.delivery.campaign.Campaign;
-import io.tessera.delivery.tracking.SignedTrackingLinks;
 import io.tessera.delivery.tracking.SignedTrackingLinks.Claim;
 import io.tessera.delivery.tracking.SignedTrackingLinks.Kind;
+import io.tessera.delivery.tracking.SignedTrackingLinks;
 import io.tessera.event.EventType;
 import io.tessera.ingest.Ingestor;
 import io.tessera.ingest.RequestVerdict;
 import io.tessera.profile.IdentityKind;
 import io.tessera.profile.Profile;
 import io.tessera.profile.ProfileStore;
+import io.tessera.server.ApiException;
 import java.time.InstantSource;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -76,8 +77,7 @@ public final class TrackingRoutes {
             String u = ctx.queryParam("u");
             Optional<Claim> c = links.verify(ctx.pathParam("token"), Kind.CLICK, u == null ? "" : u);
             if (c.isEmpty() || !(c.get().url().startsWith("https://") || c.get().url().startsWith("http://"))) {
-                error(ctx, 404, "invalid_link", "this link is not valid");
-                return;
+                throw new ApiException("invalid_link", "this link is not valid");
             }
             record(c.get(), "Email Link Clicked", Map.of("url", c.get().url()));
             ctx.status(302).header("Location", c.get().url()).header("Cache-Control", "no-store");
@@ -86,8 +86,7 @@ public final class TrackingRoutes {
         config.routes.get("/t/u/{token}", ctx -> {
             Optional<Claim> c = links.verify(ctx.pathParam("token"), Kind.UNSUBSCRIBE);
             if (c.isEmpty()) {
-                error(ctx, 404, "invalid_link", "this link is not valid");
-                return;
+                throw new ApiException("invalid_link", "this link is not valid");
             }
             Optional<Campaign.Topic> topic = topicOf.apply(campaignOf(c.get()));
             String buttons = topic.map(t -> "<p>Stop receiving \u201c" + t.key() + "\u201d emails?</p>"
@@ -101,8 +100,7 @@ public final class TrackingRoutes {
     private void unsubscribe(Context ctx) {
         Optional<Claim> c = links.verify(ctx.pathParam("token"), Kind.UNSUBSCRIBE);
         if (c.isEmpty()) {
-            error(ctx, 404, "invalid_link", "this link is not valid");
-            return;
+            throw new ApiException("invalid_link", "this link is not valid");
         }
         Optional<Campaign.Topic> topic = "all".equals(ctx.formParam("scope")) ? Optional.empty()
                 : topicOf.apply(campaignOf(c.get()));
@@ -156,8 +154,4 @@ public final class TrackingRoutes {
                 .or(() -> p.firstIdentity(IdentityKind.EMAIL));
     }
 
-    private static void error(Context ctx, int status, String code, String message) {
-        ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(
-                Map.of("error", Map.of("code", code, "message", message, "details", java.util.List.of()))));
-    }
 }

@@ -2,6 +2,8 @@ package io.tessera.server.webhook;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.tessera.server.ApiException;
+import io.tessera.server.JsonBodies;
 import io.tessera.webhook.WebhookEvent;
 import io.tessera.webhook.WebhookStore;
 import io.tessera.webhook.WebhookSubscription;
@@ -38,9 +40,9 @@ final class WebhookRoutes {
         config.routes.get("/api/v1/webhooks/dead-letters", this::deadLetters);
         config.routes.post("/api/v1/webhooks/dead-letters/{id}/retry", this::retry);
         config.routes.post("/api/v1/webhooks", this::create);
-        config.routes.get("/api/v1/webhooks", ctx -> json(ctx, 200, Map.of("webhooks", store.subscriptions().stream().map(WebhookRoutes::view).toList())));
+        config.routes.get("/api/v1/webhooks", ctx -> JsonBodies.write(ctx, 200, Map.of("webhooks", store.subscriptions().stream().map(WebhookRoutes::view).toList())));
         config.routes.get("/api/v1/webhooks/{id}", ctx -> store.subscription(ctx.pathParam("id")).ifPresentOrElse(
-                s -> json(ctx, 200, view(s)), () -> notFound(ctx)));
+                s -> JsonBodies.write(ctx, 200, view(s)), () -> notFound(ctx)));
         config.routes.delete("/api/v1/webhooks/{id}", ctx -> {
             if (store.delete(ctx.pathParam("id"))) {
                 ctx.status(204);
@@ -51,24 +53,17 @@ final class WebhookRoutes {
     }
 
     private void create(Context ctx) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.body());
-        } catch (RuntimeException e) {
-            error(ctx, 400, "invalid_json", "the body is not JSON");
-            return;
-        }
+        JsonNode body = JsonBodies.read(ctx);
         Optional<String> problem = validate(body);
         if (problem.isPresent()) {
-            error(ctx, 400, "invalid_webhook", problem.get());
-            return;
+            throw new ApiException("invalid_webhook", problem.get());
         }
         Set<String> events = new LinkedHashSet<>();
         body.path("events").forEach(e -> events.add(e.asString()));
         WebhookSubscription s = new WebhookSubscription("wh_" + UUID.randomUUID().toString().replace("-", ""),
                 body.path("url").asString(), body.path("secret").asString(), events, clock.instant());
         store.save(s);
-        json(ctx, 201, view(s));
+        JsonBodies.write(ctx, 201, view(s));
     }
 
     private static Optional<String> validate(JsonNode body) {
@@ -112,7 +107,7 @@ final class WebhookRoutes {
             m.put("body", JSON.readTree(d.body()));
             out.add(m);
         }
-        json(ctx, 200, Map.of("deadLetters", out));
+        JsonBodies.write(ctx, 200, Map.of("deadLetters", out));
     }
 
     private void retry(Context ctx) {
@@ -124,7 +119,7 @@ final class WebhookRoutes {
             return;
         }
         if (store.revive(id, clock.instant())) {
-            json(ctx, 202, Map.of("id", id, "status", "PENDING"));
+            JsonBodies.write(ctx, 202, Map.of("id", id, "status", "PENDING"));
         } else {
             notFound(ctx);
         }
@@ -140,14 +135,8 @@ final class WebhookRoutes {
     }
 
     private static void notFound(Context ctx) {
-        error(ctx, 404, "not_found", "no such webhook or dead letter");
+        throw new ApiException("not_found", "no such webhook or dead letter");
     }
 
-    private static void json(Context ctx, int status, Object body) {
-        ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
-    }
 
-    private static void error(Context ctx, int status, String code, String message) {
-        json(ctx, status, Map.of("error", Map.of("code", code, "message", message, "details", List.of())));
-    }
 }

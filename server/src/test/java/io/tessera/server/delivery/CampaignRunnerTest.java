@@ -8,6 +8,7 @@ import io.tessera.delivery.dispatch.CampaignDispatcher;
 import io.tessera.delivery.mime.MimeAssembler;
 import io.tessera.delivery.outbox.OutboxMailer;
 import io.tessera.store.sqlite.SqliteCampaignRuns;
+import io.tessera.store.sqlite.SqliteCampaignStore;
 import io.tessera.store.sqlite.SqliteOutbox;
 import io.tessera.store.sqlite.SqliteSendLedger;
 import io.tessera.store.sqlite.SqliteSuppressionList;
@@ -47,10 +48,12 @@ class CampaignRunnerTest {
         SyntheticAudience audience = new SyntheticAudience(10, 2);
         try (SqliteSendLedger ledger = new SqliteSendLedger(db); SqliteSuppressionList suppressions = new SqliteSuppressionList(db);
              SqliteOutbox outbox = new SqliteOutbox(db); SqliteCampaignRuns runs = new SqliteCampaignRuns(db);
+             SqliteCampaignStore campaigns = new SqliteCampaignStore(db);
              CampaignDispatcher dispatcher = new CampaignDispatcher(ledger, suppressions,
                      new OutboxMailer(outbox, new MimeAssembler(clock, Optional.empty()), clock), PlainRenderer.standard(),
                      audience, audience, TrackingLinks.NONE, clock, "mail.shop.example", 2, 1, Duration.ofMillis(10));
-             CampaignRunner runner = new CampaignRunner(dispatcher, clock, runs)) {
+             CampaignRunner runner = new CampaignRunner(dispatcher, clock, runs, new CampaignControls(campaigns, clock),
+                     audience, ledger, key -> 0)) {
             Instant at = clock.instant().plusMillis(1500);
             Map<String, Object> started = runner.start(scheduled("later", new Campaign.Schedule.At(at)));
             assertThat(started).containsEntry("status", "scheduled");

@@ -1,5 +1,7 @@
 package io.tessera.server.delivery;
 
+import io.tessera.server.ErrorMapper;
+import io.tessera.server.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javalin.Javalin;
@@ -45,6 +47,7 @@ class SubscriptionRoutesTest {
         http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.port = 0;
+            new ErrorMapper(new Json()).register(cfg.routes);
             routes.register(cfg.routes);
         }).start();
     }

@@ -1,5 +1,7 @@
 package io.tessera.server.delivery;
 
+import io.tessera.server.ErrorMapper;
+import io.tessera.server.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javalin.Javalin;
@@ -54,6 +56,7 @@ class SuppressionRoutesTest {
             Javalin http = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
                 cfg.jetty.port = 0;
+                new ErrorMapper(new Json()).register(cfg.routes);
                 new SuppressionRoutes(suppressions, clock).register(cfg.routes);
             }).start();
             try {

@@ -1,5 +1,7 @@
 package io.tessera.server.segment;
 
+import io.tessera.server.ErrorMapper;
+import io.tessera.server.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javalin.Javalin;
@@ -60,7 +62,10 @@ class SegmentRoutesTest {
         SegmentRegistry registry = new SegmentRegistry(definitions, memberships, segments, profileStore, clock, Runnable::run);
         registry.start();
         routes = new SegmentRoutes(registry, segments, memberships, profileStore);
-        app = Javalin.create(routes::register).start(0);
+        app = Javalin.create(cfg -> {
+            new ErrorMapper(new Json()).register(cfg.routes);
+            routes.register(cfg);
+        }).start(0);
     }
 
     @AfterEach

@@ -1,5 +1,7 @@
 package io.tessera.server.tracking;
 
+import io.tessera.server.ErrorMapper;
+import io.tessera.server.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javalin.Javalin;
@@ -70,6 +72,7 @@ class TrackingRoutesTest {
         http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.port = 0;
+            new ErrorMapper(new Json()).register(cfg.routes);
             routes.register(cfg);
         }).start();
     }

@@ -1,5 +1,7 @@
 package io.tessera.server.webhook;
 
+import io.tessera.server.ErrorMapper;
+import io.tessera.server.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -73,7 +75,10 @@ class WebhookFeatureTest {
         webhookStore = new io.tessera.store.sqlite.SqliteWebhookStore(db);
         webhooks = new WebhookFeature(webhookStore, List.of(new MembershipWebhookSource(memberships)), InstantSource.system(),
                 k -> Optional.ofNullable(settings.get(k)));
-        app = Javalin.create(webhooks::register).start(0);
+        app = Javalin.create(cfg -> {
+            new ErrorMapper(new Json()).register(cfg.routes);
+            webhooks.register(cfg);
+        }).start(0);
     }
 
     @AfterEach

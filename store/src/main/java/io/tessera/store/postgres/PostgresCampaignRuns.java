@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Open campaign runs in PostgreSQL (migration {@code V12__campaign_runs.sql}), one row per run
+ * Open campaign runs in PostgreSQL (migrations {@code V12__campaign_runs.sql}, {@code V41__campaign_control.sql}), one row per run
  * scope; reopening a scope resets it to open. Thread-safe; does not own the {@link PostgresDatabase}.
  */
 public final class PostgresCampaignRuns implements CampaignRuns {
@@ -23,7 +23,7 @@ public final class PostgresCampaignRuns implements CampaignRuns {
         db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO campaign_run(scope, campaign, due_at, finished) "
                     + "VALUES (?,?,?,false) ON CONFLICT (scope) DO UPDATE SET campaign = excluded.campaign, "
-                    + "due_at = excluded.due_at, finished = false")) {
+                    + "due_at = excluded.due_at, finished = false, not_sent = NULL")) {
                 ps.setString(1, scope);
                 ps.setString(2, campaign);
                 ps.setLong(3, due.toEpochMilli());
@@ -53,6 +53,45 @@ public final class PostgresCampaignRuns implements CampaignRuns {
                     out.add(new Run(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
                 }
                 return out;
+            }
+        });
+    }
+
+    @Override
+    public boolean finished(String scope) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT finished FROM campaign_run WHERE scope = ?")) {
+                ps.setString(1, scope);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && rs.getBoolean(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void cancel(String campaign, String scope, long notSent) {
+        db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO campaign_run(scope, campaign, due_at, finished, not_sent) "
+                    + "VALUES (?,?,0,true,?) ON CONFLICT (scope) DO UPDATE SET finished = true, not_sent = excluded.not_sent")) {
+                ps.setString(1, scope);
+                ps.setString(2, campaign);
+                ps.setLong(3, notSent);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public long notSent(String campaign) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT coalesce(sum(not_sent), 0) FROM campaign_run WHERE campaign = ?")) {
+                ps.setString(1, campaign);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
             }
         });
     }

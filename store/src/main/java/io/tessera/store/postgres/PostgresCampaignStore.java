@@ -2,15 +2,19 @@ package io.tessera.store.postgres;
 
 import io.tessera.delivery.campaign.Campaign;
 import io.tessera.delivery.campaign.CampaignCodec;
+import io.tessera.delivery.campaign.CampaignControl;
+import io.tessera.delivery.campaign.CampaignState;
 import io.tessera.delivery.campaign.CampaignStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Campaign definitions in PostgreSQL (migration {@code V7__delivery.sql}) as their
+ * Campaign definitions in PostgreSQL (migration {@code V7__delivery.sql}; pause / cancel state in
+ * {@code campaign_state}, {@code V41__campaign_control.sql}) as their
  * {@link CampaignCodec} JSON, every put a new version, numbered under an advisory lock on the key.
  * Thread-safe; does not own the {@link PostgresDatabase}.
  */
@@ -62,6 +66,32 @@ public final class PostgresCampaignStore implements CampaignStore {
                     out.add(decode(rs.getString(1), rs.getString(2)));
                 }
                 return out;
+            }
+        });
+    }
+
+    @Override
+    public Optional<CampaignControl> control(String key) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, since FROM campaign_state WHERE campaign = ?")) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new CampaignControl(CampaignState.valueOf(rs.getString(1)),
+                            Instant.ofEpochMilli(rs.getLong(2)))) : Optional.<CampaignControl>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void control(String key, CampaignControl control) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO campaign_state(campaign, state, since) VALUES (?,?,?) "
+                    + "ON CONFLICT (campaign) DO UPDATE SET state = excluded.state, since = excluded.since")) {
+                ps.setString(1, key);
+                ps.setString(2, control.state().name());
+                ps.setLong(3, control.since().toEpochMilli());
+                return ps.executeUpdate();
             }
         });
     }

@@ -2,17 +2,20 @@ package io.tessera.store.sqlite;
 
 import io.tessera.delivery.campaign.Campaign;
 import io.tessera.delivery.campaign.CampaignCodec;
+import io.tessera.delivery.campaign.CampaignControl;
+import io.tessera.delivery.campaign.CampaignState;
 import io.tessera.delivery.campaign.CampaignStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Campaign definitions in SQLite as their JSON form, every save a new version. One connection under this object's monitor; thread-safe. */
+/** Campaign definitions in SQLite as their JSON form, every save a new version; pause / cancel state in {@code campaign_state}. One connection under this object's monitor; thread-safe. */
 public final class SqliteCampaignStore implements CampaignStore {
 
     private final Connection c;
@@ -22,7 +25,9 @@ public final class SqliteCampaignStore implements CampaignStore {
         SqliteDelivery.execute(c, """
                 CREATE TABLE IF NOT EXISTS campaign_version (
                   campaign TEXT NOT NULL, version INTEGER NOT NULL, definition TEXT NOT NULL,
-                  PRIMARY KEY (campaign, version)) WITHOUT ROWID""");
+                  PRIMARY KEY (campaign, version)) WITHOUT ROWID""", """
+                CREATE TABLE IF NOT EXISTS campaign_state (
+                  campaign TEXT NOT NULL PRIMARY KEY, state TEXT NOT NULL, since INTEGER NOT NULL) WITHOUT ROWID""");
     }
 
     @Override
@@ -66,6 +71,32 @@ public final class SqliteCampaignStore implements CampaignStore {
             return out;
         } catch (SQLException e) {
             throw SqliteDelivery.failure("campaign list", e);
+        }
+    }
+
+    @Override
+    public synchronized Optional<CampaignControl> control(String key) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT state, since FROM campaign_state WHERE campaign = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new CampaignControl(CampaignState.valueOf(rs.getString(1)),
+                        Instant.ofEpochMilli(rs.getLong(2)))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("campaign state get", e);
+        }
+    }
+
+    @Override
+    public synchronized void control(String key, CampaignControl control) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO campaign_state VALUES (?,?,?) "
+                + "ON CONFLICT(campaign) DO UPDATE SET state=excluded.state, since=excluded.since")) {
+            ps.setString(1, key);
+            ps.setString(2, control.state().name());
+            ps.setLong(3, control.since().toEpochMilli());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure("campaign state put", e);
         }
     }
 
