@@ -26,6 +26,7 @@ import io.tessera.server.ops.OperationsRoutes;
 import io.tessera.server.profile.ProfileRoutes;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -274,9 +275,19 @@ public final class Tessera implements AutoCloseable {
         return log;
     }
 
-    /** Blocks until the profile engine has applied everything appended so far. */
+    /**
+     * Blocks until the profile engine has applied everything appended so far, in every partition
+     * (in a cluster: meaningful on a node that owns them all, e.g. a single node or a CLI command).
+     */
     public boolean awaitProfilesCurrent(Duration timeout) throws InterruptedException {
-        return engine.awaitApplied(0, log.size() - 1, timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Map.Entry<Integer, Long> last : log.lastOffsets().entrySet()) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            if (last.getValue() >= 0 && !engine.awaitApplied(last.getKey(), last.getValue(), left)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Graceful: refuse new writes, drain in-flight appends, stop HTTP, stop consuming, close storage. */
