@@ -111,6 +111,8 @@ public final class SegmentRegistry {
         Optional.ofNullable(running.remove(key)).ifPresent(Backfill::cancel);
         engine.setCatalog(next.catalog().get());
         definitions.delete(key);
+        // Changes of the segment still being written behind the engine would outlive the removal.
+        engine.awaitWritten();
         memberships.removeSegment(key);
         return Optional.empty();
     }

@@ -50,6 +50,7 @@ public final class CampaignRoutes implements AutoCloseable {
     private final Runnable onSaved;
     private final CampaignRuns runs;
     private final CampaignControls controls;
+    private final ToLongFunction<String> queuedTriggers;
 
     /**
      * Refuses a template version a campaign may not use: the problems with it (none = fine), each
@@ -95,6 +96,7 @@ public final class CampaignRoutes implements AutoCloseable {
         this.outbox = outbox;
         this.profiles = profiles;
         this.runs = runs;
+        this.queuedTriggers = queuedTriggers;
         this.controls = new CampaignControls(campaigns, clock);
         this.runner = new CampaignRunner(dispatcher, clock, runs, controls, members, ledger, queuedTriggers);
         this.templateCheck = templateCheck;
@@ -124,6 +126,9 @@ public final class CampaignRoutes implements AutoCloseable {
             Map<String, Object> view = new LinkedHashMap<>(CampaignCodec.toMap(c));
             putState(view, c);
             view.put("runs", runner.status(c.key()));
+            if (c.trigger().isPresent()) {
+                view.put("queued", queuedTriggers.applyAsLong(c.key()));
+            }
             json(ctx, 200, view);
         }));
         config.routes.post("/api/v1/campaigns/{key}/start", ctx -> withCampaign(ctx, c -> {

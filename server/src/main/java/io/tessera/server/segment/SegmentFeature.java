@@ -5,6 +5,7 @@ import io.tessera.profile.ProfileEngine;
 import io.tessera.profile.ProfileStore;
 import io.tessera.segment.MembershipRecovery;
 import io.tessera.segment.MembershipStore;
+import io.tessera.segment.MembershipWriter;
 import io.tessera.segment.SegmentDefinitionStore;
 import io.tessera.segment.WindowTimerStore;
 import io.tessera.segment.ModelScores;
@@ -37,6 +38,11 @@ public final class SegmentFeature implements AutoCloseable {
     private final SegmentRegistry registry;
     private final ExecutorService backfills = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "segment-backfill");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ExecutorService writerThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "segment-writer");
         t.setDaemon(true);
         return t;
     });
@@ -83,7 +89,10 @@ public final class SegmentFeature implements AutoCloseable {
         this.profileEngine = profileEngine;
         this.profiles = profiles;
         ModelScores scores = new ModelScores();
-        this.engine = new SegmentEngine(profiles, memberships, timers, scores, clock, 200_000);
+        // Membership changes, timers and positions are written behind the engine, one group commit
+        // at a time, on their own thread (docs/SEGMENTS.md "Durability"); listeners run there too.
+        MembershipWriter writer = new MembershipWriter(memberships, timers, writerThread, 100_000);
+        this.engine = new SegmentEngine(profiles, writer, timers, scores, clock, 200_000);
         this.registry = new SegmentRegistry(definitions, memberships, engine, profiles, clock, backfills);
         registry.start();
         // Before the log is delivered: memberships behind the profile store (a crash between a
@@ -175,6 +184,8 @@ public final class SegmentFeature implements AutoCloseable {
         timerRunner.close();
         scoreJobs.close();
         backfills.shutdownNow();
+        engine.awaitWritten();
+        writerThread.shutdown();
         if (ownsStores) {
             memberships.close();
             timers.close();
