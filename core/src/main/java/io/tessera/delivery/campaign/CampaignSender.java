@@ -241,9 +241,11 @@ public final class CampaignSender {
                                         Map<String, String> fromTemplate) {
         Map<String, String> h = new LinkedHashMap<>(fromTemplate);
         Optional<String> oneClick = tracking.unsubscribeUrl(key, messageId);
+        // Only the HTTPS one-click URL when there is one: Tessera reads no mailbox for unsubscribe
+        // requests, and a mailto: nobody reads would silently drop the unsubscribes mail clients send there.
         String mailto = "<mailto:unsubscribe@" + OutgoingMessage.domainOf(campaign.sender().address())
                 + "?subject=unsubscribe%20" + messageId.substring(0, messageId.indexOf('@')) + ">";
-        h.put("List-Unsubscribe", oneClick.map(u -> "<" + u + ">, " + mailto).orElse(mailto));
+        h.put("List-Unsubscribe", oneClick.map(u -> "<" + u + ">").orElse(mailto));
         oneClick.ifPresent(u -> h.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
         h.put("X-Tessera-Campaign", campaign.key());
         h.put("X-Tessera-Variant", arm);

@@ -50,6 +50,7 @@ public final class CampaignRoutes implements AutoCloseable {
     private final Runnable onSaved;
     private final CampaignRuns runs;
     private final CampaignControls controls;
+    private final ToLongFunction<String> queuedTriggers;
 
     /**
      * Refuses a template version a campaign may not use: the problems with it (none = fine), each
@@ -95,10 +96,21 @@ public final class CampaignRoutes implements AutoCloseable {
         this.outbox = outbox;
         this.profiles = profiles;
         this.runs = runs;
+        this.queuedTriggers = queuedTriggers;
         this.controls = new CampaignControls(campaigns, clock);
         this.runner = new CampaignRunner(dispatcher, clock, runs, controls, members, ledger, queuedTriggers);
         this.templateCheck = templateCheck;
         this.onSaved = onSaved;
+    }
+
+    /** The campaigns' pause / cancel states, as the sending paths ask for them. */
+    CampaignControls controls() {
+        return controls;
+    }
+
+    /** In a cluster: runs enqueue send jobs for every node instead of sending from this one. */
+    public void queueRuns(io.tessera.delivery.campaign.SendJobQueue jobs, io.tessera.delivery.campaign.SegmentMembers members) {
+        runner.queueRuns(new CampaignRunner.Queued(jobs, members));
     }
 
     /** Re-schedules the runs a previous process left unfinished (at start-up). */
@@ -114,6 +126,9 @@ public final class CampaignRoutes implements AutoCloseable {
             Map<String, Object> view = new LinkedHashMap<>(CampaignCodec.toMap(c));
             putState(view, c);
             view.put("runs", runner.status(c.key()));
+            if (c.trigger().isPresent()) {
+                view.put("queued", queuedTriggers.applyAsLong(c.key()));
+            }
             json(ctx, 200, view);
         }));
         config.routes.post("/api/v1/campaigns/{key}/start", ctx -> withCampaign(ctx, c -> {

@@ -62,6 +62,12 @@ final class CampaignRunner implements AutoCloseable {
     /** Scopes whose run is executing: their state is reported by the run itself when it stops. */
     private final java.util.Set<String> running = ConcurrentHashMap.newKeySet();
     private final CampaignRuns runs;
+    /** In a cluster: runs are paged into send jobs that every node takes a share of. */
+    private volatile Optional<Queued> queued = Optional.empty();
+
+    /** The send-jobs queue and where the audience is read from. */
+    record Queued(io.tessera.delivery.campaign.SendJobQueue jobs, io.tessera.delivery.campaign.SegmentMembers members) {}
+
     private final CampaignControls controls;
     private final SegmentMembers members;
     private final SendLedger ledger;
@@ -234,6 +240,11 @@ final class CampaignRunner implements AutoCloseable {
         pending.put(scope, scheduler.schedule(() -> run(c, scope, due), Math.max(0, in.toMillis()), TimeUnit.MILLISECONDS));
     }
 
+    /** From now on a run enqueues its recipients as send jobs instead of sending them from this node. */
+    void queueRuns(Queued q) {
+        this.queued = Optional.of(q);
+    }
+
     private void run(Campaign c, String scope, Instant due) {
         running.add(scope);
         try {
@@ -252,6 +263,10 @@ final class CampaignRunner implements AutoCloseable {
         }
         if (before == CampaignState.CANCELLED) {
             settleCancelled(c, scope);
+            return;
+        }
+        if (queued.isPresent()) {
+            enqueue(c, scope, due, queued.get());
             return;
         }
         status.put(scope, Map.of("state", "running", "due", due.toString()));
@@ -281,6 +296,34 @@ final class CampaignRunner implements AutoCloseable {
             status.put(scope, Map.of("state", "failed", "due", due.toString(), "error", String.valueOf(e.getMessage())));
         }
     }
+
+    /**
+     * Pages the audience into send jobs (each durable before the next page is read) and finishes
+     * the run once all are enqueued. A run interrupted meanwhile stays open and is enqueued again by
+     * {@link #resume}; the jobs then repeated find their ledger rows and send nothing.
+     */
+    private void enqueue(Campaign c, String scope, Instant due, Queued q) {
+        status.put(scope, Map.of("state", "enqueueing", "due", due.toString()));
+        try {
+            long n = 0;
+            String after = "";
+            while (true) {
+                java.util.List<String> page = q.members().members(c.audience().segment(), after, 1000);
+                if (page.isEmpty()) {
+                    break;
+                }
+                q.jobs().enqueue(page.stream().map(id -> new io.tessera.delivery.campaign.SendJob(c.key(), scope, id, due)).toList());
+                n += page.size();
+                after = page.getLast();
+            }
+            runs.finish(scope);
+            status.put(scope, Map.of("state", "enqueued", "due", due.toString(), "jobs", n));
+        } catch (RuntimeException e) {
+            LOG.error("campaign run {}: enqueueing send jobs failed", scope, e);
+            status.put(scope, Map.of("state", "failed", "due", due.toString(), "error", String.valueOf(e.getMessage())));
+        }
+    }
+
 
     /** The gate closed mid-run: the run stays open (paused), is closed (cancelled), or was already re-scheduled (resumed meanwhile). */
     private void stoppedEarly(Campaign c, String scope, Instant due, CampaignDispatcher.Report r) {

@@ -68,6 +68,9 @@ public final class DeliveryFeature implements AutoCloseable {
     private final SuppressionRoutes suppressionRoutes;
     private final String publicUrlSetting;
     private final String listenHost;
+    private final MembershipSegmentMembers members;
+    /** Cluster mode: the send-jobs queue this node consumes, and how it tells the others a campaign changed. */
+    private volatile Optional<io.tessera.server.cluster.ClusterStreams> cluster = Optional.empty();
 
     /**
      * @param stores         where the ledger, suppressions, outbox, campaigns, campaign runs, trigger
@@ -113,12 +116,52 @@ public final class DeliveryFeature implements AutoCloseable {
                     r.released(), r.verified(), r.assumed());
         }
         this.triggers = new TriggeredSends(campaigns, triggerQueue, dispatcher, clock);
-        segments.engine().addListener(triggers);
+        segments.changes().subscribe("triggers", triggers);
+        this.members = members;
         this.campaignRoutes = new CampaignRoutes(campaigns, dispatcher, ledger, smtp ? Optional.empty() : Optional.of(outbox),
-                profiles, clock, this::templateProblems, triggers::refresh, runs, members, triggerQueue::pending);
+                profiles, clock, this::templateProblems, this::campaignSaved, runs, members, triggerQueue::pending);
         this.trackingRoutes = new TrackingRoutes(links, ingestor, profiles, suppressions, clock,
                 key -> campaigns.get(key).flatMap(Campaign::topic));
         this.suppressionRoutes = new SuppressionRoutes(suppressions, clock);
+    }
+
+    /**
+     * Cluster mode: campaign runs become send jobs on the shared queue (this node takes its share
+     * once {@link #start}ed), and a saved campaign is announced to the other nodes.
+     */
+    public void cluster(io.tessera.server.cluster.ClusterStreams streams) {
+        this.cluster = Optional.of(streams);
+        campaignRoutes.queueRuns(streams.sendJobs(), members);
+    }
+
+    /** Another node changed the campaigns: re-read the trigger index. */
+    public void campaignsChanged() {
+        triggers.refresh();
+    }
+
+    private void campaignSaved() {
+        triggers.refresh();
+        cluster.ifPresent(c -> c.campaignsChanged("campaigns"));
+    }
+
+    /**
+     * One send job from the shared queue: the campaign's current definition through the dispatcher.
+     * A paused campaign's jobs wait (held by the queue, offered again every few seconds); a
+     * cancelled campaign's are dropped.
+     */
+    private io.tessera.delivery.campaign.SendOutcome sendJob(io.tessera.delivery.campaign.SendJob job) {
+        switch (campaignRoutes.controls().state(job.campaign())) {
+            case PAUSED -> {
+                return new io.tessera.delivery.campaign.SendOutcome.Deferred("paused", java.time.Instant.now().plusSeconds(5));
+            }
+            case CANCELLED -> {
+                return new io.tessera.delivery.campaign.SendOutcome.Skipped("cancelled");
+            }
+            case ACTIVE -> { }
+        }
+        return campaigns.get(job.campaign()).filter(c -> c.trigger().isEmpty())
+                .map(c -> dispatcher.sendOne(c, job.scope(), job.profileId(), job.due()))
+                .orElseGet(() -> new io.tessera.delivery.campaign.SendOutcome.Skipped("no_campaign"));
     }
 
     public void register(JavalinConfig config) {
@@ -131,6 +174,7 @@ public final class DeliveryFeature implements AutoCloseable {
     public void start() {
         campaignRoutes.resumeRuns();
         triggers.start();
+        cluster.ifPresent(c -> c.sendJobs().consume(this::sendJob));
     }
 
     /** The demo's segment, campaign and send to the outbox, printing what came out. */
