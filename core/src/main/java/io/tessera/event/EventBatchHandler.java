@@ -27,4 +27,16 @@ public interface EventBatchHandler {
 
     /** This node owns these partitions from now on (Kafka rebalance), before their first batch. */
     default void onPartitionsAssigned(List<Integer> partitions) {}
+
+    /**
+     * Whether this handler reads the profile engine's relay records ({@code profile.RelayRecord}:
+     * cross-partition merges and forwarded events of a partitioned log). Other handlers never get
+     * them: a forwarded event is a copy of one they already saw.
+     */
+    default boolean receivesRelays() {
+        return false;
+    }
+
+    /** The log had nothing new for this handler in its last poll; a moment for deferred work. */
+    default void onIdle() {}
 }

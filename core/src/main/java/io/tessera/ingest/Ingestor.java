@@ -34,8 +34,16 @@ public final class Ingestor {
     private final EventLog log;
     private final QuarantineStore quarantine;
     private final InstantSource clock;
+    private final PartitionKeys keys;
 
     public Ingestor(TrackingApiParser parser, QualityPipeline quality, EventLog log, QuarantineStore quarantine, InstantSource clock) {
+        this(parser, quality, log, quarantine, clock, PartitionKeys.DIRECT);
+    }
+
+    /** @param keys the partition key of each accepted event ({@link HomeRouting} for a partitioned log) */
+    public Ingestor(TrackingApiParser parser, QualityPipeline quality, EventLog log, QuarantineStore quarantine, InstantSource clock,
+                    PartitionKeys keys) {
+        this.keys = Objects.requireNonNull(keys, "keys");
         this.parser = Objects.requireNonNull(parser, "parser");
         this.quality = Objects.requireNonNull(quality, "quality");
         this.log = Objects.requireNonNull(log, "log");
@@ -70,7 +78,7 @@ public final class Ingestor {
                 }
                 case RequestVerdict.Valid v -> {
                     switch (quality.check(v.event())) {
-                        case QualityVerdict.Accepted a -> accepted.add(new KeyedEvent(partitionKey(a.event()), a.event()));
+                        case QualityVerdict.Accepted a -> accepted.add(new KeyedEvent(keys.keyOf(a.event()), a.event()));
                         case QualityVerdict.Quarantined q -> {
                             rejected.add(new IngestReceipt.Rejection(v.index(), q.reasons()));
                             records.add(new QuarantinedRecord("", source, new String(CODEC.encode(v.event()), StandardCharsets.UTF_8),

@@ -36,6 +36,9 @@ import java.util.UUID;
  *   <li>Unlinked identifiers are linked to the target; one still owned by a profile we may not
  *       merge stays with its owner.</li>
  * </ol>
+ *
+ * <p>With a partitioned log ({@link ProfilePartitions#count} &gt; 1) a batch writes only the
+ * profiles whose home is its partition; the rules for the others are in {@link CrossPartition}.
  */
 final class BatchApplication {
     /** What is committed: the engine's caches over the store. */
@@ -43,9 +46,27 @@ final class BatchApplication {
         Optional<String> resolve(Identity identity);
 
         Profile load(String profileId);
+
+        /** Partitioned only: the link as stored now (the caches may be stale for other partitions' profiles). */
+        default Optional<String> resolveFresh(Identity identity) {
+            return resolve(identity);
+        }
+
+        /** Partitioned only: the profile if it exists (from the cache for this node's own profiles). */
+        default Optional<Profile> find(String profileId) {
+            return Optional.of(load(profileId));
+        }
+
+        default List<MergeRecord> merges(String profileId) {
+            return List.of();
+        }
+
+        default boolean relayApplied(String key) {
+            return false;
+        }
     }
 
-    private record Candidate(Identity by, String profileId) {}
+    record Candidate(Identity by, String profileId) {}
 
     private final Committed committed;
     private final boolean mergeDifferentUserIds;
@@ -58,22 +79,39 @@ final class BatchApplication {
     private final List<HistoryEntry> history = new ArrayList<>();
     private final List<MergeRecord> merges = new ArrayList<>();
     private final List<ProfileChange> changes = new ArrayList<>();
+    private final CrossPartition crossPartition;
 
     /** @param separations read only when a merge is about to happen (rare), at most once per batch by the caller's supplier */
     BatchApplication(Committed committed, boolean mergeDifferentUserIds, java.util.function.Supplier<Separations> separations,
                      boolean recordChanges) {
+        this(committed, mergeDifferentUserIds, separations, recordChanges, 0, ProfilePartitions.SINGLE, id -> false);
+    }
+
+    /**
+     * @param partition    the partition of the batch
+     * @param partitions   where profiles live; with one partition every profile is at home
+     * @param seenRecently messageIds the engine applied in earlier batches (its dedupe window)
+     */
+    BatchApplication(Committed committed, boolean mergeDifferentUserIds, java.util.function.Supplier<Separations> separations,
+                     boolean recordChanges, int partition, ProfilePartitions partitions,
+                     java.util.function.Predicate<String> seenRecently) {
         this.committed = committed;
         this.mergeDifferentUserIds = mergeDifferentUserIds;
         this.separations = separations;
         this.recordChanges = recordChanges;
+        this.crossPartition = partitions.count() > 1 ? new CrossPartition(this, partition, partitions, seenRecently) : null;
     }
 
-    /** Whether this batch already applied the messageId. */
+    /** Whether this batch already applied (or passed on) the messageId. */
     boolean applied(String messageId) {
-        return messageIds.contains(messageId);
+        return messageIds.contains(messageId) || crossPartition != null && crossPartition.forwarded(messageId);
     }
 
     void apply(LoggedEvent logged) {
+        if (crossPartition != null) {
+            crossPartition.apply(logged);
+            return;
+        }
         Event e = logged.event();
         messageIds.add(e.messageId());
         EventIdentities ids = EventIdentities.of(e);
@@ -152,15 +190,20 @@ final class BatchApplication {
             if (!mergeDifferentUserIds && together.size() > 1 || separations.get().separated(target.id, from)) {
                 continue;
             }
-            target.absorb(other);
+            absorb(target, other, c.by(), e.timestamp(), e.messageId());
             userIds = together;
-            other.allIdentities().forEach(i -> links.put(i, target.id));
-            merges.add(new MergeRecord(from, target.id, c.by(), e.timestamp(), e.messageId()));
-            touched.remove(from);
-            deleted.add(from);
             mergedAway.add(from);
         }
         return mergedAway;
+    }
+
+    /** Merges {@code other} (a profile of this partition) into {@code target}, recorded. */
+    void absorb(ProfileState target, ProfileState other, Identity by, java.time.Instant at, String messageId) {
+        target.absorb(other);
+        other.allIdentities().forEach(i -> links.put(i, target.id));
+        merges.add(new MergeRecord(other.id, target.id, by, at, messageId));
+        touched.remove(other.id);
+        deleted.add(other.id);
     }
 
     private Optional<String> resolve(Identity identity) {
@@ -168,11 +211,85 @@ final class BatchApplication {
         return linked != null ? Optional.of(linked) : committed.resolve(identity);
     }
 
-    private ProfileState state(String profileId) {
+    ProfileState state(String profileId) {
         return touched.computeIfAbsent(profileId, id -> ProfileState.of(committed.load(id)));
     }
 
-    private static String newProfileId(Event e) {
+    // the overlay, for CrossPartition
+
+    Committed committed() {
+        return committed;
+    }
+
+    boolean mergeDifferentUserIds() {
+        return mergeDifferentUserIds;
+    }
+
+    Separations separations() {
+        return separations.get();
+    }
+
+    boolean recordChanges() {
+        return recordChanges;
+    }
+
+    Optional<String> linkedInBatch(Identity identity) {
+        return Optional.ofNullable(links.get(identity));
+    }
+
+    void link(Identity identity, String profileId) {
+        links.put(identity, profileId);
+    }
+
+    Optional<ProfileState> touched(String profileId) {
+        return Optional.ofNullable(touched.get(profileId));
+    }
+
+    void touch(ProfileState state) {
+        touched.put(state.id, state);
+    }
+
+    boolean deletedInBatch(String profileId) {
+        return deleted.contains(profileId);
+    }
+
+    /** A profile found to be gone (merged away by a commit already durable): deleting it again is a no-op, and lets its links move. */
+    void gone(String profileId) {
+        deleted.add(profileId);
+    }
+
+    /** Where this batch merged a profile into, if it did. */
+    Optional<String> mergedInBatch(String profileId) {
+        String into = null;
+        for (MergeRecord m : merges) {
+            if (m.from().equals(profileId)) {
+                into = m.into();
+            }
+        }
+        return Optional.ofNullable(into);
+    }
+
+    /** A profile of this partition handed over to another partition: deleted here, its links and history move with the merge record. */
+    void handOver(ProfileState loser, String into, Identity by, java.time.Instant at, String messageId) {
+        loser.allIdentities().forEach(i -> links.put(i, into));
+        merges.add(new MergeRecord(loser.id, into, by, at, messageId));
+        touched.remove(loser.id);
+        deleted.add(loser.id);
+    }
+
+    void record(String messageId) {
+        messageIds.add(messageId);
+    }
+
+    void recordHistory(HistoryEntry entry) {
+        history.add(entry);
+    }
+
+    void recordChange(ProfileChange change) {
+        changes.add(change);
+    }
+
+    static String newProfileId(Event e) {
         String hex = UUID.nameUUIDFromBytes(e.messageId().getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
         return "p_" + hex.substring(0, 20);
     }
@@ -197,8 +314,17 @@ final class BatchApplication {
         return messageIds;
     }
 
+    /** The relay records this batch decided (sent after its commit). */
+    List<ProfileStore.Relay> relays() {
+        return crossPartition == null ? List.of() : crossPartition.relays();
+    }
+
     ProfileCommit toCommit(Map<Integer, Long> offsets, Map<Integer, Long> startedFrom) {
         List<Profile> upserts = touched.values().stream().map(ProfileState::snapshot).toList();
-        return new ProfileCommit(upserts, List.copyOf(deleted), links, history, merges, offsets, startedFrom);
+        if (crossPartition == null) {
+            return new ProfileCommit(upserts, List.copyOf(deleted), links, history, merges, offsets, startedFrom);
+        }
+        return new ProfileCommit(upserts, List.copyOf(deleted), links, history, merges, offsets, startedFrom,
+                crossPartition.relays(), crossPartition.relaysApplied());
     }
 }

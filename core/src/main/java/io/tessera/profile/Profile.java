@@ -50,6 +50,16 @@ public record Profile(
         return out;
     }
 
+    /**
+     * The key this profile's events are partitioned by in the cluster: its first userId, else its
+     * first anonymousId (empty only for a profile without either, which no event creates). The
+     * engine keeps the partition of this key fixed for a profile's life (docs/SCALE-OUT.md,
+     * "Identity merges across partitions"): the profile is written only by that partition's owner.
+     */
+    public Optional<String> homeKey() {
+        return firstIdentity(IdentityKind.USER_ID).or(() -> firstIdentity(IdentityKind.ANONYMOUS_ID));
+    }
+
     public Optional<String> firstIdentity(IdentityKind kind) {
         List<String> values = identities.getOrDefault(kind, List.of());
         return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));

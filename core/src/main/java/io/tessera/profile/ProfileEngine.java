@@ -34,6 +34,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *       filled from the store on a miss and written through after each commit. The engine is the
  *       only writer of profile state, so the caches are never stale; if a commit fails they are
  *       emptied and the batch is redelivered from the store's offset.</li>
+ *   <li><b>Partitions.</b> With a partitioned log ({@link ProfilePartitions}) a batch writes only
+ *       the profiles of its own partition; merges and events of profiles that live elsewhere travel
+ *       as relay records ({@link CrossPartition}), stored with the commit (an outbox) and appended
+ *       to the log after it; a partition's new owner sends what its predecessor left unsent. Caches
+ *       are emptied whenever the assignment changes, and links to other partitions' profiles are
+ *       read again from the store.</li>
  *   <li><b>Determinism.</b> Everything derives from the events and their order: profile ids come
  *       from the creating event's messageId, merge times are event times. Replaying the log into
  *       an empty store ({@link ProfileRebuild}) gives the same profiles.</li>
@@ -61,6 +67,9 @@ public final class ProfileEngine implements EventBatchHandler {
     private final ProfileStore store;
     private final InstantSource clock;
     private final Options options;
+    private final ProfilePartitions partitions;
+    /** Relay records committed but not yet acknowledged by the log, by the partition that decided them. */
+    private final Map<Integer, List<ProfileStore.Relay>> unsent = new HashMap<>();
     private final Cache<String, Profile> profiles;
     private final Cache<Identity, Optional<String>> links;
     private final Cache<String, Boolean> recentMessageIds;
@@ -70,7 +79,19 @@ public final class ProfileEngine implements EventBatchHandler {
     private final BatchApplication.Committed committed = new BatchApplication.Committed() {
         @Override
         public Optional<String> resolve(Identity identity) {
-            return links.get(identity, store::resolve);
+            if (partitions.count() == 1) {
+                return links.get(identity, store::resolve);
+            }
+            // another partition may link the identity any time: only links found are cached
+            Optional<String> hit = links.getIfPresent(identity);
+            return hit != null ? hit : resolveFresh(identity);
+        }
+
+        @Override
+        public Optional<String> resolveFresh(Identity identity) {
+            Optional<String> found = store.resolve(identity);
+            found.ifPresent(id -> links.put(identity, Optional.of(id)));
+            return found;
         }
 
         @Override
@@ -78,18 +99,46 @@ public final class ProfileEngine implements EventBatchHandler {
             return profiles.get(profileId, id -> store.get(id).orElseThrow(
                     () -> new IllegalStateException("identity links point to missing profile " + id)));
         }
+
+        @Override
+        public Optional<Profile> find(String profileId) {
+            Profile hot = profiles.getIfPresent(profileId);
+            if (hot != null) {
+                return Optional.of(hot);
+            }
+            Optional<Profile> stored = store.get(profileId);
+            stored.ifPresent(p -> profiles.put(p.id(), p));
+            return stored;
+        }
+
+        @Override
+        public List<ProfileStore.MergeRecord> merges(String profileId) {
+            return store.merges(profileId);
+        }
+
+        @Override
+        public boolean relayApplied(String key) {
+            return store.relayApplied(key);
+        }
     };
     private volatile Optional<Instant> lastCommitAt = Optional.empty();
     private volatile long eventsApplied;
+    private volatile long relaysSent;
 
     public ProfileEngine(ProfileStore store, InstantSource clock) {
         this(store, clock, Options.defaults());
     }
 
     public ProfileEngine(ProfileStore store, InstantSource clock, Options options) {
+        this(store, clock, options, ProfilePartitions.SINGLE);
+    }
+
+    /** @param partitions where profiles live: {@link ProfilePartitions#SINGLE} for the embedded log */
+    public ProfileEngine(ProfileStore store, InstantSource clock, Options options, ProfilePartitions partitions) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.options = Objects.requireNonNull(options, "options");
+        this.partitions = Objects.requireNonNull(partitions, "partitions");
         // maintenance on the engine thread: the caches have one user, and handing eviction to the
         // common pool cost ~10% of apply time in unpark calls (ApplyEventBenchmark, -prof stack)
         this.profiles = Caffeine.newBuilder().executor(Runnable::run).maximumSize(options.cachedProfiles()).build();
@@ -106,11 +155,19 @@ public final class ProfileEngine implements EventBatchHandler {
         return appliedUpTo.computeIfAbsent(partition, store::resumeAfter);
     }
 
+    /** The profile engine reads the relay records of a partitioned log (other consumers never see them). */
+    @Override
+    public boolean receivesRelays() {
+        return true;
+    }
+
     @Override
     public synchronized void onBatch(int partition, List<LoggedEvent> batch) {
+        sendUnsent();
         long after = resumeAfter(partition);
         long last = after;
-        BatchApplication work = new BatchApplication(committed, options.mergeDifferentUserIds(), separations(), !listeners.isEmpty());
+        BatchApplication work = new BatchApplication(committed, options.mergeDifferentUserIds(), separations(), !listeners.isEmpty(),
+                partition, partitions, id -> recentMessageIds.getIfPresent(id) != null);
         for (LoggedEvent e : batch) {
             if (e.offset() <= after) {
                 continue;
@@ -126,6 +183,10 @@ public final class ProfileEngine implements EventBatchHandler {
         }
         commit(work, work.toCommit(Map.of(partition, last), Map.of(partition, after)));
         appliedUpTo.put(partition, last);
+        if (!work.relays().isEmpty()) {
+            unsent.computeIfAbsent(partition, p -> new java.util.ArrayList<>()).addAll(work.relays());
+            sendUnsent();
+        }
         for (ProfileChange change : work.changes()) {
             for (ProfileChangeListener l : listeners) {
                 l.onChange(change);
@@ -146,6 +207,7 @@ public final class ProfileEngine implements EventBatchHandler {
     public synchronized void onPartitionsRevoked(List<Integer> partitions) {
         owned.removeAll(partitions);
         partitions.forEach(appliedUpTo::remove);
+        partitions.forEach(unsent::remove); // in the store's outbox: the new owner sends them
         profiles.invalidateAll();
         links.invalidateAll();
         for (ProfileChangeListener l : listeners) {
@@ -156,6 +218,18 @@ public final class ProfileEngine implements EventBatchHandler {
     @Override
     public synchronized void onPartitionsAssigned(List<Integer> partitions) {
         owned.addAll(partitions);
+        if (this.partitions.count() > 1) {
+            // cached profiles of these partitions were written by their previous owner
+            profiles.invalidateAll();
+            links.invalidateAll();
+            for (int p : partitions) {
+                List<ProfileStore.Relay> left = store.pendingRelays(p);
+                if (!left.isEmpty()) {
+                    unsent.computeIfAbsent(p, k -> new java.util.ArrayList<>()).addAll(left);
+                }
+            }
+            sendUnsent();
+        }
         for (ProfileChangeListener l : listeners) {
             l.onPartitionsAssigned(partitions);
         }
@@ -167,6 +241,36 @@ public final class ProfileEngine implements EventBatchHandler {
      */
     public java.util.Set<Integer> ownedPartitions() {
         return java.util.Set.copyOf(owned);
+    }
+
+    /**
+     * Appends the relay records committed so far and, once the log has them, drops them from the
+     * store's outbox. A failure leaves them for the next batch (and in the outbox for a successor).
+     */
+    private void sendUnsent() {
+        if (unsent.isEmpty()) {
+            return;
+        }
+        List<ProfileStore.Relay> all = unsent.values().stream().flatMap(List::stream).toList();
+        try {
+            partitions.send(all.stream().map(r -> new io.tessera.event.EventLog.KeyedEvent(r.key(), r.record())).toList()).join();
+        } catch (RuntimeException e) {
+            return; // the log is down; the batch loop retries, the outbox keeps them
+        }
+        unsent.clear();
+        store.relaysSent(all.stream().map(ProfileStore.Relay::messageId).toList());
+        relaysSent += all.size();
+    }
+
+    /** Sends relay records a failed append left behind (the log calls this when it has nothing new). */
+    @Override
+    public synchronized void onIdle() {
+        sendUnsent();
+    }
+
+    /** Relay records this engine appended to the log (cross-partition merges and forwarded events). */
+    public long relaysSent() {
+        return relaysSent;
     }
 
     private void commit(BatchApplication work, ProfileCommit commit) {

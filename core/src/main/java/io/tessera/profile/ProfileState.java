@@ -85,6 +85,26 @@ final class ProfileState {
         lastOffset = Math.max(lastOffset, other.lastOffset);
     }
 
+    /**
+     * Takes everything of {@code other}, handed over from another partition; the position is this
+     * partition's ({@code offset}: the hand-off record's), not the loser's.
+     */
+    void absorbHandedOver(ProfileState other, long offset) {
+        long own = lastOffset;
+        absorb(other);
+        lastOffset = Math.max(own, offset);
+    }
+
+    /** {@link Profile#homeKey} of this state. */
+    java.util.Optional<String> homeKey() {
+        List<String> users = identities(IdentityKind.USER_ID);
+        if (!users.isEmpty()) {
+            return java.util.Optional.of(users.get(0));
+        }
+        List<String> anonymous = identities(IdentityKind.ANONYMOUS_ID);
+        return anonymous.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(anonymous.get(0));
+    }
+
     boolean inTimeline(String messageId) {
         for (Event e : timeline) {
             if (e.messageId().equals(messageId)) {

@@ -60,6 +60,32 @@ public interface ProfileStore extends AutoCloseable {
      */
     void split(ProfileSplit split);
 
+    /**
+     * The relay records a partition's commits left to send (an outbox: written in the commit that
+     * decided them, removed by {@link #relaysSent} once the log has them). Its new owner sends them
+     * again on assignment. Empty for stores of one-partition logs.
+     */
+    default List<Relay> pendingRelays(int partition) {
+        return List.of();
+    }
+
+    /** These relay records are durable in the log: forget them. */
+    default void relaysSent(java.util.Collection<String> messageIds) {
+    }
+
+    /** Whether a commit already applied the relay record with this key ({@link ProfileCommit#relaysApplied}). */
+    default boolean relayApplied(String key) {
+        return false;
+    }
+
+    /**
+     * The {@link Profile#homeKey} of the profile that carries this identity: where ingestion keys an
+     * event naming it. Adapters may answer it without reading the timeline.
+     */
+    default Optional<String> homeKeyOf(Identity identity) {
+        return resolve(identity).flatMap(this::get).flatMap(Profile::homeKey);
+    }
+
     /** Every pair an admin separated by reversing a merge, oldest first. Kept by {@link #clear}. */
     List<Separation> separations();
 
@@ -81,6 +107,15 @@ public interface ProfileStore extends AutoCloseable {
      *                    offset (-1: none stored yet), else rejected whole with
      *                    {@link FencedCommitException}. A partition absent here is written
      *                    unconditionally (single-writer stores, tests).
+     * @param relays        relay records to send to other partitions once this commit is durable
+     *                      (stored with it: {@link #pendingRelays})
+     * @param relaysApplied keys ({@code partition:messageId}) of the relay records this commit
+     *                      applied; a store rejects a key it already holds
+     *
+     * <p>Identity links: a link may be created, kept, or moved away from a profile this commit
+     * upserts or deletes. A partitioned store must reject a commit whose link would take an
+     * identity from any other profile (another partition linked it concurrently): the engine then
+     * retries the batch and finds the identity's owner.
      */
     record ProfileCommit(
             List<Profile> upserts,
@@ -89,8 +124,12 @@ public interface ProfileStore extends AutoCloseable {
             List<HistoryEntry> history,
             List<MergeRecord> merges,
             Map<Integer, Long> offsets,
-            Map<Integer, Long> startedFrom) {
+            Map<Integer, Long> startedFrom,
+            List<Relay> relays,
+            java.util.Set<String> relaysApplied) {
         public ProfileCommit {
+            relays = List.copyOf(relays);
+            relaysApplied = java.util.Set.copyOf(relaysApplied);
             upserts = List.copyOf(upserts);
             deletes = List.copyOf(deletes);
             links = Map.copyOf(links);
@@ -100,12 +139,22 @@ public interface ProfileStore extends AutoCloseable {
             startedFrom = Map.copyOf(startedFrom);
         }
 
+        /** A commit of a one-partition engine: no relay records. */
+        public ProfileCommit(List<Profile> upserts, List<String> deletes, Map<Identity, String> links,
+                             List<HistoryEntry> history, List<MergeRecord> merges, Map<Integer, Long> offsets,
+                             Map<Integer, Long> startedFrom) {
+            this(upserts, deletes, links, history, merges, offsets, startedFrom, List.of(), java.util.Set.of());
+        }
+
         /** An unconditional commit (no compare-and-set of the offsets). */
         public ProfileCommit(List<Profile> upserts, List<String> deletes, Map<Identity, String> links,
                              List<HistoryEntry> history, List<MergeRecord> merges, Map<Integer, Long> offsets) {
             this(upserts, deletes, links, history, merges, offsets, Map.of());
         }
     }
+
+    /** A relay record ({@link RelayRecord}) waiting to be appended under {@code key}, decided by a batch of {@code partition}. */
+    record Relay(String messageId, int partition, String key, Event record) {}
 
     /** One event appended to a profile's history. Moving history on merge is the store's job. */
     record HistoryEntry(String profileId, long offset, Event event) {}

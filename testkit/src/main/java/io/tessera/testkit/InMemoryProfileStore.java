@@ -29,6 +29,8 @@ public final class InMemoryProfileStore implements ProfileStore {
     private final List<MergeRecord> merges = new ArrayList<>();
     private final Map<Integer, Long> offsets = new HashMap<>();
     private final List<Separation> separations = new ArrayList<>();
+    private final Map<String, Relay> relays = new java.util.LinkedHashMap<>();
+    private final java.util.Set<String> relaysApplied = new java.util.HashSet<>();
 
     @Override
     public synchronized Optional<Profile> get(String profileId) {
@@ -59,6 +61,21 @@ public final class InMemoryProfileStore implements ProfileStore {
                 throw new io.tessera.profile.FencedCommitException(partition, expected, stored);
             }
         });
+        java.util.Set<String> mayMove = new java.util.HashSet<>(c.deletes());
+        c.upserts().forEach(p -> mayMove.add(p.id()));
+        c.links().forEach((identity, owner) -> {
+            String current = links.get(identity);
+            if (current != null && !current.equals(owner) && !mayMove.contains(current) && profiles.containsKey(current)) {
+                throw new IllegalStateException("identity " + identity + " is linked to " + current + ", not to a profile of this commit");
+            }
+        });
+        for (String key : c.relaysApplied()) {
+            if (relaysApplied.contains(key)) {
+                throw new IllegalStateException("relay record " + key + " applied twice");
+            }
+        }
+        relaysApplied.addAll(c.relaysApplied());
+        c.relays().forEach(r -> relays.putIfAbsent(r.messageId(), r));
         c.history().forEach(h -> history.computeIfAbsent(h.profileId(), k -> new ArrayList<>()).add(h));
         c.links().forEach(this::link);
         for (MergeRecord m : c.merges()) {
@@ -87,6 +104,21 @@ public final class InMemoryProfileStore implements ProfileStore {
             }
         }
         linksByProfile.computeIfAbsent(profileId, k -> new java.util.HashSet<>()).add(identity);
+    }
+
+    @Override
+    public synchronized List<Relay> pendingRelays(int partition) {
+        return relays.values().stream().filter(r -> r.partition() == partition).toList();
+    }
+
+    @Override
+    public synchronized void relaysSent(java.util.Collection<String> messageIds) {
+        messageIds.forEach(relays::remove);
+    }
+
+    @Override
+    public synchronized boolean relayApplied(String key) {
+        return relaysApplied.contains(key);
     }
 
     @Override

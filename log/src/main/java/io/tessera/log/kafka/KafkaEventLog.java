@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaEventLog implements EventLog {
     static final String MESSAGE_ID = "messageId";
+    /** Header of the profile engine's relay records, which only handlers that ask for them get. */
+    static final String RELAY = "tessera-relay";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaEventLog.class);
 
     private final KafkaLogSettings settings;
@@ -127,6 +129,9 @@ public final class KafkaEventLog implements EventLog {
         }
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(settings.topic(), keyed.partitionKey(), codec.encode(event));
         record.headers().add(MESSAGE_ID, messageId.getBytes(StandardCharsets.UTF_8));
+        if (io.tessera.profile.RelayRecord.isRelay(event)) {
+            record.headers().add(RELAY, new byte[] {1});
+        }
         try {
             producer.send(record, (metadata, failure) -> {
                 if (failure == null) {
@@ -157,6 +162,14 @@ public final class KafkaEventLog implements EventLog {
     @Override
     public long size() {
         return topic.size();
+    }
+
+    /** Each partition's end offset (the next to be written) minus one. */
+    @Override
+    public Map<Integer, Long> lastOffsets() {
+        Map<Integer, Long> last = new java.util.TreeMap<>();
+        topic.endOffsets(topic.topicPartitions()).forEach((tp, end) -> last.put(tp.partition(), end - 1));
+        return last;
     }
 
     /**

@@ -135,7 +135,12 @@ final class KafkaSubscription implements EventLog.Subscription {
         try {
             consumer.subscribe(List.of(topic.name()), new Rebalance());
             while (running) {
-                deliver(consumer.poll(POLL));
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                if (records.isEmpty()) {
+                    idle();
+                } else {
+                    deliver(records);
+                }
                 if (!toCommit.isEmpty()) {
                     consumer.commitAsync(Map.copyOf(toCommit), (offsets, failure) -> {
                         if (failure != null) {
@@ -163,8 +168,14 @@ final class KafkaSubscription implements EventLog.Subscription {
         for (TopicPartition tp : records.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> rs = records.records(tp);
             List<LoggedEvent> batch = new ArrayList<>(rs.size());
+            boolean relays = handler.receivesRelays();
             for (ConsumerRecord<byte[], byte[]> r : rs) {
-                batch.add(new LoggedEvent(tp.partition(), r.offset(), codec.decode(r.value())));
+                if (relays || r.headers().lastHeader(KafkaEventLog.RELAY) == null) {
+                    batch.add(new LoggedEvent(tp.partition(), r.offset(), codec.decode(r.value())));
+                }
+            }
+            if (batch.isEmpty()) {
+                continue; // only the profile engine's relay records
             }
             try {
                 handler.onBatch(tp.partition(), batch);
@@ -178,6 +189,14 @@ final class KafkaSubscription implements EventLog.Subscription {
             long last = batch.get(batch.size() - 1).offset();
             delivered.put(tp, last);
             toCommit.put(tp, new OffsetAndMetadata(last + 1));
+        }
+    }
+
+    private void idle() {
+        try {
+            handler.onIdle();
+        } catch (RuntimeException e) {
+            LOG.atWarn().setMessage("handler failed while idle").setCause(e).log();
         }
     }
 

@@ -2,10 +2,8 @@ package io.tessera.server.cluster;
 
 import io.tessera.event.EventLog;
 import io.tessera.log.kafka.KafkaEventLog;
-import io.tessera.profile.IdentityKind;
 import io.tessera.profile.Profile;
 import io.tessera.profile.ProfileEngine;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -14,8 +12,8 @@ import java.util.function.ToIntFunction;
 /**
  * Which node owns a profile, for work that is not an event: window timers (and, through them,
  * time-driven segment exits and the campaign triggers they cause). A profile belongs to the log
- * partition its events are keyed to — its userId, else its anonymousId, as
- * {@code Ingestor.partitionKey} keys events — and a node owns the partitions Kafka assigned its
+ * partition of its {@link Profile#homeKey} — its userId, else its anonymousId; the profile engine
+ * writes it only there (see {@link ProfileRouting}) — and a node owns the partitions Kafka assigned its
  * profile engine. In the embedded mode there is one node and one partition: {@link #owned} is
  * empty, meaning "everything".
  *
@@ -36,14 +34,8 @@ public record PartitionOwnership(ToIntFunction<Profile> partitionOf, Supplier<Op
                 () -> Optional.of(engine.ownedPartitions()));
     }
 
-    /** The key the profile's events are partitioned by: its (first) userId, else its (first) anonymousId. */
+    /** The key the profile's events are partitioned by: {@link Profile#homeKey}. */
     static Optional<String> homeKey(Profile p) {
-        for (IdentityKind kind : List.of(IdentityKind.USER_ID, IdentityKind.ANONYMOUS_ID)) {
-            List<String> ids = p.identities().getOrDefault(kind, List.of());
-            if (!ids.isEmpty()) {
-                return Optional.of(ids.get(0));
-            }
-        }
-        return Optional.empty();
+        return p.homeKey();
     }
 }

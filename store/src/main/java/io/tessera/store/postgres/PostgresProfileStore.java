@@ -4,6 +4,7 @@ import io.tessera.event.Event;
 import io.tessera.event.EventCodec;
 import io.tessera.profile.Identity;
 import io.tessera.profile.IdentityKind;
+import io.tessera.profile.LinkConflictException;
 import io.tessera.profile.Profile;
 import io.tessera.profile.ProfileCodec;
 import io.tessera.profile.ProfileStore;
@@ -36,9 +37,129 @@ public final class PostgresProfileStore implements ProfileStore {
     private final PostgresDatabase db;
     private final ProfileCodec profiles = new ProfileCodec();
     private final EventCodec events = new EventCodec();
+    private final PostgresRelays relays = new PostgresRelays();
 
     public PostgresProfileStore(PostgresDatabase db) {
         this.db = db;
+    }
+
+    /**
+     * Writes the commit's identity links, taking an identity only from a profile the commit
+     * upserts or deletes (see {@link ProfileCommit}): existing links are locked and checked, new
+     * ones inserted only if still absent and checked afterwards, so of two partitions linking one
+     * new identity at once, the later commit fails with {@link LinkConflictException} and its batch
+     * is retried (it then finds the identity's owner).
+     */
+    private static void linkOwnedOnly(Connection c, ProfileCommit commit) throws SQLException {
+        if (commit.links().isEmpty()) {
+            return;
+        }
+        List<Map.Entry<Identity, String>> ordered = new ArrayList<>(commit.links().entrySet());
+        ordered.sort(Comparator.comparing((Map.Entry<Identity, String> l) -> l.getKey().kind().apiName())
+                .thenComparing(l -> l.getKey().value()));
+        java.util.Set<String> mayMove = new java.util.HashSet<>(commit.deletes());
+        commit.upserts().forEach(p -> mayMove.add(p.id()));
+        Map<Identity, String> current = new java.util.HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT l.kind, l.value, l.profile_id FROM identity_links l
+                JOIN unnest(?::text[], ?::text[]) AS w(kind, value) ON l.kind = w.kind AND l.value = w.value
+                ORDER BY l.kind, l.value FOR UPDATE OF l""")) {
+            s.setArray(1, c.createArrayOf("text", ordered.stream().map(l -> l.getKey().kind().apiName()).toArray()));
+            s.setArray(2, c.createArrayOf("text", ordered.stream().map(l -> l.getKey().value()).toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    IdentityKind kind = IdentityKind.fromApiName(rs.getString(1)).orElseThrow();
+                    current.put(new Identity(kind, rs.getString(2)), rs.getString(3));
+                }
+            }
+        }
+        List<Map.Entry<Identity, String>> moves = new ArrayList<>();
+        List<Map.Entry<Identity, String>> fresh = new ArrayList<>();
+        for (Map.Entry<Identity, String> l : ordered) {
+            String owner = current.get(l.getKey());
+            if (owner == null) {
+                fresh.add(l);
+            } else if (!owner.equals(l.getValue())) {
+                if (!mayMove.contains(owner)) {
+                    throw new LinkConflictException("identity " + l.getKey() + " belongs to " + owner + ", not to " + l.getValue());
+                }
+                moves.add(l);
+            }
+        }
+        if (!moves.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement("UPDATE identity_links SET profile_id = ? WHERE kind = ? AND value = ?")) {
+                for (Map.Entry<Identity, String> l : moves) {
+                    s.setString(1, l.getValue());
+                    s.setString(2, l.getKey().kind().apiName());
+                    s.setString(3, l.getKey().value());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO identity_links(kind, value, profile_id) VALUES (?, ?, ?) ON CONFLICT (kind, value) DO NOTHING")) {
+            for (Map.Entry<Identity, String> l : fresh) {
+                s.setString(1, l.getKey().kind().apiName());
+                s.setString(2, l.getKey().value());
+                s.setString(3, l.getValue());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT l.kind, l.value, l.profile_id FROM identity_links l
+                JOIN unnest(?::text[], ?::text[], ?::text[]) AS w(kind, value, profile_id)
+                  ON l.kind = w.kind AND l.value = w.value
+                WHERE l.profile_id <> w.profile_id LIMIT 1""")) {
+            s.setArray(1, c.createArrayOf("text", fresh.stream().map(l -> l.getKey().kind().apiName()).toArray()));
+            s.setArray(2, c.createArrayOf("text", fresh.stream().map(l -> l.getKey().value()).toArray()));
+            s.setArray(3, c.createArrayOf("text", fresh.stream().map(Map.Entry::getValue).toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    throw new LinkConflictException("identity " + rs.getString(1) + ":" + rs.getString(2)
+                            + " was linked to " + rs.getString(3) + " concurrently");
+                }
+            }
+        }
+    }
+
+    @Override
+    public List<Relay> pendingRelays(int partition) {
+        return db.read(c -> relays.pending(c, partition));
+    }
+
+    @Override
+    public void relaysSent(java.util.Collection<String> messageIds) {
+        if (!messageIds.isEmpty()) {
+            db.write(c -> {
+                relays.sent(c, messageIds);
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public boolean relayApplied(String key) {
+        return db.read(c -> relays.applied(c, key));
+    }
+
+    /** One query, without the timeline: ingestion asks it for events of anonymous visitors. */
+    @Override
+    public Optional<String> homeKeyOf(Identity identity) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT p.body FROM identity_links l JOIN profiles p ON p.id = l.profile_id WHERE l.kind = ? AND l.value = ?")) {
+                s.setString(1, identity.kind().apiName());
+                s.setString(2, identity.value());
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? profiles.decode(rs.getString(1)).homeKey() : Optional.<String>empty();
+                }
+            }
+        });
     }
 
     @Override
@@ -110,11 +231,12 @@ public final class PostgresProfileStore implements ProfileStore {
             // loser's work is not even sent
             fence(c, commit.startedFrom(), commit.offsets());
             insertHistory(c, commit.history());
-            upsertLinks(c, commit.links());
+            linkOwnedOnly(c, commit);
             recordMerges(c, commit.merges());
             upsertProfiles(c, commit.upserts());
             deleteProfiles(c, commit.deletes());
             saveOffsets(c, commit.offsets(), commit.startedFrom().keySet());
+            relays.save(c, commit.relays(), commit.relaysApplied());
             return null;
         });
     }
@@ -396,7 +518,7 @@ public final class PostgresProfileStore implements ProfileStore {
     public void clear() {
         db.write(c -> {
             try (Statement s = c.createStatement()) {
-                s.executeUpdate("TRUNCATE profiles, identity_links, history, merges, partition_offsets");
+                s.executeUpdate("TRUNCATE profiles, identity_links, history, merges, partition_offsets, profile_relays, profile_relays_applied");
             }
             return null;
         });

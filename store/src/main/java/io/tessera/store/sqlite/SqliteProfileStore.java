@@ -140,6 +140,9 @@ public final class SqliteProfileStore implements ProfileStore {
 
     @Override
     public void commit(ProfileCommit commit) {
+        if (!commit.relays().isEmpty() || !commit.relaysApplied().isEmpty()) {
+            throw new UnsupportedOperationException("the embedded store serves one partition: no relay records");
+        }
         db.write(c -> {
             fence(c, commit.startedFrom(), commit.offsets());
             insertHistory(c, commit.history());
