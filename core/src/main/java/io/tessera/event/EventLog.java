@@ -1,6 +1,7 @@
 package io.tessera.event;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,6 +38,12 @@ public interface EventLog extends AutoCloseable {
 
     /** Events stored so far (all partitions); for stats and progress. */
     long size();
+
+    /**
+     * The offset of the newest stored event of every partition (−1 for an empty one): where a
+     * reader that wants "everything stored when it began" stops (e.g. the Parquet export).
+     */
+    Map<Integer, Long> lastOffsets();
 
     @Override
     void close();

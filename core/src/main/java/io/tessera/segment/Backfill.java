@@ -6,8 +6,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Evaluates one new or changed segment over every existing profile, a page at a time, while live
- * events keep flowing (the engine's lock is taken per page). Progress is readable from any
- * thread; {@link #run} runs on whatever executor the composition root gives the registry.
+ * events keep flowing: each page's states are built from the histories outside the engine's lock
+ * on both cores, and the lock is taken only to evaluate the page
+ * ({@link SegmentEngine#evaluatePage(String, List, String)}); its writes join the engine's group
+ * commit. Progress is readable from any thread; {@link #run} runs on whatever executor the
+ * composition root gives the registry, and reports DONE once the last page is durable.
  */
 public final class Backfill implements Runnable {
     static final int PAGE = 1000;
@@ -44,6 +47,8 @@ public final class Backfill implements Runnable {
         while (status == Status.RUNNING) {
             List<String> ids = profiles.ids(after, PAGE);
             if (ids.isEmpty()) {
+                // Done means durable: the last pages may still be in the engine's group commit.
+                engine.awaitWritten();
                 status = Status.DONE;
                 return;
             }

@@ -74,7 +74,7 @@ public final class PartitionHandover implements ProfileChangeListener {
         Long position = pending.get(partition);
         if (position != null) {
             repair(partition, position);
-            memberships.apply(List.of(), Map.of(partition, profiles.resumeAfter(partition)));
+            engine.recordPositions(Map.of(partition, profiles.resumeAfter(partition)));
             pending.remove(partition);
         }
     }
@@ -88,7 +88,7 @@ public final class PartitionHandover implements ProfileChangeListener {
         long stored = profiles.resumeAfter(partition);
         if (stored > position) {
             repair(partition, position);
-            memberships.apply(List.of(), Map.of(partition, stored));
+            engine.recordPositions(Map.of(partition, stored));
         }
     }
 

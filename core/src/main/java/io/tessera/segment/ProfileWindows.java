@@ -50,6 +50,13 @@ final class ProfileWindows {
         return profileId;
     }
 
+    /** Sets the durable memberships and timer of a state built from the profile store alone. */
+    void adopt(Map<String, Instant> stored, Optional<Instant> timer) {
+        memberships.clear();
+        memberships.putAll(stored);
+        scheduledTimer = timer;
+    }
+
     void setProfile(Profile p) {
         this.profile = p;
         // Immutable copies once per profile change, so building a SegmentInput per evaluation copies nothing.

@@ -26,6 +26,16 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
+    /**
+     * What a CLI command runs with: the {@code --config} file, else {@code ./tessera.yaml} if there
+     * is one, then the {@code TESSERA_*} environment over it, then {@code --data-dir} over both.
+     */
+    public static TesseraConfig forCommand(Optional<Path> configOption, Optional<Path> dataDirOption) {
+        Optional<Path> file = configOption.or(() -> Optional.of(Path.of("tessera.yaml")).filter(p -> p.toFile().isFile()));
+        TesseraConfig c = load(file, System.getenv());
+        return dataDirOption.map(c::withDataDir).orElse(c);
+    }
+
     public static TesseraConfig load(Optional<Path> file, Map<String, String> env) {
         Map<String, String> s = new LinkedHashMap<>();
         file.ifPresent(f -> flatten("", readYaml(f), s));

@@ -42,11 +42,7 @@ public final class Main {
         Optional<Integer> port;
 
         TesseraConfig config() {
-            Optional<Path> file = config.or(() -> Optional.of(Path.of("tessera.yaml")).filter(p -> p.toFile().isFile()));
-            TesseraConfig c = ConfigLoader.load(file, System.getenv());
-            if (dataDir.isPresent()) {
-                c = c.withDataDir(dataDir.get());
-            }
+            TesseraConfig c = ConfigLoader.forCommand(config, dataDir);
             if (port.isPresent()) {
                 c = c.withPort(port.get());
             }

@@ -26,6 +26,7 @@ import io.tessera.server.ops.OperationsRoutes;
 import io.tessera.server.profile.ProfileRoutes;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +77,7 @@ public final class Tessera implements AutoCloseable {
     private EventLog.Subscription openTimeSubscription;
     private final io.tessera.server.sync.PullFeature pulls;
     private final java.util.Optional<io.tessera.server.sync.cdc.PostgresCdc> cdc;
+    private final java.util.Optional<io.tessera.server.cluster.ClusterStreams> streams;
 
     private EventLog.Subscription subscription;
     private Javalin http;
@@ -91,8 +93,11 @@ public final class Tessera implements AutoCloseable {
         this.quarantine = stores.quarantine();
         this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting),
                 io.tessera.server.cluster.ProfileRouting.partitions(log));
+        this.streams = io.tessera.server.cluster.ClusterStreams.open(deployment, config::setting, stores.memberships(), clock);
         this.segments = new io.tessera.server.segment.SegmentFeature(stores.memberships(), stores.windowTimers(),
-                stores.segmentDefinitions(), profiles, engine, clock, config::setting);
+                streams.map(s -> s.announcing(stores.segmentDefinitions())).orElseGet(stores::segmentDefinitions),
+                profiles, engine, clock, config::setting);
+        streams.ifPresent(s -> segments.changes(s.changes()));
         segments.partition(io.tessera.server.cluster.PartitionOwnership.of(log, engine));
         this.webhooks = new io.tessera.server.webhook.WebhookFeature(stores.webhooks(), java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
@@ -117,6 +122,7 @@ public final class Tessera implements AutoCloseable {
                 tokens, linkTtl -> SigningKeyRing.legacyLinks(config, linkTtl, clock.instant()),
                 () -> http == null ? config.port() : http.port(), clock,
                 openTime.parts(this::publicUrl, clock));
+        streams.ifPresent(delivery::cluster);
         this.bounces = new io.tessera.server.delivery.BounceFeature(config, ingestor, profiles, clock);
         this.pulls = new io.tessera.server.sync.PullFeature(stores.pulls(), ingestor, clock, json);
         this.cdc = io.tessera.server.sync.cdc.CdcSource.fromSettings(config::setting).map(s -> new io.tessera.server.sync.cdc.PostgresCdc(s, ingestor));
@@ -183,6 +189,7 @@ public final class Tessera implements AutoCloseable {
             routes(cfg, errors);
         });
         http.start();
+        streams.ifPresent(s -> s.start(segments.registry()::refresh, delivery::campaignsChanged));
         delivery.start();
         pulls.start();
         cdc.ifPresent(io.tessera.server.sync.cdc.PostgresCdc::start);
@@ -274,9 +281,19 @@ public final class Tessera implements AutoCloseable {
         return log;
     }
 
-    /** Blocks until the profile engine has applied everything appended so far. */
+    /**
+     * Blocks until the profile engine has applied everything appended so far, in every partition
+     * (in a cluster: meaningful on a node that owns them all, e.g. a single node or a CLI command).
+     */
     public boolean awaitProfilesCurrent(Duration timeout) throws InterruptedException {
-        return engine.awaitApplied(0, log.size() - 1, timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Map.Entry<Integer, Long> last : log.lastOffsets().entrySet()) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            if (last.getValue() >= 0 && !engine.awaitApplied(last.getKey(), last.getValue(), left)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Graceful: refuse new writes, drain in-flight appends, stop HTTP, stop consuming, close storage. */
@@ -304,6 +321,7 @@ public final class Tessera implements AutoCloseable {
             openTimeSubscription.close();
         }
         openTime.close();
+        streams.ifPresent(io.tessera.server.cluster.ClusterStreams::close);
         log.close();
         webhooks.close();
         delivery.close();

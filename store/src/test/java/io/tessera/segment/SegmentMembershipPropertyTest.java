@@ -24,7 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * DESIGN.md invariant 4: over random histories (late events, identify calls, the clock jumping past
  * windows, restarts that drop every in-memory window), the incremental memberships always equal a
- * brute-force re-evaluation over the stored history. Real SQLite stores; seeded, seed printed.
+ * brute-force re-evaluation over the stored history. The writes go behind the engine
+ * ({@link MembershipWriter}) on an executor the test holds and releases, and the node is killed at
+ * every point of the write path: after the profile commit, between evaluation and the group commit,
+ * inside it (after the membership changes, before the timers; before the log position) and with
+ * timer-caused changes unwritten. The restarted node recovers from the stored profile offsets
+ * ({@link MembershipRecovery}) and the durable timers. Real SQLite stores; seeded, seed printed.
  */
 class SegmentMembershipPropertyTest {
     private static final List<String> NAMES = List.of("Product Viewed", "Order Completed", "Cart Viewed");
@@ -56,10 +61,8 @@ class SegmentMembershipPropertyTest {
         SteppingClock clock = new SteppingClock(Instant.parse("2026-11-01T00:00:00Z"));
         HistoryProfiles profiles = new HistoryProfiles();
         SqliteMembershipStore memberships = new SqliteMembershipStore(db);
-        SqliteWindowTimerStore timers = new SqliteWindowTimerStore(db);
         SqliteSegmentDefinitionStore definitions = new SqliteSegmentDefinitionStore(db);
-        SegmentEngine engine = newEngine(profiles, memberships, timers, clock);
-        SegmentRegistry registry = new SegmentRegistry(definitions, memberships, engine, profiles, clock, Runnable::run);
+        Node node = new Node(db, profiles, memberships, definitions, clock);
         List<String> keys = new ArrayList<>(new TreeSet<>(SEGMENTS.keySet()));
         keys.remove("vip_abandoners");
         keys.remove("not_abandoner");
@@ -71,48 +74,277 @@ class SegmentMembershipPropertyTest {
             int action = random.nextInt(100);
             if (saved < keys.size() && (step % 12 == 0)) {
                 String key = keys.get(saved++);
-                assertThat(registry.save(key, key, SEGMENTS.get(key))).isInstanceOf(SaveVerdict.Saved.class);
+                assertThat(node.registry.save(key, key, SEGMENTS.get(key))).isInstanceOf(SaveVerdict.Saved.class);
             } else if (action < 60) {
                 List<Event> batch = new ArrayList<>();
                 int n = 1 + random.nextInt(6);
                 for (int i = 0; i < n; i++) {
                     batch.add(randomEvent(random, clock.instant(), "m" + (messages++)));
                 }
+                // Half the batches are written behind: the writer holds them while the engine
+                // goes on (timers below read the unwritten changes through its overlay).
+                node.writes.hold(random.nextBoolean());
                 List<HistoryProfiles.Change> changes = profiles.applyBatch(batch);
                 for (HistoryProfiles.Change c : changes) {
-                    engine.onProfileChange(c.before(), c.after(), c.cause(), List.of());
+                    node.engine.onProfileChange(c.before(), c.after(), c.cause(), List.of());
                 }
-                if (random.nextInt(10) == 0) {
+                int crash = random.nextInt(20);
+                if (crash < 2) {
                     // A crash after the profile commit, before the segment writes of the batch: the
                     // restarted engine recovers from the profile store.
-                    engine = newEngine(profiles, memberships, timers, clock);
-                    registry = new SegmentRegistry(definitions, memberships, engine, profiles, clock, Runnable::run);
-                    registry.start();
-                    new MembershipRecovery(profiles, memberships, engine).run();
-                } else if (!changes.isEmpty()) {
-                    engine.onBatchCommitted(0, changes.get(changes.size() - 1).cause().offset());
+                    node = node.restart();
+                } else {
+                    if (!changes.isEmpty()) {
+                        node.engine.onBatchCommitted(0, changes.get(changes.size() - 1).cause().offset());
+                    }
+                    if (crash < 4 && node.writes.holding()) {
+                        // Killed between evaluation and the group commit: nothing of the batch is durable.
+                        node = node.restart();
+                    } else if (crash < 5) {
+                        // Killed inside the group commit, after the membership changes, before the timers.
+                        node.timers.failNext = true;
+                        node.writes.release();
+                        node = node.restart();
+                    } else if (crash < 6) {
+                        // Killed after the changes and timers, before the log position.
+                        node.memberships.failNextPosition = true;
+                        node.writes.release();
+                        node = node.restart();
+                    }
                 }
             } else if (action < 92) {
                 clock.advance(Duration.ofMinutes(random.nextInt(random.nextBoolean() ? 90 : 3000)));
             } else {
-                engine = newEngine(profiles, memberships, timers, clock);
-                registry = new SegmentRegistry(definitions, memberships, engine, profiles, clock, Runnable::run);
-                registry.start();
-                MembershipRecovery recovery = new MembershipRecovery(profiles, memberships, engine);
-                assertThat(recovery.needed()).as("recovery after a clean stop").isFalse();
+                node.writes.release();
+                node = node.restart();
+                assertThat(node.recovered).as("recovery after a clean stop").isFalse();
             }
-            while (engine.fireDueTimers(100) == 100) {
+            while (node.engine.fireDueTimers(100) == 100) {
                 // drain
             }
-            assertAgree(engine.catalog(), profiles, memberships, clock.instant(), step);
+            if (node.writes.holding() && random.nextInt(4) == 0) {
+                // Killed with timer-caused changes unwritten: the old timers are durable and fire again.
+                node = node.restart();
+                while (node.engine.fireDueTimers(100) == 100) {
+                    // drain
+                }
+            }
+            node.writes.release();
+            assertAgree(node.engine.catalog(), profiles, memberships, clock.instant(), step);
         }
+        node.timers.close();
         memberships.close();
-        timers.close();
         definitions.close();
     }
 
-    private static SegmentEngine newEngine(HistoryProfiles profiles, SqliteMembershipStore m, SqliteWindowTimerStore t, SteppingClock clock) {
-        return new SegmentEngine(profiles, m, t, ProfileScores.none(), clock, 8);
+    /**
+     * One running node over the durable stores: the engine with its writer behind it on an
+     * executor the test controls, the registry, and fault injection into the two stores.
+     */
+    private static final class Node {
+        private final Path db;
+        private final HistoryProfiles profiles;
+        private final SqliteMembershipStore durable;
+        private final SqliteSegmentDefinitionStore definitions;
+        private final SteppingClock clock;
+        final HeldExecutor writes = new HeldExecutor();
+        final FailingTimers timers;
+        final FailingMemberships memberships;
+        final SegmentEngine engine;
+        final SegmentRegistry registry;
+        boolean recovered;
+
+        Node(Path db, HistoryProfiles profiles, SqliteMembershipStore durable, SqliteSegmentDefinitionStore definitions, SteppingClock clock) {
+            this.db = db;
+            this.profiles = profiles;
+            this.durable = durable;
+            this.definitions = definitions;
+            this.clock = clock;
+            // Reopened at each start, as after a restart: the timer store reloads its due order from the table.
+            this.timers = new FailingTimers(new SqliteWindowTimerStore(db));
+            this.memberships = new FailingMemberships(durable);
+            MembershipWriter writer = new MembershipWriter(memberships, timers, writes, Integer.MAX_VALUE);
+            this.engine = new SegmentEngine(profiles, writer, timers, ProfileScores.none(), clock, 8);
+            this.registry = new SegmentRegistry(definitions, durable, engine, profiles, clock, Runnable::run);
+            registry.start();
+            MembershipRecovery recovery = new MembershipRecovery(profiles, durable, engine);
+            recovered = recovery.needed();
+            recovery.run();
+            writes.release();
+        }
+
+        /** A kill: whatever the writer still holds is lost; a new node starts over the durable stores. */
+        Node restart() {
+            writes.drop();
+            timers.close();
+            return new Node(db, profiles, durable, definitions, clock);
+        }
+    }
+
+    /** Runs tasks at once, or holds them until released (the writer's thread, stalled) or dropped (killed). */
+    private static final class HeldExecutor implements java.util.concurrent.Executor {
+        private final java.util.ArrayDeque<Runnable> held = new java.util.ArrayDeque<>();
+        private boolean holding;
+
+        @Override
+        public void execute(Runnable task) {
+            if (holding) {
+                held.add(task);
+            } else {
+                task.run();
+            }
+        }
+
+        void hold(boolean on) {
+            if (!on) {
+                release();
+            }
+            holding = on;
+        }
+
+        boolean holding() {
+            return holding && !held.isEmpty();
+        }
+
+        void release() {
+            holding = false;
+            while (!held.isEmpty()) {
+                held.poll().run();
+            }
+        }
+
+        void drop() {
+            held.clear();
+            holding = false;
+        }
+    }
+
+    /** The real timer store, with one injected failure of the next write (a kill inside the group commit). */
+    private static final class FailingTimers implements WindowTimerStore {
+        private final SqliteWindowTimerStore real;
+        boolean failNext;
+
+        FailingTimers(SqliteWindowTimerStore real) {
+            this.real = real;
+        }
+
+        @Override
+        public void schedule(String profileId, Instant dueAt) {
+            real.schedule(profileId, dueAt);
+        }
+
+        @Override
+        public void cancel(String profileId) {
+            real.cancel(profileId);
+        }
+
+        @Override
+        public void apply(Map<String, Optional<Instant>> updates, Map<String, Integer> partitions) {
+            if (failNext) {
+                failNext = false;
+                throw new IllegalStateException("killed before the timers were written");
+            }
+            real.apply(updates, partitions);
+        }
+
+        @Override
+        public Optional<Instant> scheduled(String profileId) {
+            return real.scheduled(profileId);
+        }
+
+        @Override
+        public Map<String, Instant> scheduled(java.util.Collection<String> profileIds) {
+            return real.scheduled(profileIds);
+        }
+
+        @Override
+        public List<WindowTimer> due(Instant now, int limit) {
+            return real.due(now, limit);
+        }
+
+        @Override
+        public List<WindowTimer> due(Instant now, int limit, Set<Integer> partitions) {
+            return real.due(now, limit, partitions);
+        }
+
+        @Override
+        public Optional<Instant> next() {
+            return real.next();
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
+    }
+
+    /** The real membership store, with one injected failure of the next position write. */
+    private static final class FailingMemberships implements MembershipStore {
+        private final SqliteMembershipStore real;
+        boolean failNextPosition;
+
+        FailingMemberships(SqliteMembershipStore real) {
+            this.real = real;
+        }
+
+        @Override
+        public Map<String, Instant> memberships(String profileId) {
+            return real.memberships(profileId);
+        }
+
+        @Override
+        public Map<String, Map<String, Instant>> memberships(java.util.Collection<String> profileIds) {
+            return real.memberships(profileIds);
+        }
+
+        @Override
+        public void apply(List<MembershipChange> changes, Map<Integer, Long> appliedThrough) {
+            if (failNextPosition && !appliedThrough.isEmpty()) {
+                failNextPosition = false;
+                throw new IllegalStateException("killed before the log position was written");
+            }
+            real.apply(changes, appliedThrough);
+        }
+
+        @Override
+        public Map<Integer, Long> appliedThrough() {
+            return real.appliedThrough();
+        }
+
+        @Override
+        public long count(String segment) {
+            return real.count(segment);
+        }
+
+        @Override
+        public List<Member> members(String segment, String afterProfileId, int limit) {
+            return real.members(segment, afterProfileId, limit);
+        }
+
+        @Override
+        public List<MembershipChange> changes(String profileId) {
+            return real.changes(profileId);
+        }
+
+        @Override
+        public List<LoggedChange> changesAfter(long seq, int limit) {
+            return real.changesAfter(seq, limit);
+        }
+
+        @Override
+        public long latestChange() {
+            return real.latestChange();
+        }
+
+        @Override
+        public void removeSegment(String segment) {
+            real.removeSegment(segment);
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
     }
 
     private static void assertAgree(SegmentCatalog catalog, HistoryProfiles profiles, SqliteMembershipStore memberships, Instant now, int step) {

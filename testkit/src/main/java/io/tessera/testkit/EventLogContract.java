@@ -89,6 +89,27 @@ public abstract class EventLogContract {
     }
 
     @Test
+    void lastOffsetsNameTheNewestEventOfEveryPartition() throws Exception {
+        EventLog log = log();
+        assertThat(log.lastOffsets()).as("an empty log").isNotEmpty().allSatisfy((partition, last) -> assertThat(last).isEqualTo(-1L));
+        List<Event> events = events(12, 30, 3);
+        log.append(events.stream().map(e -> new KeyedEvent(e.userId().or(e::anonymousId).orElseThrow(), e)).toList())
+                .get(20, TimeUnit.SECONDS);
+
+        RecordingHandler handler = RecordingHandler.fromStart();
+        try (EventLog.Subscription ignored = log.subscribe(handler)) {
+            await().atMost(WAIT).until(() -> handler.count() == events.size());
+        }
+        Map<Integer, Long> newest = new java.util.TreeMap<>();
+        for (LoggedEvent e : handler.received()) {
+            newest.merge(e.partition(), e.offset(), Math::max);
+        }
+        Map<Integer, Long> expected = new java.util.TreeMap<>(log.lastOffsets());
+        expected.values().removeIf(last -> last == -1L);
+        assertThat(expected).isEqualTo(newest);
+    }
+
+    @Test
     void subscriberReceivesEveryEventInAppendOrderUnchanged() throws Exception {
         EventLog log = log();
         List<Event> events = events(3, 20, 25);

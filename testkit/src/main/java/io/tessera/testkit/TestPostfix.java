@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Assumptions;
  * <p>Faults are Postfix's own features: per-recipient replies through a {@code check_recipient_access}
  * hash map ({@link #recipientAccess}: rewritten, {@code postmap}-ed and {@code postfix reload}-ed
  * while running), throttling through anvil's {@code smtpd_client_message_rate_limit}
- * ({@link #messageRateLimit}), an outage ({@link #stop} / {@link #start} on the same port), and
+ * ({@link #messageRateLimit}), STARTTLS ({@link #requireTls}) and SMTP AUTH ({@link #requireAuth}, Cyrus
+ * SASL with its own {@code sasldb2}), an outage ({@link #stop} / {@link #start} on the same port), and
  * connections cut mid-session ({@link #killSmtpdProcesses}: SIGKILL to this master's smtpd
  * children, by pid).
  *
@@ -49,12 +50,15 @@ public final class TestPostfix implements AutoCloseable {
     private static final Path DAEMONS = Path.of("/usr/lib/postfix/sbin");
     private static final Path COMMANDS = Path.of("/usr/sbin");
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** myhostname, and the SASL realm of {@link #requireAuth}'s users. */
+    private static final String REALM = "relay.tessera.test";
     private static final List<String> QUEUES = List.of("active", "bounce", "corrupt", "defer", "deferred", "flush",
             "hold", "incoming", "private", "saved", "trace");
 
     private final Path dir;
     private final int port;
     private final List<String> extraMain = new ArrayList<>();
+    private boolean requireAuth;
     private Process master;
 
     /** One message as it landed in the Maildir. */
@@ -69,10 +73,7 @@ public final class TestPostfix implements AutoCloseable {
     public static TestPostfix create() {
         String missing = missing();
         if (!missing.isEmpty()) {
-            if ("1".equals(System.getenv("TESSERA_REQUIRE_POSTFIX"))) {
-                Assertions.fail("Postfix is required (TESSERA_REQUIRE_POSTFIX=1) but " + missing);
-            }
-            Assumptions.abort("Postfix tests skipped: " + missing + " (apt-get install postfix; run as root)");
+            unavailable(missing + " (apt-get install postfix; run as root)");
         }
         try {
             Path dir = Path.of("target", "postfix-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet())
@@ -128,6 +129,54 @@ public final class TestPostfix implements AutoCloseable {
         extraMain.add("smtpd_tls_cert_file = " + certPem.toAbsolutePath());
         extraMain.add("smtpd_tls_key_file = " + keyPem.toAbsolutePath());
         extraMain.add("smtpd_tls_security_level = encrypt");
+        writeMain();
+        return this;
+    }
+
+    /**
+     * Requires SMTP AUTH (Cyrus SASL, mechanisms PLAIN and LOGIN, users in this instance's own
+     * {@code sasldb2} made with {@code saslpasswd2}): a client that did not authenticate is refused
+     * at RCPT with {@code 554 5.7.1}, wrong credentials get {@code 535 5.7.8}. Needs Debian's
+     * {@code sasl2-bin}: without it the caller is skipped, or failed when {@code TESSERA_REQUIRE_SASL=1}.
+     * Applied on the next start.
+     */
+    public TestPostfix requireAuth(String user, String password) {
+        if (!Files.isExecutable(COMMANDS.resolve("saslpasswd2"))) {
+            String why = "no " + COMMANDS.resolve("saslpasswd2") + " (apt-get install sasl2-bin)";
+            if ("1".equals(System.getenv("TESSERA_REQUIRE_SASL"))) {
+                Assertions.fail("Postfix SASL is required (TESSERA_REQUIRE_SASL=1) but " + why);
+            }
+            Assumptions.abort("Postfix AUTH tests skipped: " + why);
+        }
+        Path sasldb = dir.resolve("etc/sasldb2");
+        Path conf = dir.resolve("etc/sasl");
+        try {
+            Process p = new ProcessBuilder(COMMANDS.resolve("saslpasswd2").toString(), "-p", "-c", "-f", sasldb.toString(),
+                    "-u", REALM, user).redirectErrorStream(true).start();
+            p.getOutputStream().write(password.getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("saslpasswd2 failed: " + out);
+            }
+            UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+            own(sasldb, users.lookupPrincipalByName("postfix"), null, "rw-------"); // smtpd reads it as postfix
+            Files.createDirectories(conf);
+            Files.writeString(conf.resolve("smtpd.conf"), String.join("\n", "pwcheck_method: auxprop",
+                    "auxprop_plugin: sasldb", "mech_list: PLAIN LOGIN", "sasldb_path: " + sasldb, ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set up SASL for the test Postfix", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        extraMain.add("smtpd_sasl_auth_enable = yes");
+        extraMain.add("smtpd_sasl_type = cyrus");
+        extraMain.add("smtpd_sasl_path = smtpd");
+        extraMain.add("cyrus_sasl_config_path = " + conf);
+        extraMain.add("smtpd_sasl_local_domain = " + REALM);
+        extraMain.add("smtpd_sasl_security_options = noanonymous");
+        requireAuth = true;
         writeMain();
         return this;
     }
@@ -261,6 +310,13 @@ public final class TestPostfix implements AutoCloseable {
         }
     }
 
+    private static void unavailable(String why) {
+        if ("1".equals(System.getenv("TESSERA_REQUIRE_POSTFIX"))) {
+            Assertions.fail("Postfix is required (TESSERA_REQUIRE_POSTFIX=1) but " + why);
+        }
+        Assumptions.abort("Postfix tests skipped: " + why);
+    }
+
     private boolean running() {
         return master != null && master.isAlive();
     }
@@ -311,7 +367,7 @@ public final class TestPostfix implements AutoCloseable {
                 "data_directory = " + dir.resolve("data"),
                 "mail_owner = postfix",
                 "setgid_group = postdrop",
-                "myhostname = relay.tessera.test",
+                "myhostname = " + REALM,
                 "mydomain = tessera.test",
                 "mydestination =",
                 "inet_interfaces = 127.0.0.1",
@@ -323,7 +379,8 @@ public final class TestPostfix implements AutoCloseable {
                 "alias_database =",
                 "smtpd_client_event_limit_exceptions =",
                 "service_throttle_time = 1s", // an smtpd killed by a test is restarted at once, not after 60 s
-                "smtpd_recipient_restrictions = check_recipient_access hash:" + dir.resolve("etc/access") + ", permit",
+                "smtpd_recipient_restrictions = check_recipient_access hash:" + dir.resolve("etc/access")
+                        + (requireAuth ? ", permit_sasl_authenticated, reject" : ", permit"),
                 "virtual_mailbox_domains = static:all",
                 "virtual_mailbox_base = " + dir.resolve("mail"),
                 "virtual_mailbox_maps = static:all/",

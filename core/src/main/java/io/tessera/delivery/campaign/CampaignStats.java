@@ -1,9 +1,14 @@
 package io.tessera.delivery.campaign;
 
 import io.tessera.delivery.SendLedger;
+import io.tessera.event.Event;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -22,6 +27,61 @@ public record CampaignStats(Map<String, Arm> arms, Map<String, Lift> liftVsHoldo
     public record Engagement(int opens, int clicks, boolean unsubscribed, boolean complained,
                              boolean convertedAfterClick, boolean orderedInWindow) {
         public static final Engagement NONE = new Engagement(0, 0, false, false, false, false);
+    }
+
+    /**
+     * What one recipient's history says about one campaign. Opens, clicks, unsubscribes and
+     * complaints are the tracking events carrying {@code properties.campaign}. {@code orderedInWindow}:
+     * an "Order Completed" within {@code window} after {@code sentAt} (empty: never sent). A
+     * conversion is attributed to the <b>last click</b>: an order counts for this campaign when the
+     * latest "Email Link Clicked" of <em>any</em> campaign at or before it is one of this
+     * campaign's, less than {@code window} earlier — a later click on another campaign takes the
+     * order away from this one.
+     */
+    public static Engagement engagement(String campaign, List<Event> history, Optional<Instant> sentAt, Duration window) {
+        int opens = 0;
+        int clicks = 0;
+        boolean unsubscribed = false;
+        boolean complained = false;
+        List<Event> allClicks = new ArrayList<>();
+        for (Event e : history) {
+            Object of = e.properties().get("campaign");
+            if (e.name().equals("Email Link Clicked") && of != null) {
+                allClicks.add(e);
+            }
+            if (!campaign.equals(of)) {
+                continue;
+            }
+            switch (e.name()) {
+                case "Email Opened" -> opens++;
+                case "Email Link Clicked" -> clicks++;
+                case "Unsubscribed" -> unsubscribed = true;
+                case "Email Marked as Spam" -> complained = true;
+                default -> { }
+            }
+        }
+        boolean orderedInWindow = false;
+        boolean converted = false;
+        for (Event e : history) {
+            if (!e.name().equals("Order Completed")) {
+                continue;
+            }
+            Instant t = e.timestamp();
+            if (sentAt.isPresent() && !t.isBefore(sentAt.get()) && t.isBefore(sentAt.get().plus(window))) {
+                orderedInWindow = true;
+            }
+            Event lastClick = null;
+            for (Event c : allClicks) {
+                if (!c.timestamp().isAfter(t) && (lastClick == null || c.timestamp().isAfter(lastClick.timestamp()))) {
+                    lastClick = c;
+                }
+            }
+            if (lastClick != null && campaign.equals(lastClick.properties().get("campaign"))
+                    && t.isBefore(lastClick.timestamp().plus(window))) {
+                converted = true;
+            }
+        }
+        return new Engagement(opens, clicks, unsubscribed, complained, converted, orderedInWindow);
     }
 
     public record Arm(String name, long audience, long sent, long delivered, long bounced, long skipped,

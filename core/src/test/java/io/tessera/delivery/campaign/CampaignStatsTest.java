@@ -5,9 +5,13 @@ import static org.assertj.core.data.Offset.offset;
 
 import io.tessera.delivery.SendKey;
 import io.tessera.delivery.SendLedger;
+import io.tessera.event.Event;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CampaignStatsTest {
@@ -59,5 +63,44 @@ class CampaignStatsTest {
         CampaignStats stats = CampaignStats.of(List.of(row("v1", "A", SendLedger.Stage.DELIVERED)),
                 id -> CampaignStats.Engagement.NONE);
         assertThat(stats.liftVsHoldout()).isEmpty();
+    }
+
+    static final Instant T0 = Instant.parse("2026-11-02T09:00:00Z");
+    static final Duration WEEK = Duration.ofDays(7);
+
+    static Event click(String campaign, Instant at) {
+        return Event.track("c" + campaign + at, "u1", "Email Link Clicked", Map.of("campaign", campaign), at);
+    }
+
+    static Event order(Instant at) {
+        return Event.track("o" + at, "u1", "Order Completed", Map.of("revenue", 10), at);
+    }
+
+    @Test
+    void anOrderIsAttributedToTheLastClickBeforeItNotToEarlierClicksOfOtherCampaigns() {
+        List<Event> history = List.of(click("autumn", T0.plus(Duration.ofHours(1))),
+                click("winter", T0.plus(Duration.ofDays(1))), order(T0.plus(Duration.ofDays(2))));
+
+        assertThat(CampaignStats.engagement("autumn", history, Optional.of(T0), WEEK).convertedAfterClick()).isFalse();
+        assertThat(CampaignStats.engagement("autumn", history, Optional.of(T0), WEEK).orderedInWindow()).isTrue();
+        assertThat(CampaignStats.engagement("winter", history, Optional.of(T0), WEEK).convertedAfterClick()).isTrue();
+        assertThat(CampaignStats.engagement("autumn", history, Optional.of(T0), WEEK).clicks()).isEqualTo(1);
+    }
+
+    @Test
+    void anOrderCountsOnlyWithinTheWindowAfterTheLastClickAndNeverBeforeAClick() {
+        Instant clicked = T0.plus(Duration.ofHours(1));
+        List<Event> late = List.of(click("autumn", clicked), order(clicked.plus(WEEK)));
+        List<Event> inTime = List.of(click("autumn", clicked), order(clicked.plus(WEEK).minusSeconds(1)));
+        List<Event> before = List.of(order(clicked.minusSeconds(1)), click("autumn", clicked));
+        List<Event> noClick = List.of(order(clicked));
+
+        assertThat(CampaignStats.engagement("autumn", late, Optional.of(T0), WEEK).convertedAfterClick()).isFalse();
+        assertThat(CampaignStats.engagement("autumn", inTime, Optional.of(T0), WEEK).convertedAfterClick()).isTrue();
+        assertThat(CampaignStats.engagement("autumn", before, Optional.of(T0), WEEK).convertedAfterClick()).isFalse();
+        CampaignStats.Engagement holdout = CampaignStats.engagement("autumn", noClick, Optional.of(T0), WEEK);
+        assertThat(holdout.convertedAfterClick()).isFalse();
+        assertThat(holdout.orderedInWindow()).as("the holdout's only outcome").isTrue();
+        assertThat(CampaignStats.engagement("autumn", noClick, Optional.empty(), WEEK).orderedInWindow()).isFalse();
     }
 }

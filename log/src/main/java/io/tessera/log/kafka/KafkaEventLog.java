@@ -164,6 +164,14 @@ public final class KafkaEventLog implements EventLog {
         return topic.size();
     }
 
+    /** Each partition's end offset (the next to be written) minus one. */
+    @Override
+    public Map<Integer, Long> lastOffsets() {
+        Map<Integer, Long> last = new java.util.TreeMap<>();
+        topic.endOffsets(topic.topicPartitions()).forEach((tp, end) -> last.put(tp.partition(), end - 1));
+        return last;
+    }
+
     /**
      * The partition the producer sends a key to: Kafka's default partitioner (murmur2 of the UTF-8
      * key, modulo the partition count), so state kept per partition elsewhere (window timers) can be

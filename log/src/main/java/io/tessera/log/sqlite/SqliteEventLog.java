@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -129,6 +130,12 @@ public final class SqliteEventLog implements EventLog {
     @Override
     public long size() {
         return signal.committed() + 1;
+    }
+
+    /** One partition, 0: the last committed offset. */
+    @Override
+    public Map<Integer, Long> lastOffsets() {
+        return Map.of(0, signal.committed());
     }
 
     /** Appends accepted but not yet committed; for the queue-depth metric. */

@@ -49,11 +49,7 @@ public final class BouncesCommand {
                 System.err.println("no such mailbox: " + mailbox);
                 return 1;
             }
-            TesseraConfig c = ConfigLoader.load(config.or(() -> Optional.of(Path.of("tessera.yaml")).filter(Files::isRegularFile)),
-                    System.getenv());
-            if (dataDir.isPresent()) {
-                c = c.withDataDir(dataDir.get());
-            }
+            TesseraConfig c = ConfigLoader.forCommand(config, dataDir);
             InstantSource clock = InstantSource.system();
             Path db = c.dataDir().resolve("tessera.db");
             try (Tessera tessera = new Tessera(c).startProcessing();

@@ -124,11 +124,7 @@ public final class DedupeCommand implements Callable<Integer> {
 
     /** {@code --profiles}: the stored profiles of a data directory, through a Tessera that processes the log meanwhile. */
     private int dedupeProfiles(PrintWriter err) throws IOException {
-        Optional<Path> file = config.or(() -> Optional.of(Path.of("tessera.yaml")).filter(p -> p.toFile().isFile()));
-        TesseraConfig c = ConfigLoader.load(file, System.getenv());
-        if (dataDir.isPresent()) {
-            c = c.withDataDir(dataDir.get());
-        }
+        TesseraConfig c = ConfigLoader.forCommand(config, dataDir);
         long started = System.nanoTime();
         try (Tessera tessera = new Tessera(c).startProcessing()) {
             tessera.awaitProfilesCurrent(Duration.ofMinutes(30));

@@ -13,7 +13,6 @@ import io.tessera.delivery.campaign.CampaignStats;
 import io.tessera.delivery.campaign.SegmentMembers;
 import io.tessera.delivery.campaign.CampaignStore;
 import io.tessera.delivery.dispatch.CampaignDispatcher;
-import io.tessera.event.Event;
 import io.tessera.profile.ProfileStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +50,7 @@ public final class CampaignRoutes implements AutoCloseable {
     private final Runnable onSaved;
     private final CampaignRuns runs;
     private final CampaignControls controls;
+    private final ToLongFunction<String> queuedTriggers;
 
     /**
      * Refuses a template version a campaign may not use: the problems with it (none = fine), each
@@ -96,10 +96,21 @@ public final class CampaignRoutes implements AutoCloseable {
         this.outbox = outbox;
         this.profiles = profiles;
         this.runs = runs;
+        this.queuedTriggers = queuedTriggers;
         this.controls = new CampaignControls(campaigns, clock);
         this.runner = new CampaignRunner(dispatcher, clock, runs, controls, members, ledger, queuedTriggers);
         this.templateCheck = templateCheck;
         this.onSaved = onSaved;
+    }
+
+    /** The campaigns' pause / cancel states, as the sending paths ask for them. */
+    CampaignControls controls() {
+        return controls;
+    }
+
+    /** In a cluster: runs enqueue send jobs for every node instead of sending from this one. */
+    public void queueRuns(io.tessera.delivery.campaign.SendJobQueue jobs, io.tessera.delivery.campaign.SegmentMembers members) {
+        runner.queueRuns(new CampaignRunner.Queued(jobs, members));
     }
 
     /** Re-schedules the runs a previous process left unfinished (at start-up). */
@@ -115,6 +126,9 @@ public final class CampaignRoutes implements AutoCloseable {
             Map<String, Object> view = new LinkedHashMap<>(CampaignCodec.toMap(c));
             putState(view, c);
             view.put("runs", runner.status(c.key()));
+            if (c.trigger().isPresent()) {
+                view.put("queued", queuedTriggers.applyAsLong(c.key()));
+            }
             json(ctx, 200, view);
         }));
         config.routes.post("/api/v1/campaigns/{key}/start", ctx -> withCampaign(ctx, c -> {
@@ -255,8 +269,8 @@ public final class CampaignRoutes implements AutoCloseable {
         Map<String, Instant> sentAt = new HashMap<>();
         rows.forEach(r -> sentAt.put(r.key().profileId(), r.claimedAt()));
         Duration window = Duration.ofDays(c.conversionDays());
-        CampaignStats s = CampaignStats.of(rows, profileId -> engagement(c.key(), profiles.history(profileId),
-                sentAt.get(profileId), window));
+        CampaignStats s = CampaignStats.of(rows, profileId -> CampaignStats.engagement(c.key(), profiles.history(profileId),
+                Optional.ofNullable(sentAt.get(profileId)), window));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("campaign", c.key());
         out.put("run", run.orElse("all"));
@@ -272,44 +286,6 @@ public final class CampaignRoutes implements AutoCloseable {
         out.put("arms", s.arms());
         out.put("liftVsHoldout", s.liftVsHoldout());
         return out;
-    }
-
-    static CampaignStats.Engagement engagement(String campaign, List<Event> history, Instant sentAt, Duration window) {
-        int opens = 0;
-        int clicks = 0;
-        boolean unsubscribed = false;
-        boolean complained = false;
-        Instant lastClick = null;
-        for (Event e : history) {
-            if (!campaign.equals(e.properties().get("campaign"))) {
-                continue;
-            }
-            switch (e.name()) {
-                case "Email Opened" -> opens++;
-                case "Email Link Clicked" -> {
-                    clicks++;
-                    lastClick = lastClick == null || e.timestamp().isAfter(lastClick) ? e.timestamp() : lastClick;
-                }
-                case "Unsubscribed" -> unsubscribed = true;
-                case "Email Marked as Spam" -> complained = true;
-                default -> { }
-            }
-        }
-        boolean orderedInWindow = false;
-        boolean convertedAfterClick = false;
-        for (Event e : history) {
-            if (!e.name().equals("Order Completed")) {
-                continue;
-            }
-            Instant t = e.timestamp();
-            if (sentAt != null && !t.isBefore(sentAt) && t.isBefore(sentAt.plus(window))) {
-                orderedInWindow = true;
-            }
-            if (lastClick != null && !t.isBefore(lastClick) && t.isBefore(lastClick.plus(window))) {
-                convertedAfterClick = true;
-            }
-        }
-        return new CampaignStats.Engagement(opens, clicks, unsubscribed, complained, convertedAfterClick, orderedInWindow);
     }
 
     private void withCampaign(Context ctx, java.util.function.Consumer<Campaign> then) {

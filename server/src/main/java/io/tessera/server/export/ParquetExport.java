@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,12 +38,12 @@ import org.apache.parquet.schema.MessageTypeParser;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code tessera export parquet --to DIR [--since DATE]}: the event log as Parquet files in an
- * object-store-style layout, partitioned by the day (UTC) of each event's time:
+ * {@code tessera export parquet --to DIR [--since DATE] [--compression CODEC]}: the event log as
+ * Parquet files in an object-store-style layout, partitioned by the day (UTC) of each event's time:
  *
  * <pre>
- * DIR/raw/dt=2026-11-01/part-00000000000000000000-00000000000000001233.parquet
- * DIR/processed/dt=2026-11-01/part-…parquet
+ * DIR/raw/dt=2026-11-01/part-p000-00000000000000000000-00000000000000001233.parquet
+ * DIR/processed/dt=2026-11-01/part-p000-…parquet
  * </pre>
  *
  * <ul>
@@ -52,13 +54,19 @@ import tools.jackson.databind.json.JsonMapper;
  *       / context as JSON text.</li>
  * </ul>
  *
- * <p>A part file is named by the range of log offsets the run read, so exporting the same log again
- * rewrites the same files (idempotent); each file is written beside its place and renamed into it,
- * so a reader never sees half a file. Files are uncompressed (parquet-java's codecs need a Hadoop
- * runtime; see the parent pom). Reads the log through a subscription from the start and stops once
- * it has seen every event present when it began. Single-threaded apart from the log's delivery thread.
+ * <p>Works on any {@link EventLog}: the embedded SQLite log (one partition) or a cluster's Kafka
+ * topic (every partition, read by a consumer group of its own, {@code <group>.ParquetExportReader},
+ * so the processing nodes' positions are untouched). It reads each partition up to the newest event
+ * present when it began ({@link EventLog#lastOffsets}) and streams: rows are kept per (partition,
+ * day) and written out every {@value #ROWS_PER_FILE} rows, so memory does not grow with the log. A
+ * part file is named by its partition and the log offsets it covers, which depend only on the log,
+ * so exporting the same log again rewrites the same files; each file is written beside its place
+ * and renamed into it, so a reader never sees half a file. Pages are compressed with
+ * {@link ParquetCodecs} (Snappy by default). Files are written on the log's delivery thread.
  */
 public final class ParquetExport {
+    static final int ROWS_PER_FILE = 100_000;
+
     static final MessageType RAW = MessageTypeParser.parseMessageType("""
             message raw_event {
               required int64 log_offset;
@@ -86,74 +94,126 @@ public final class ParquetExport {
             }""");
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final EventCodec CODEC = new EventCodec();
+    private static final ParquetCodecs CODECS = new ParquetCodecs();
 
     private final EventLog log;
     private final ProfileStore profiles;
+    private final CompressionCodecName codec;
 
-    public ParquetExport(EventLog log, ProfileStore profiles) {
+    public ParquetExport(EventLog log, ProfileStore profiles, CompressionCodecName codec) {
+        if (!ParquetCodecs.supports(codec)) {
+            throw new IllegalArgumentException("unsupported Parquet codec " + codec + " (snappy, zstd, gzip or none)");
+        }
         this.log = log;
         this.profiles = profiles;
+        this.codec = codec;
     }
 
-    /** What a run wrote: events per dataset, and the files. */
+    /** What a run wrote: events exported, and the files. */
     public record Summary(long events, List<Path> files) {}
 
     public Summary run(Path to, Optional<LocalDate> since, PrintStream progress) throws IOException, InterruptedException {
-        long size = log.size();
-        Map<String, List<LoggedEvent>> byDay = new TreeMap<>();
-        if (size > 0) {
-            read(size, since, byDay, progress);
+        Map<Integer, Long> last = new TreeMap<>(log.lastOffsets());
+        last.values().removeIf(offset -> offset < 0);
+        ParquetExportReader reader = new ParquetExportReader(to, since, last);
+        if (!last.isEmpty()) {
+            long total = log.size();
+            try (EventLog.Subscription ignored = log.subscribe(reader)) {
+                while (!reader.done.await(5, TimeUnit.SECONDS)) {
+                    progress.printf("\r%,d of %,d events read", reader.read(), total);
+                }
+            }
+            progress.printf("\r%,d events read%n", reader.read());
         }
-        List<Path> files = new java.util.ArrayList<>();
-        long events = 0;
-        for (Map.Entry<String, List<LoggedEvent>> day : byDay.entrySet()) {
-            List<LoggedEvent> rows = day.getValue();
-            String part = "part-%020d-%020d.parquet".formatted(rows.getFirst().offset(), rows.getLast().offset());
-            files.add(write(to.resolve("raw").resolve("dt=" + day.getKey()).resolve(part), RAW, rows, this::raw));
-            files.add(write(to.resolve("processed").resolve("dt=" + day.getKey()).resolve(part), PROCESSED, rows, this::processed));
-            events += rows.size();
-            progress.printf("dt=%s: %,d events%n", day.getKey(), rows.size());
-        }
-        return new Summary(events, files);
+        return reader.summary();
     }
 
-    /** Every event up to the log size seen at the start, grouped by day, in log order. */
-    private void read(long size, Optional<LocalDate> since, Map<String, List<LoggedEvent>> byDay, PrintStream progress)
-            throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        long[] seen = {0};
-        try (EventLog.Subscription sub = log.subscribe(new EventBatchHandler() {
-            @Override
-            public long resumeAfter(int partition) {
-                return -1;
-            }
+    /**
+     * Reads every partition up to its last offset at the start, buffering rows per (partition, day)
+     * and writing a part file per {@value #ROWS_PER_FILE} rows and at the end. Called by the log's
+     * delivery thread(s); its state is guarded by its own monitor. The class name names the
+     * consumer group on Kafka.
+     */
+    private final class ParquetExportReader implements EventBatchHandler {
+        private final Path to;
+        private final Optional<LocalDate> since;
+        private final Map<Integer, Long> last;
+        private final Map<Integer, Map<LocalDate, List<LoggedEvent>>> buffers = new HashMap<>();
+        private final List<Path> files = new ArrayList<>();
+        private final CountDownLatch done = new CountDownLatch(1);
+        private long read;
+        private long exported;
+        private IOException failure;
 
-            @Override
-            public void onBatch(int partition, List<LoggedEvent> batch) {
-                synchronized (byDay) {
-                    for (LoggedEvent e : batch) {
-                        if (seen[0] >= size) {
-                            break;
-                        }
-                        seen[0]++;
-                        LocalDate day = LocalDate.ofInstant(e.event().timestamp(), ZoneOffset.UTC);
-                        if (since.isEmpty() || !day.isBefore(since.get())) {
-                            byDay.computeIfAbsent(day.toString(), d -> new java.util.ArrayList<>()).add(e);
-                        }
-                    }
-                    if (seen[0] >= size) {
-                        done.countDown();
-                    }
-                }
+        ParquetExportReader(Path to, Optional<LocalDate> since, Map<Integer, Long> last) {
+            this.to = to;
+            this.since = since;
+            this.last = new HashMap<>(last);
+        }
+
+        @Override
+        public long resumeAfter(int partition) {
+            return -1;
+        }
+
+        @Override
+        public synchronized void onBatch(int partition, List<LoggedEvent> batch) {
+            Long end = last.get(partition);
+            if (end == null || failure != null) {
+                return;
             }
-        })) {
-            while (!done.await(5, TimeUnit.SECONDS)) {
-                synchronized (byDay) {
-                    progress.printf("\r%,d of %,d events read", seen[0], size);
+            try {
+                for (LoggedEvent e : batch) {
+                    if (e.offset() > end) {
+                        break;
+                    }
+                    read++;
+                    LocalDate day = LocalDate.ofInstant(e.event().timestamp(), ZoneOffset.UTC);
+                    if (since.isPresent() && day.isBefore(since.get())) {
+                        continue;
+                    }
+                    List<LoggedEvent> rows = buffers.computeIfAbsent(partition, p -> new TreeMap<>()).computeIfAbsent(day, d -> new ArrayList<>());
+                    rows.add(e);
+                    if (rows.size() == ROWS_PER_FILE) {
+                        flush(partition, day, rows);
+                    }
                 }
+                if (batch.getLast().offset() >= end) {
+                    for (Map.Entry<LocalDate, List<LoggedEvent>> day : buffers.getOrDefault(partition, Map.of()).entrySet()) {
+                        flush(partition, day.getKey(), day.getValue());
+                    }
+                    buffers.remove(partition);
+                    last.remove(partition);
+                }
+            } catch (IOException | RuntimeException e) {
+                failure = e instanceof IOException io ? io : new IOException("writing Parquet failed: " + e.getMessage(), e);
+            }
+            if (last.isEmpty() || failure != null) {
+                done.countDown();
             }
         }
-        progress.printf("\r%,d events read%n", size);
+
+        private void flush(int partition, LocalDate day, List<LoggedEvent> rows) throws IOException {
+            if (rows.isEmpty()) {
+                return;
+            }
+            String part = "part-p%03d-%020d-%020d.parquet".formatted(partition, rows.getFirst().offset(), rows.getLast().offset());
+            files.add(write(to.resolve("raw").resolve("dt=" + day).resolve(part), RAW, rows, ParquetExport.this::raw));
+            files.add(write(to.resolve("processed").resolve("dt=" + day).resolve(part), PROCESSED, rows, ParquetExport.this::processed));
+            exported += rows.size();
+            rows.clear();
+        }
+
+        synchronized long read() {
+            return read;
+        }
+
+        synchronized Summary summary() throws IOException {
+            if (failure != null) {
+                throw failure;
+            }
+            return new Summary(exported, files.stream().sorted().toList());
+        }
     }
 
     private interface RowWriter {
@@ -167,7 +227,7 @@ public final class ParquetExport {
         try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(tmp))
                 .withConf(new PlainParquetConfiguration()).withType(schema)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .withCompressionCodec(CompressionCodecName.UNCOMPRESSED).build()) {
+                .withCodecFactory(CODECS).withCompressionCodec(codec).build()) {
             for (LoggedEvent e : rows) {
                 w.write(toRow.row(f, e));
             }

@@ -5,6 +5,7 @@ import io.tessera.profile.ProfileEngine;
 import io.tessera.profile.ProfileStore;
 import io.tessera.segment.MembershipRecovery;
 import io.tessera.segment.MembershipStore;
+import io.tessera.segment.MembershipWriter;
 import io.tessera.segment.SegmentDefinitionStore;
 import io.tessera.segment.WindowTimerStore;
 import io.tessera.segment.ModelScores;
@@ -40,6 +41,11 @@ public final class SegmentFeature implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ExecutorService writerThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "segment-writer");
+        t.setDaemon(true);
+        return t;
+    });
     private final WindowTimerRunner timerRunner;
     private final ModelScoring scoring;
     private final ScoreSchedule scoreJobs;
@@ -47,6 +53,8 @@ public final class SegmentFeature implements AutoCloseable {
     private volatile io.tessera.server.cluster.PartitionOwnership ownership = io.tessera.server.cluster.PartitionOwnership.SINGLE;
     private final ProfileEngine profileEngine;
     private final ProfileStore profiles;
+    /** Where consumers read durable membership changes: in-process, or the cluster's topic. */
+    private volatile io.tessera.segment.MembershipChangeStream changes;
 
     public SegmentFeature(Path dbFile, ProfileStore profiles, ProfileEngine profileEngine, InstantSource clock) {
         this(dbFile, profiles, profileEngine, clock, key -> java.util.Optional.empty());
@@ -81,13 +89,19 @@ public final class SegmentFeature implements AutoCloseable {
         this.profileEngine = profileEngine;
         this.profiles = profiles;
         ModelScores scores = new ModelScores();
-        this.engine = new SegmentEngine(profiles, memberships, timers, scores, clock, 200_000);
+        // Membership changes, timers and positions are written behind the engine, one group commit
+        // at a time, on their own thread (docs/SEGMENTS.md "Durability"); listeners run there too.
+        MembershipWriter writer = new MembershipWriter(memberships, timers, writerThread, 100_000);
+        this.engine = new SegmentEngine(profiles, writer, timers, scores, clock, 200_000);
         this.registry = new SegmentRegistry(definitions, memberships, engine, profiles, clock, backfills);
         registry.start();
         // Before the log is delivered: memberships behind the profile store (a crash between a
         // profile commit and its segment writes) are re-evaluated first, in the background.
         backfills.execute(new MembershipRecovery(profiles, memberships, engine));
         profileEngine.addListener(engine);
+        io.tessera.segment.InProcessMembershipChanges local = new io.tessera.segment.InProcessMembershipChanges();
+        engine.addListener(local);
+        this.changes = local;
         // after the engine: a purchase is rescored once the engine holds the event's state
         this.scoring = new ModelScoring(profiles, scores, engine, clock, scoringSettings(settings));
         profileEngine.addListener(scoring);
@@ -107,6 +121,20 @@ public final class SegmentFeature implements AutoCloseable {
         if (ownership != io.tessera.server.cluster.PartitionOwnership.SINGLE) {
             profileEngine.addListener(new io.tessera.segment.PartitionHandover(profiles, memberships, engine, ownership.partitionOf()));
         }
+    }
+
+    /** Durable membership changes for consumers (triggered campaigns): subscribe here, not on the engine. */
+    public io.tessera.segment.MembershipChangeStream changes() {
+        return changes;
+    }
+
+    /**
+     * In the cluster: consumers read changes from the segment-changes topic; this node's engine
+     * wakes the relay when its changes are durable. Call before anything subscribes.
+     */
+    public void changes(io.tessera.log.kafka.KafkaMembershipChanges clusterStream) {
+        engine.addListener(clusterStream.wakeOnChanges());
+        this.changes = clusterStream;
     }
 
     public void register(JavalinConfig config) {
@@ -156,6 +184,8 @@ public final class SegmentFeature implements AutoCloseable {
         timerRunner.close();
         scoreJobs.close();
         backfills.shutdownNow();
+        engine.awaitWritten();
+        writerThread.shutdown();
         if (ownsStores) {
             memberships.close();
             timers.close();

@@ -79,20 +79,24 @@ class ClusterServeTest {
                     "POSTGRES_POOL_SIZE", "4"));
             settings.putAll(Map.of("SMTP_HOST", "127.0.0.1", "SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()),
                     "SMTP_STARTTLS", "false", "KAFKA_GROUP", "serve-" + System.nanoTime()));
+            String topics = "serve-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+            settings.putAll(Map.of("KAFKA_TOPICS_SEGMENT_CHANGES", topics + "-segment-changes",
+                    "KAFKA_TOPICS_SEND_JOBS", topics + "-send-jobs", "KAFKA_TOPICS_DEFINITIONS", topics + "-definitions"));
             try {
-                // node 0 first, to define what every node loads at start (definitions are read at start-up)
-                nodes.add(ServeNode.start(0, dir, settings, "320m"));
-                assertThat(nodes.get(0).awaitReady(Duration.ofMinutes(2))).as("node 0 ready (see " + dir + ")").isTrue();
-                log("node 0 ready");
-                define(nodes.get(0));
-                for (int n = 1; n < NODES; n++) {
+                for (int n = 0; n < NODES; n++) {
                     nodes.add(ServeNode.start(n, dir, settings, "320m"));
                 }
                 for (ServeNode n : nodes) {
                     assertThat(n.awaitReady(Duration.ofMinutes(2))).as("node " + n.number + " ready (see " + dir + ")").isTrue();
                 }
-
                 log("all nodes ready");
+                // defined on node 0 while all run: the definitions topic brings them to the others
+                define(nodes.get(0));
+                for (ServeNode n : nodes) {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> n.admin("GET", "/api/v1/segments/buyers", null).statusCode() == 200
+                            && n.admin("GET", "/api/v1/segments/recent_viewers", null).statusCode() == 200);
+                }
+                log("definitions on every node");
                 Set<String> acked = new HashSet<>(identifyEveryone(nodes.get(1)));
                 acked.addAll(visit(nodes.get(2), 0, false));
                 acked.addAll(visitorsIdentify(nodes.get(1)));
@@ -173,12 +177,8 @@ class ClusterServeTest {
         return ids;
     }
 
+    /** The campaign before the segments: the definitions feed is ordered, so a node that has the segments has re-read the campaigns. */
     private static void define(ServeNode node) throws Exception {
-        String window = WINDOW.toSeconds() + "s";
-        assertThat(node.admin("PUT", "/api/v1/segments/recent_viewers",
-                "{\"condition\": \"count(\\\"Product Viewed\\\", duration(\\\"" + window + "\\\")) > 0\"}").statusCode()).isEqualTo(200);
-        assertThat(node.admin("PUT", "/api/v1/segments/buyers",
-                "{\"condition\": \"count(\\\"Order Completed\\\") > 0\"}").statusCode()).isEqualTo(200);
         assertThat(node.admin("PUT", "/api/v1/templates/thanks", """
                 {"subject": "Thanks {{ profile.firstName | default: 'there' }}", "html": "<html><body><p>Thank you</p></body></html>"}""")
                 .statusCode()).isEqualTo(200);
@@ -186,6 +186,11 @@ class ClusterServeTest {
                 {"audience": {"segment": "buyers"}, "template": {"key": "thanks"}, "sender": {"address": "shop@shop.example"},
                  "trigger": {"segment": "buyers", "delay": "PT0S"}}""");
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        String window = WINDOW.toSeconds() + "s";
+        assertThat(node.admin("PUT", "/api/v1/segments/recent_viewers",
+                "{\"condition\": \"count(\\\"Product Viewed\\\", duration(\\\"" + window + "\\\")) > 0\"}").statusCode()).isEqualTo(200);
+        assertThat(node.admin("PUT", "/api/v1/segments/buyers",
+                "{\"condition\": \"count(\\\"Order Completed\\\") > 0\"}").statusCode()).isEqualTo(200);
     }
 
     private void verify(PostgresDatabase db, Set<String> acked, GreenMail smtp) throws Exception {

@@ -17,7 +17,11 @@ final class SegmentSqlite {
         try {
             // No generated-keys query after each insert: nothing reads them, and it was a third of
             // the cost of writing a membership change (SegmentBench, JFR).
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile.toAbsolutePath() + "?jdbc.get_generated_keys=false");
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile.toAbsolutePath() + "?jdbc.get_generated_keys=false"
+                    // BEGIN IMMEDIATE: a transaction takes the write lock up front, so it waits
+                    // (busy_timeout) instead of failing with SQLITE_BUSY_SNAPSHOT when another
+                    // connection to the file (the profile store) committed after it began reading.
+                    + "&transaction_mode=IMMEDIATE");
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");

@@ -16,12 +16,19 @@ import java.util.Map;
 
 /**
  * Segment memberships in SQLite: {@code segment_member} (current members, keyed by segment then
- * profile, so members pages and counts are index range scans), {@code segment_membership_log}
- * (every enter and exit with its cause) and {@code segment_position} (the log offset per
- * partition the memberships reflect, written in the same transaction). Thread-safe (synchronized).
+ * profile, so members pages and counts are index range scans; and by profile, for a profile's
+ * memberships), {@code segment_membership_log} (every enter and exit with its cause, appended in
+ * sequence order and indexed by nothing else: {@link #changes} of one profile is a scan, for
+ * diagnostics and tests) and {@code segment_position} (the log offset per
+ * partition the memberships reflect). Thread-safe: writes and the other queries are synchronized on
+ * the store; a profile's memberships (the engine's read on a cache miss) are read on a second
+ * connection, so they never wait for a commit in progress.
  */
 public final class SqliteMembershipStore implements MembershipStore {
     private final Connection db;
+    /** Reads run on their own connection (WAL: they see the last commit and never wait for a write in progress). */
+    private final Connection reader;
+    private final Object reads = new Object();
     private final PreparedStatement ofProfile;
     private final PreparedStatement enter;
     private final PreparedStatement exit;
@@ -39,10 +46,13 @@ public final class SqliteMembershipStore implements MembershipStore {
                 "CREATE INDEX IF NOT EXISTS segment_member_profile ON segment_member(profile_id)",
                 "CREATE TABLE IF NOT EXISTS segment_membership_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, segment TEXT NOT NULL, "
                         + "version INTEGER NOT NULL, profile_id TEXT NOT NULL, entered INTEGER NOT NULL, at INTEGER NOT NULL, cause TEXT NOT NULL)",
-                "CREATE INDEX IF NOT EXISTS segment_membership_log_profile ON segment_membership_log(profile_id, seq)",
+                // Nothing serves a profile's log on a hot path ({@link #changes} scans): an index on it
+                // was a random B-tree insert per change on the write path (SegmentBench).
+                "DROP INDEX IF EXISTS segment_membership_log_profile",
                 "CREATE TABLE IF NOT EXISTS segment_position (log_partition INTEGER PRIMARY KEY, applied_through INTEGER NOT NULL)");
+        this.reader = SegmentSqlite.open(dbFile);
         try {
-            ofProfile = db.prepareStatement("SELECT segment, since FROM segment_member WHERE profile_id = ?");
+            ofProfile = reader.prepareStatement("SELECT segment, since FROM segment_member WHERE profile_id = ?");
             enter = db.prepareStatement("INSERT OR REPLACE INTO segment_member(segment, profile_id, since) "
                     + "SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)");
             exit = db.prepareStatement("DELETE FROM segment_member WHERE (segment, profile_id) IN "
@@ -53,7 +63,7 @@ public final class SqliteMembershipStore implements MembershipStore {
             members = db.prepareStatement("SELECT profile_id, since FROM segment_member WHERE segment = ? AND profile_id > ? ORDER BY profile_id LIMIT ?");
             position = db.prepareStatement("INSERT INTO segment_position(log_partition, applied_through) VALUES (?, ?) "
                     + "ON CONFLICT(log_partition) DO UPDATE SET applied_through = excluded.applied_through");
-            ofProfiles = db.prepareStatement("SELECT profile_id, segment, since FROM segment_member "
+            ofProfiles = reader.prepareStatement("SELECT profile_id, segment, since FROM segment_member "
                     + "WHERE profile_id IN (SELECT value FROM json_each(?))");
             changes = db.prepareStatement("SELECT segment, version, profile_id, entered, at, cause FROM segment_membership_log WHERE profile_id = ? ORDER BY seq");
         } catch (SQLException e) {
@@ -66,7 +76,13 @@ public final class SqliteMembershipStore implements MembershipStore {
     }
 
     @Override
-    public synchronized Map<String, Instant> memberships(String profileId) {
+    public Map<String, Instant> memberships(String profileId) {
+        synchronized (reads) {
+            return membershipsOf(profileId);
+        }
+    }
+
+    private Map<String, Instant> membershipsOf(String profileId) {
         try {
             ofProfile.setString(1, profileId);
             Map<String, Instant> out = new HashMap<>();
@@ -82,7 +98,13 @@ public final class SqliteMembershipStore implements MembershipStore {
     }
 
     @Override
-    public synchronized Map<String, Map<String, Instant>> memberships(java.util.Collection<String> profileIds) {
+    public Map<String, Map<String, Instant>> memberships(java.util.Collection<String> profileIds) {
+        synchronized (reads) {
+            return membershipsOf(profileIds);
+        }
+    }
+
+    private Map<String, Map<String, Instant>> membershipsOf(java.util.Collection<String> profileIds) {
         try {
             ofProfiles.setString(1, SegmentSqlite.jsonArray(profileIds));
             Map<String, Map<String, Instant>> out = new HashMap<>();
@@ -244,6 +266,9 @@ public final class SqliteMembershipStore implements MembershipStore {
         try (Statement s = db.createStatement()) {
             s.execute("PRAGMA optimize");
             db.close();
+            synchronized (reads) {
+                reader.close();
+            }
         } catch (SQLException e) {
             throw SegmentSqlite.failure("close", e);
         }

@@ -12,7 +12,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Window timers in SQLite: one row per profile, indexed by due time. The embedded log has one
+ * Window timers in SQLite, with the due-time order in memory: one row per profile
+ * ({@code segment_timer}, keyed by profile only), and a sorted set of (due, profile) loaded from it
+ * at open and kept in step with every write, which answers {@link #due} and {@link #next}. The
+ * table is the durable copy a restart reloads; the order lives in memory because a second B-tree
+ * on the due time cost a random index update per rescheduled timer, on the write path of every
+ * event (SegmentBench, docs/BENCHMARKS.md "Segments"). Memory: ~100 bytes a timer. Assumes one
+ * store object per database file (the composition root opens one). The embedded log has one
  * partition, so every timer is filed under partition 0 (partitions given to {@link #apply} are
  * ignored) and only partition 0 has due timers. Thread-safe (synchronized).
  */
@@ -20,17 +26,15 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     private final Connection db;
     private final PreparedStatement upsert;
     private final PreparedStatement delete;
-    private final PreparedStatement select;
-    private final PreparedStatement due;
-    private final PreparedStatement next;
-    private final PreparedStatement ofProfiles;
+    private final java.util.TreeSet<Due> order = new java.util.TreeSet<>();
+    private final java.util.Map<String, Long> byProfile = new java.util.HashMap<>();
     private final PreparedStatement upsertMany;
     private final PreparedStatement deleteMany;
 
     public SqliteWindowTimerStore(Path dbFile) {
         this.db = SegmentSqlite.open(dbFile,
                 "CREATE TABLE IF NOT EXISTS segment_timer (profile_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL)",
-                "CREATE INDEX IF NOT EXISTS segment_timer_due ON segment_timer(due_at)");
+                "DROP INDEX IF EXISTS segment_timer_due");
         try {
             upsert = db.prepareStatement("INSERT INTO segment_timer(profile_id, due_at) VALUES (?, ?) "
                     + "ON CONFLICT(profile_id) DO UPDATE SET due_at = excluded.due_at");
@@ -39,12 +43,39 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
                     + "SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true "
                     + "ON CONFLICT(profile_id) DO UPDATE SET due_at = excluded.due_at");
             deleteMany = db.prepareStatement("DELETE FROM segment_timer WHERE profile_id IN (SELECT value FROM json_each(?))");
-            select = db.prepareStatement("SELECT due_at FROM segment_timer WHERE profile_id = ?");
-            due = db.prepareStatement("SELECT profile_id, due_at FROM segment_timer WHERE due_at <= ? ORDER BY due_at LIMIT ?");
-            ofProfiles = db.prepareStatement("SELECT profile_id, due_at FROM segment_timer WHERE profile_id IN (SELECT value FROM json_each(?))");
-            next = db.prepareStatement("SELECT MIN(due_at) FROM segment_timer");
         } catch (SQLException e) {
             throw SegmentSqlite.failure("prepare", e);
+        }
+        try (java.sql.Statement all = db.createStatement(); ResultSet rs = all.executeQuery("SELECT profile_id, due_at FROM segment_timer")) {
+            while (rs.next()) {
+                remember(rs.getString(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("load timers", e);
+        }
+    }
+
+    /** One timer in due order (then by profile, so two timers due at once are both kept). */
+    private record Due(long micros, String profileId) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due o) {
+            int c = Long.compare(micros, o.micros);
+            return c != 0 ? c : profileId.compareTo(o.profileId);
+        }
+    }
+
+    private void remember(String profileId, long micros) {
+        Long old = byProfile.put(profileId, micros);
+        if (old != null) {
+            order.remove(new Due(old, profileId));
+        }
+        order.add(new Due(micros, profileId));
+    }
+
+    private void forget(String profileId) {
+        Long old = byProfile.remove(profileId);
+        if (old != null) {
+            order.remove(new Due(old, profileId));
         }
     }
 
@@ -62,6 +93,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
             upsert.setString(1, profileId);
             upsert.setLong(2, dueMicros(dueAt));
             upsert.executeUpdate();
+            remember(profileId, dueMicros(dueAt));
         } catch (SQLException e) {
             throw SegmentSqlite.failure("schedule", e);
         }
@@ -96,6 +128,8 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
                 upsertMany.executeUpdate();
             }
         });
+        cancelled.forEach(this::forget);
+        set.forEach(row -> remember((String) row[0], (Long) row[1]));
     }
 
     @Override
@@ -103,6 +137,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
         try {
             delete.setString(1, profileId);
             delete.executeUpdate();
+            forget(profileId);
         } catch (SQLException e) {
             throw SegmentSqlite.failure("cancel", e);
         }
@@ -110,47 +145,32 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
 
     @Override
     public synchronized Optional<Instant> scheduled(String profileId) {
-        try {
-            select.setString(1, profileId);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? Optional.of(instant(rs.getLong(1))) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw SegmentSqlite.failure("read timer", e);
-        }
+        return Optional.ofNullable(byProfile.get(profileId)).map(SqliteWindowTimerStore::instant);
     }
 
     @Override
     public synchronized java.util.Map<String, Instant> scheduled(java.util.Collection<String> profileIds) {
-        try {
-            ofProfiles.setString(1, SegmentSqlite.jsonArray(profileIds));
-            java.util.Map<String, Instant> out = new java.util.HashMap<>();
-            try (ResultSet rs = ofProfiles.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), instant(rs.getLong(2)));
-                }
+        java.util.Map<String, Instant> out = new java.util.HashMap<>();
+        for (String id : profileIds) {
+            Long due = byProfile.get(id);
+            if (due != null) {
+                out.put(id, instant(due));
             }
-            return out;
-        } catch (SQLException e) {
-            throw SegmentSqlite.failure("read timers", e);
         }
+        return out;
     }
 
     @Override
     public synchronized List<WindowTimer> due(Instant now, int limit) {
-        try {
-            due.setLong(1, micros(now));
-            due.setInt(2, limit);
-            List<WindowTimer> out = new ArrayList<>();
-            try (ResultSet rs = due.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new WindowTimer(rs.getString(1), instant(rs.getLong(2))));
-                }
+        long until = micros(now);
+        List<WindowTimer> out = new ArrayList<>();
+        for (Due d : order) {
+            if (d.micros() > until || out.size() >= limit) {
+                break;
             }
-            return out;
-        } catch (SQLException e) {
-            throw SegmentSqlite.failure("due timers", e);
+            out.add(new WindowTimer(d.profileId(), instant(d.micros())));
         }
+        return out;
     }
 
     @Override
@@ -160,12 +180,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
 
     @Override
     public synchronized Optional<Instant> next() {
-        try (ResultSet rs = next.executeQuery()) {
-            long v = rs.getLong(1);
-            return rs.wasNull() ? Optional.empty() : Optional.of(instant(v));
-        } catch (SQLException e) {
-            throw SegmentSqlite.failure("next timer", e);
-        }
+        return order.isEmpty() ? Optional.empty() : Optional.of(instant(order.first().micros()));
     }
 
     @Override

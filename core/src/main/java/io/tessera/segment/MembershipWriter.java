@@ -1,0 +1,308 @@
+package io.tessera.segment;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Writes the segment engine's membership changes, timers and log positions behind it, as a group
+ * commit, and then tells the {@link MembershipListener}s.
+ *
+ * <p><b>Implementation notes.</b> The engine hands over one {@link Writes} per operation (a
+ * profile-engine batch, a page of timers, a backfill page) and goes on evaluating; a drain task on
+ * {@code executor} takes every operation queued so far, merges them (the log keeps every change in
+ * order; timers keep each profile's last value; positions their maximum) and writes them in three
+ * transactions: the membership changes, then the timers, then the positions. So one commit serves
+ * as many operations as arrived while the previous one was being written, and the two cores are
+ * pipelined (evaluate batch n+1 while batch n commits). Measured in SegmentBench, see
+ * docs/BENCHMARKS.md "Segments".
+ *
+ * <p><b>Durability rule.</b> A membership change is <em>made</em> when it is durable and delivered
+ * to the listeners; latency is measured to that point. The write order makes every crash
+ * recoverable from the durable state: a log position is recorded only after the memberships and
+ * timers of every batch up to it are written, so a crash before that leaves the position behind
+ * the profile store and {@link MembershipRecovery} (or {@link PartitionHandover}) re-evaluates
+ * the profiles past it; a timer-caused change is written before its timer moves, so a crash in
+ * between leaves the old (overdue) timer, which fires again and finds nothing left to change.
+ *
+ * <p><b>Reads while unwritten.</b> Every queued change and timer is also kept in an overlay per
+ * profile until written; the engine reads the stores through {@link #memberships} and
+ * {@link #timer}, which read the overlay <em>before</em> the store: a drain committing in between
+ * is then seen by the store read, and the overlay holds the same values. Only the engine (under
+ * its lock) adds to the overlay, so nothing newer can appear during a read.
+ *
+ * <p><b>Failures.</b> A failed write drops everything queued (the next start recovers from the
+ * positions, which stop advancing) and is reported once to the engine through {@link #failure},
+ * which then drops its cache ({@code SegmentEngine.abandon}).
+ *
+ * <p><b>Threading.</b> {@link #submit} is called under the engine's lock; drains run on
+ * {@code executor} (one at a time); {@link #awaitWritten} from any thread not holding the lock.
+ * With a direct executor ({@code Runnable::run}) every submit is written before it returns, as in
+ * the tests that read the stores right after an operation. Backpressure: {@link #submit} waits while
+ * more than {@code maxQueuedChanges} changes are unwritten.
+ */
+public final class MembershipWriter {
+    private final MembershipStore memberships;
+    private final WindowTimerStore timers;
+    private final Executor executor;
+    private final int maxQueuedChanges;
+    private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition progress = lock.newCondition();
+    private final List<Writes> queue = new ArrayList<>();
+    private final Map<String, Pending> overlay = new ConcurrentHashMap<>();
+    private long submitted;
+    private long written;
+    private int queuedChanges;
+    private boolean draining;
+    private volatile RuntimeException failed;
+    private volatile long groups;
+
+    /** The writes of one engine operation. */
+    record Writes(List<MembershipChange> changes, Map<String, Optional<Instant>> timers,
+                  Map<String, Integer> timerPartitions, Map<Integer, Long> positions) {
+        boolean isEmpty() {
+            return changes.isEmpty() && timers.isEmpty() && positions.isEmpty();
+        }
+    }
+
+    /** What is unwritten for one profile: segment → since (empty: left), the timer, and the last operation touching it. */
+    private record Pending(Map<String, Optional<Instant>> segments, Optional<Optional<Instant>> timer, long seq) {}
+
+    public MembershipWriter(MembershipStore memberships, WindowTimerStore timers, Executor executor, int maxQueuedChanges) {
+        this.memberships = memberships;
+        this.timers = timers;
+        this.executor = executor;
+        this.maxQueuedChanges = maxQueuedChanges;
+    }
+
+    /** Writes on the calling thread (tests, tools): every operation is durable when the engine returns. */
+    public static MembershipWriter inline(MembershipStore memberships, WindowTimerStore timers) {
+        return new MembershipWriter(memberships, timers, Runnable::run, Integer.MAX_VALUE);
+    }
+
+    void addListener(MembershipListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Queues one operation's writes (under the engine's lock); waits while the queue is full. */
+    void submit(Writes w) {
+        if (w.isEmpty()) {
+            return;
+        }
+        boolean start;
+        lock.lock();
+        try {
+            while (queuedChanges > maxQueuedChanges && draining && failed == null) {
+                progress.awaitUninterruptibly();
+            }
+            long seq = ++submitted;
+            for (MembershipChange c : w.changes()) {
+                overlay.compute(c.profileId(), (id, p) -> {
+                    Map<String, Optional<Instant>> segments = p == null ? new HashMap<>(4) : p.segments();
+                    segments.put(c.segment(), c.entered() ? Optional.of(c.at()) : Optional.empty());
+                    return new Pending(segments, p == null ? Optional.empty() : p.timer(), seq);
+                });
+            }
+            w.timers().forEach((id, due) -> overlay.compute(id, (k, p) ->
+                    new Pending(p == null ? new HashMap<>(4) : p.segments(), Optional.of(due), seq)));
+            queue.add(w);
+            queuedChanges += w.changes().size();
+            start = !draining;
+            draining = true;
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            executor.execute(this::drain);
+        }
+    }
+
+    /** The durable memberships of a profile with the unwritten changes laid over them. */
+    Map<String, Instant> memberships(String profileId) {
+        Pending p = overlay.get(profileId);
+        Map<String, Instant> stored = memberships.memberships(profileId);
+        return p == null ? stored : laid(stored, p);
+    }
+
+    /** {@link #memberships(String)} for a page of profiles; absent when none. */
+    Map<String, Map<String, Instant>> memberships(List<String> profileIds) {
+        Map<String, Pending> pending = new HashMap<>();
+        for (String id : profileIds) {
+            Pending p = overlay.get(id);
+            if (p != null) {
+                pending.put(id, p);
+            }
+        }
+        Map<String, Map<String, Instant>> stored = memberships.memberships(profileIds);
+        if (pending.isEmpty()) {
+            return stored;
+        }
+        Map<String, Map<String, Instant>> out = new HashMap<>(stored);
+        pending.forEach((id, p) -> out.put(id, laid(stored.getOrDefault(id, Map.of()), p)));
+        return out;
+    }
+
+    private static Map<String, Instant> laid(Map<String, Instant> stored, Pending p) {
+        Map<String, Instant> m = new HashMap<>(stored);
+        p.segments().forEach((segment, since) -> {
+            if (since.isPresent()) {
+                m.put(segment, since.get());
+            } else {
+                m.remove(segment);
+            }
+        });
+        return m;
+    }
+
+    /** The durable timer of a profile, or its unwritten one. */
+    Optional<Instant> timer(String profileId) {
+        Pending p = overlay.get(profileId);
+        Optional<Instant> stored = timers.scheduled(profileId);
+        return p != null && p.timer().isPresent() ? p.timer().get() : stored;
+    }
+
+    /** {@link #timer(String)} for a page of profiles; absent when none. */
+    Map<String, Instant> timers(List<String> profileIds) {
+        Map<String, Pending> pending = new HashMap<>();
+        for (String id : profileIds) {
+            Pending p = overlay.get(id);
+            if (p != null && p.timer().isPresent()) {
+                pending.put(id, p);
+            }
+        }
+        Map<String, Instant> stored = timers.scheduled(profileIds);
+        if (pending.isEmpty()) {
+            return stored;
+        }
+        Map<String, Instant> out = new HashMap<>(stored);
+        pending.forEach((id, p) -> {
+            Optional<Instant> due = p.timer().get();
+            if (due.isPresent()) {
+                out.put(id, due.get());
+            } else {
+                out.remove(id);
+            }
+        });
+        return out;
+    }
+
+    /** Blocks until everything submitted so far is written (or has failed). Not under the engine's lock. */
+    public void awaitWritten() {
+        lock.lock();
+        try {
+            long target = submitted;
+            while (written < target && failed == null) {
+                progress.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Group commits so far. */
+    public long groups() {
+        return groups;
+    }
+
+    /** The failure of a write since the last call, once; the queue was dropped with it. */
+    Optional<RuntimeException> failure() {
+        RuntimeException f = failed;
+        if (f == null) {
+            return Optional.empty();
+        }
+        lock.lock();
+        try {
+            failed = null;
+            return Optional.of(f);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            List<Writes> group;
+            long through;
+            lock.lock();
+            try {
+                if (queue.isEmpty()) {
+                    draining = false;
+                    progress.signalAll();
+                    return;
+                }
+                group = List.copyOf(queue);
+                queue.clear();
+                through = submitted;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                List<MembershipChange> changes = write(group);
+                groups++;
+                // Written: what is queued after this group stays in the overlay.
+                overlay.values().removeIf(p -> p.seq() <= through);
+                for (MembershipListener l : listeners) {
+                    if (!changes.isEmpty()) {
+                        l.onChanges(changes);
+                    }
+                }
+                lock.lock();
+                try {
+                    written = through;
+                    queuedChanges -= group.stream().mapToInt(w -> w.changes().size()).sum();
+                    progress.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            } catch (RuntimeException e) {
+                lock.lock();
+                try {
+                    failed = e;
+                    queue.clear();
+                    overlay.clear();
+                    queuedChanges = 0;
+                    written = submitted;
+                    draining = false;
+                    progress.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+                return;
+            }
+        }
+    }
+
+    /** One group commit: the changes, then the timers, then the positions (see the durability rule). */
+    private List<MembershipChange> write(List<Writes> group) {
+        List<MembershipChange> changes = new ArrayList<>();
+        Map<String, Optional<Instant>> due = new LinkedHashMap<>();
+        Map<String, Integer> partitions = new HashMap<>();
+        Map<Integer, Long> positions = new HashMap<>();
+        for (Writes w : group) {
+            changes.addAll(w.changes());
+            due.putAll(w.timers());
+            partitions.putAll(w.timerPartitions());
+            w.positions().forEach((k, v) -> positions.merge(k, v, Math::max));
+        }
+        if (!changes.isEmpty()) {
+            memberships.apply(changes, Map.of());
+        }
+        if (!due.isEmpty()) {
+            timers.apply(due, partitions);
+        }
+        if (!positions.isEmpty()) {
+            memberships.apply(List.of(), positions);
+        }
+        return changes;
+    }
+}

@@ -1,0 +1,84 @@
+package io.tessera.segment;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The writes of the engine operation in progress (an event batch, a page of timers, a backfill
+ * page), handed to the {@link MembershipWriter} as one unit at the operation's end. Reads of the
+ * stores during the operation lay these over what the writer returns. Not thread-safe: touched
+ * only under the {@link SegmentEngine}'s lock.
+ */
+final class PendingWrites {
+    private final List<MembershipChange> changes = new ArrayList<>();
+    private final Set<String> profiles = new HashSet<>();
+    private final Map<String, Optional<Instant>> timers = new LinkedHashMap<>();
+    private final Map<String, Integer> timerPartitions = new HashMap<>();
+    private final Map<Integer, Long> positions = new HashMap<>();
+
+    void publish(List<MembershipChange> list) {
+        changes.addAll(list);
+        list.forEach(c -> profiles.add(c.profileId()));
+    }
+
+    void timer(String profileId, Optional<Instant> due, int partition) {
+        timers.put(profileId, due);
+        if (due.isPresent()) {
+            timerPartitions.put(profileId, partition);
+        }
+    }
+
+    void position(int partition, long offset) {
+        positions.merge(partition, offset, Math::max);
+    }
+
+    /** {@code stored} with this operation's changes of the profile laid over it. */
+    Map<String, Instant> memberships(String profileId, Map<String, Instant> stored) {
+        if (!profiles.contains(profileId)) {
+            return stored;
+        }
+        Map<String, Instant> m = new HashMap<>(stored);
+        for (MembershipChange c : changes) {
+            if (c.profileId().equals(profileId)) {
+                if (c.entered()) {
+                    m.put(c.segment(), c.at());
+                } else {
+                    m.remove(c.segment());
+                }
+            }
+        }
+        return m;
+    }
+
+    /** The timer this operation set (present: set or cancelled), or empty when it did not touch it. */
+    Optional<Optional<Instant>> timer(String profileId) {
+        return Optional.ofNullable(timers.get(profileId));
+    }
+
+    /** Takes the writes out (positions only when {@code withPositions}), leaving this empty. */
+    MembershipWriter.Writes take(boolean withPositions) {
+        MembershipWriter.Writes w = new MembershipWriter.Writes(List.copyOf(changes), new LinkedHashMap<>(timers),
+                Map.copyOf(timerPartitions), withPositions ? Map.copyOf(positions) : Map.of());
+        clear();
+        return w;
+    }
+
+    Map<Integer, Long> positions() {
+        return positions;
+    }
+
+    void clear() {
+        changes.clear();
+        profiles.clear();
+        timers.clear();
+        timerPartitions.clear();
+        positions.clear();
+    }
+}
