@@ -103,6 +103,16 @@ public final class CampaignRoutes implements AutoCloseable {
         this.onSaved = onSaved;
     }
 
+    /** The campaigns' pause / cancel states, as the sending paths ask for them. */
+    CampaignControls controls() {
+        return controls;
+    }
+
+    /** In a cluster: runs enqueue send jobs for every node instead of sending from this one. */
+    public void queueRuns(io.tessera.delivery.campaign.SendJobQueue jobs, io.tessera.delivery.campaign.SegmentMembers members) {
+        runner.queueRuns(new CampaignRunner.Queued(jobs, members));
+    }
+
     /** Re-schedules the runs a previous process left unfinished (at start-up). */
     public int resumeRuns() {
         return runner.resume(campaigns::get);

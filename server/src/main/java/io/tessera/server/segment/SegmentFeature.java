@@ -53,6 +53,8 @@ public final class SegmentFeature implements AutoCloseable {
     private volatile io.tessera.server.cluster.PartitionOwnership ownership = io.tessera.server.cluster.PartitionOwnership.SINGLE;
     private final ProfileEngine profileEngine;
     private final ProfileStore profiles;
+    /** Where consumers read durable membership changes: in-process, or the cluster's topic. */
+    private volatile io.tessera.segment.MembershipChangeStream changes;
 
     public SegmentFeature(Path dbFile, ProfileStore profiles, ProfileEngine profileEngine, InstantSource clock) {
         this(dbFile, profiles, profileEngine, clock, key -> java.util.Optional.empty());
@@ -97,6 +99,9 @@ public final class SegmentFeature implements AutoCloseable {
         // profile commit and its segment writes) are re-evaluated first, in the background.
         backfills.execute(new MembershipRecovery(profiles, memberships, engine));
         profileEngine.addListener(engine);
+        io.tessera.segment.InProcessMembershipChanges local = new io.tessera.segment.InProcessMembershipChanges();
+        engine.addListener(local);
+        this.changes = local;
         // after the engine: a purchase is rescored once the engine holds the event's state
         this.scoring = new ModelScoring(profiles, scores, engine, clock, scoringSettings(settings));
         profileEngine.addListener(scoring);
@@ -116,6 +121,20 @@ public final class SegmentFeature implements AutoCloseable {
         if (ownership != io.tessera.server.cluster.PartitionOwnership.SINGLE) {
             profileEngine.addListener(new io.tessera.segment.PartitionHandover(profiles, memberships, engine, ownership.partitionOf()));
         }
+    }
+
+    /** Durable membership changes for consumers (triggered campaigns): subscribe here, not on the engine. */
+    public io.tessera.segment.MembershipChangeStream changes() {
+        return changes;
+    }
+
+    /**
+     * In the cluster: consumers read changes from the segment-changes topic; this node's engine
+     * wakes the relay when its changes are durable. Call before anything subscribes.
+     */
+    public void changes(io.tessera.log.kafka.KafkaMembershipChanges clusterStream) {
+        engine.addListener(clusterStream.wakeOnChanges());
+        this.changes = clusterStream;
     }
 
     public void register(JavalinConfig config) {
