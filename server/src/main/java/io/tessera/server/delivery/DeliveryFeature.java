@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings: {@code public.url} (default {@code http://<listen host or localhost>:<port>}), {@code tracking.link-ttl}
  * (365 days; tracking tokens come from the signing key ring, {@code tracking.key} only verifies
- * links of the old format), {@code delivery.workers} (4),
+ * links of the old format), {@code delivery.workers} (4), {@code delivery.prerender-window} (16 messages per
+ * worker), {@code delivery.max-staleness} (2 s),
  * {@code delivery.message-id-domain} (the public URL's host), {@code smtp.*} (see
  * {@link DeliverySettings}), {@code dkim.domain}, {@code dkim.selector}, {@code dkim.key-file}
  * (PKCS#8 PEM).
@@ -105,7 +106,10 @@ public final class DeliveryFeature implements AutoCloseable {
         this.dispatcher = new CampaignDispatcher(ledger, suppressions, mailer,
                 new ContentMessageRenderer(templates, clock, new RenderErrors(), openTime), profiles::get,
                 members, links, clock, messageIdDomain, workers, 3,
-                Duration.ofSeconds(2), new ProfileBounceEvents(ingestor, profiles));
+                Duration.ofSeconds(2), new ProfileBounceEvents(ingestor, profiles), new CampaignDispatcher.Prerender(
+                        Integer.parseInt(config.setting("delivery.prerender-window").orElse("16").strip()),
+                        config.setting("delivery.max-staleness").map(io.tessera.server.ConfigLoader::duration)
+                                .orElse(Duration.ofSeconds(2))));
         CampaignDispatcher.Reconciliation r = dispatcher.reconcileAll();
         if (r.released() + r.verified() + r.assumed() > 0) {
             LOG.info("send ledger reconciled after restart: {} released, {} verified, {} assumed sent",
