@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tessera.delivery.SendLedger;
 import io.tessera.delivery.campaign.Campaign;
+import io.tessera.delivery.campaign.CampaignRuns;
 import io.tessera.delivery.campaign.CampaignState;
 import io.tessera.delivery.campaign.TrackingLinks;
 import io.tessera.delivery.dispatch.CampaignDispatcher;
@@ -110,6 +111,34 @@ class CampaignRunnerTest {
             added.removeAll(beforePause);
             assertThat(added).as("the periods due while paused are not made up").allSatisfy(scope ->
                     assertThat(Instant.parse(scope.substring("weekly@".length()))).isAfterOrEqualTo(resumedAt));
+        }
+    }
+
+    @Test
+    void anAtCampaignPausedBeforeItsTimeDoesNotStartAndSendsOnceResumed() throws Exception {
+        Path db = dir.resolve("tessera.db");
+        InstantSource clock = InstantSource.system();
+        SyntheticAudience audience = new SyntheticAudience(5, 1);
+        try (SqliteSendLedger ledger = new SqliteSendLedger(db); SqliteSuppressionList suppressions = new SqliteSuppressionList(db);
+             SqliteOutbox outbox = new SqliteOutbox(db); SqliteCampaignRuns runs = new SqliteCampaignRuns(db);
+             SqliteCampaignStore campaigns = new SqliteCampaignStore(db);
+             CampaignDispatcher dispatcher = new CampaignDispatcher(ledger, suppressions,
+                     new OutboxMailer(outbox, new MimeAssembler(clock, Optional.empty()), clock), PlainRenderer.standard(),
+                     audience, audience, TrackingLinks.NONE, clock, "mail.shop.example", 2, 1, Duration.ofMillis(10));
+             CampaignRunner runner = new CampaignRunner(dispatcher, clock, runs, new CampaignControls(campaigns, clock),
+                     audience, ledger, key -> 0)) {
+            Instant at = clock.instant().plusMillis(500);
+            Campaign later = scheduled("later", new Campaign.Schedule.At(at));
+            campaigns.put(later);
+            runner.start(later);
+            runner.control(later, CampaignState.Action.PAUSE);
+            Thread.sleep(Math.max(0, Duration.between(clock.instant(), at).toMillis()) + 700);
+            assertThat(outbox.count(Optional.of("later"))).as("its time passed while paused").isZero();
+            assertThat(runs.openRuns()).extracting(CampaignRuns.Run::scope).containsExactly("later");
+
+            runner.control(later, CampaignState.Action.RESUME);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> runs.finished("later"));
+            assertThat(outbox.count(Optional.of("later"))).isEqualTo(5);
         }
     }
 
