@@ -14,9 +14,9 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 # weekly-picks: every benchmark; price-watch: the complete message and the naive baseline
 "$JAVA" -jar bench/target/tessera-bench.jar 'content.RenderBenchmark' -p template=weekly-picks \
-  -wi "${WARMUPS:-2}" -i "${ITERATIONS:-3}" -w 5s -r 5s -f 1 "$@" | grep -E '^Benchmark|RenderBenchmark\.|message size|Exception|Error' | tee -a "$out"
+  -wi "${WARMUPS:-2}" -i "${ITERATIONS:-3}" -w "${WARMUP_TIME:-5s}" -r "${RUN_TIME:-5s}" -f 1 "$@" | grep -E '^Benchmark|RenderBenchmark\.|message size|Exception|Error' | tee -a "$out"
 "$JAVA" -jar bench/target/tessera-bench.jar 'content.RenderBenchmark.(completeMessage(OneThread|AllCores)|naiveLiqp.*)$' \
-  -p template=price-watch -wi "${WARMUPS:-2}" -i "${ITERATIONS:-3}" -w 5s -r 5s -f 1 "$@" \
+  -p template=price-watch -wi "${WARMUPS:-2}" -i "${ITERATIONS:-3}" -w "${WARMUP_TIME:-5s}" -r "${RUN_TIME:-5s}" -f 1 "$@" \
   | grep -E 'RenderBenchmark\.|message size|Exception|Error' | tee -a "$out"
 # complete messages (compiled engine) per naive liqp render, same run, same thread count
 awk '/RenderBenchmark\./ { split($1, b, "."); name = b[length(b)]; score[name "|" $2] = ($(NF-2) == "±" ? $(NF-3) : $(NF-1)) }
