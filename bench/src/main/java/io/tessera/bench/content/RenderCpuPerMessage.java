@@ -38,7 +38,10 @@ public final class RenderCpuPerMessage {
     }
 
     private static void measure(ThreadMXBean mx, String template, String what, Runnable one) {
-        for (int i = 0; i < 3000; i++) {
+        // warm-up: 3,000 messages and at least 5 s of this thread's CPU — on a loaded machine the JIT
+        // threads wait for a core too, and the first figure of a JVM came out 30-50% high
+        long warm = mx.getCurrentThreadCpuTime();
+        for (int i = 0; i < 3000 || mx.getCurrentThreadCpuTime() - warm < 5_000_000_000L; i++) {
             one.run();
         }
         double best = Double.MAX_VALUE;
