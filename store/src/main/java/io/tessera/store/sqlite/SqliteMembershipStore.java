@@ -22,15 +22,18 @@ import java.util.Map;
  * transaction. {@code segment_member} (current members, keyed by segment then profile, so members
  * pages and counts are index range scans, and indexed by profile) is materialized from the log
  * behind it: the net change per (segment, profile) since the last materialization is kept in
- * memory and written in one transaction, with the log sequence it reflects
- * ({@code segment_member_through}), every {@value #MATERIALIZE_EVERY_MS} ms or
- * {@value #MATERIALIZE_AT} profiles, before a count or members page, and at close.
+ * memory and written once it has not changed for {@value #SETTLE_MS} ms, a slice at a time in the
+ * same transaction as a later append (so the cost is spread evenly over the commits, never a
+ * pause), with a log sequence from which replaying the log rebuilds every net change not yet
+ * written ({@code segment_member_through}); and all of it before a count or members page, and at
+ * close.
  *
  * <p>Why: a change written straight into {@code segment_member} is two random B-tree updates
  * (member, profile index) in tables of millions of rows, and each dirty page is a 4 KB WAL write
  * at every commit; at 10,000 events/s with ~5 changes an event that was the engine's limit
- * (SegmentBench, docs/BENCHMARKS.md "Segments"). An append is sequential, and most changes of
- * short windows (an enter and, seconds later, its exit) cancel out before they are materialized.
+ * (SegmentBench, docs/BENCHMARKS.md "Segments"). An append is sequential, and the changes of
+ * short windows (an enter and, seconds later, its exit) cancel out before they are materialized:
+ * an exit of a row that was never written is a B-tree seek that dirties no page.
  * A restart (or a crash) loses nothing: at open the log after {@code segment_member_through} is
  * read back into the net changes.
  *
@@ -46,12 +49,20 @@ public final class SqliteMembershipStore implements MembershipStore {
     /** Reads run on their own connection (WAL: they see the last commit and never wait for a write in progress). */
     private final Connection reader;
     private final Object reads = new Object();
-    static final int MATERIALIZE_AT = 50_000;
-    static final long MATERIALIZE_EVERY_MS = 10_000;
+    /** How long a profile's net changes must stay unchanged before they are written to the table, by default. */
+    static final long SETTLE_MS = 30_000;
+    private final long settleNanos;
     /** Net changes not yet in {@code segment_member}: profile → segment → since (millis), or {@link #LEFT}. */
     private final Map<String, Map<String, Long>> unmaterialized = new java.util.concurrent.ConcurrentHashMap<>();
     private static final long LEFT = Long.MIN_VALUE;
-    private long lastMaterialized = System.nanoTime();
+    /** The profiles of {@link #unmaterialized}, least recently changed first (under the monitor). */
+    private final java.util.LinkedHashMap<String, Settling> settling = new java.util.LinkedHashMap<>();
+    /** The log sequence before the batch that first changed each unwritten profile: a multiset. */
+    private final java.util.TreeMap<Long, Integer> firstSeqs = new java.util.TreeMap<>();
+    private long maxSeq;
+
+    /** An unwritten profile: when it last changed, and the sequence to replay from to rebuild it. */
+    private record Settling(long changedNanos, long replayAfter) {}
     private final PreparedStatement ofProfile;
     private final PreparedStatement enter;
     private final PreparedStatement exit;
@@ -61,8 +72,18 @@ public final class SqliteMembershipStore implements MembershipStore {
     private final PreparedStatement changes;
     private final PreparedStatement position;
     private final PreparedStatement ofProfiles;
+    private final PreparedStatement throughStatement;
 
     public SqliteMembershipStore(Path dbFile) {
+        this(dbFile, java.time.Duration.ofMillis(SETTLE_MS));
+    }
+
+    /**
+     * @param settle how long a profile's net changes wait, unchanged, before they are written to
+     *               {@code segment_member} (30 s by default; zero writes them with the next commit)
+     */
+    public SqliteMembershipStore(Path dbFile, java.time.Duration settle) {
+        this.settleNanos = settle.toNanos();
         this.db = SegmentSqlite.open(dbFile,
                 "CREATE TABLE IF NOT EXISTS segment_member (segment TEXT NOT NULL, profile_id TEXT NOT NULL, since INTEGER NOT NULL, "
                         + "PRIMARY KEY (segment, profile_id)) WITHOUT ROWID",
@@ -92,6 +113,7 @@ public final class SqliteMembershipStore implements MembershipStore {
             ofProfiles = reader.prepareStatement("SELECT profile_id, segment, since FROM segment_member "
                     + "WHERE profile_id IN (SELECT value FROM json_each(?))");
             changes = db.prepareStatement("SELECT segment, version, profile_id, entered, at, cause FROM segment_membership_log WHERE profile_id = ? ORDER BY seq");
+            throughStatement = db.prepareStatement("UPDATE segment_member_through SET seq = ? WHERE id = 0");
         } catch (SQLException e) {
             throw SegmentSqlite.failure("prepare", e);
         }
@@ -100,18 +122,36 @@ public final class SqliteMembershipStore implements MembershipStore {
 
     /** At open: the log written after the last materialization becomes the net changes again. */
     private void replayUnmaterialized() {
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT seq FROM segment_member_through WHERE id = 0")) {
+            maxSeq = rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("read membership watermark", e);
+        }
+        long replayAfter = maxSeq;
         try (PreparedStatement q = db.prepareStatement("SELECT segment, profile_id, entered, at FROM segment_membership_log "
                 + "WHERE seq > (SELECT seq FROM segment_member_through WHERE id = 0) ORDER BY seq");
              ResultSet rs = q.executeQuery()) {
             while (rs.next()) {
-                net(rs.getString(1), rs.getString(2), rs.getInt(3) == 1, rs.getLong(4));
+                net(rs.getString(1), rs.getString(2), rs.getInt(3) == 1, rs.getLong(4), replayAfter);
             }
         } catch (SQLException e) {
             throw SegmentSqlite.failure("replay membership log", e);
         }
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM segment_membership_log")) {
+            maxSeq = Math.max(maxSeq, rs.next() ? rs.getLong(1) : 0);
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("read membership log", e);
+        }
     }
 
-    private void net(String segment, String profileId, boolean entered, long at) {
+    /** Records a logged change as the profile's net change (under the monitor). */
+    private void net(String segment, String profileId, boolean entered, long at, long replayAfter) {
+        Settling was = settling.remove(profileId);
+        long from = was != null ? was.replayAfter() : replayAfter;
+        if (was == null) {
+            firstSeqs.merge(from, 1, Integer::sum);
+        }
+        settling.put(profileId, new Settling(System.nanoTime(), from));
         unmaterialized.compute(profileId, (id, m) -> {
             Map<String, Long> next = m == null ? new HashMap<>(4) : new HashMap<>(m);
             next.put(segment, entered ? at : LEFT);
@@ -119,40 +159,85 @@ public final class SqliteMembershipStore implements MembershipStore {
         });
     }
 
-    /**
-     * Writes the net changes into {@code segment_member} with the log sequence they reflect, then
-     * forgets them. Called with the store's monitor held.
-     */
+    /** Writes every unwritten net change, in its own transaction (under the monitor). */
     private void materialize() {
-        lastMaterialized = System.nanoTime();
-        if (unmaterialized.isEmpty()) {
+        if (settling.isEmpty()) {
             return;
         }
-        Map<String, Map<String, Long>> snapshot = Map.copyOf(unmaterialized);
+        List<String> all = List.copyOf(settling.keySet());
+        Map<String, Map<String, Long>> written = new HashMap<>();
+        SegmentSqlite.inTransaction(db, "materialize memberships", () -> written.putAll(writeMembers(all, maxSeq)));
+        forget(written);
+    }
+
+    /**
+     * Writes the net changes of the profiles that have settled (unchanged for {@link #SETTLE_MS}),
+     * at most {@code limit} of them, inside the caller's transaction; returns what it wrote, for
+     * {@link #forget} after the commit.
+     */
+    private Map<String, Map<String, Long>> materializeSettled(int limit, long logged) throws SQLException {
+        long before = System.nanoTime() - settleNanos;
+        List<String> ids = new ArrayList<>();
+        for (var e : settling.entrySet()) {
+            if (ids.size() >= limit || e.getValue().changedNanos() - before > 0) {
+                break;
+            }
+            ids.add(e.getKey());
+        }
+        return ids.isEmpty() ? Map.of() : writeMembers(ids, logged);
+    }
+
+    /**
+     * Writes the net changes of {@code ids} and the new replay watermark: the earliest first change
+     * of what stays unwritten, at most {@code logged} (the log sequence before the changes not yet
+     * recorded as net changes).
+     */
+    private Map<String, Map<String, Long>> writeMembers(List<String> ids, long logged) throws SQLException {
+        Map<String, Map<String, Long>> snapshot = new HashMap<>();
+        Map<Long, Integer> leaving = new HashMap<>();
         List<Object[]> entered = new ArrayList<>();
         List<Object[]> exited = new ArrayList<>();
-        snapshot.forEach((profile, segments) -> segments.forEach((segment, since) -> {
-            if (since == LEFT) {
-                exited.add(new Object[] {segment, profile});
-            } else {
-                entered.add(new Object[] {segment, profile, since});
+        for (String profile : ids) {
+            Map<String, Long> segments = unmaterialized.get(profile);
+            snapshot.put(profile, segments);
+            leaving.merge(settling.get(profile).replayAfter(), 1, Integer::sum);
+            segments.forEach((segment, since) -> {
+                if (since == LEFT) {
+                    exited.add(new Object[] {segment, profile});
+                } else {
+                    entered.add(new Object[] {segment, profile, since});
+                }
+            });
+        }
+        if (!exited.isEmpty()) {
+            exit.setString(1, SegmentSqlite.jsonRows(exited));
+            exit.executeUpdate();
+        }
+        if (!entered.isEmpty()) {
+            enter.setString(1, SegmentSqlite.jsonRows(entered));
+            enter.executeUpdate();
+        }
+        long watermark = logged;
+        for (var e : firstSeqs.entrySet()) {
+            if (e.getValue() > leaving.getOrDefault(e.getKey(), 0)) {
+                watermark = Math.min(watermark, e.getKey());
+                break;
             }
-        }));
-        SegmentSqlite.inTransaction(db, "materialize memberships", () -> {
-            if (!exited.isEmpty()) {
-                exit.setString(1, SegmentSqlite.jsonRows(exited));
-                exit.executeUpdate();
+        }
+        throughStatement.setLong(1, watermark);
+        throughStatement.executeUpdate();
+        return snapshot;
+    }
+
+    /** After the commit: a reader that saw these net changes before it sees the same rows in the table now. */
+    private void forget(Map<String, Map<String, Long>> written) {
+        written.forEach((profile, segments) -> {
+            Settling st = settling.remove(profile);
+            if (firstSeqs.merge(st.replayAfter(), -1, Integer::sum) == 0) {
+                firstSeqs.remove(st.replayAfter());
             }
-            if (!entered.isEmpty()) {
-                enter.setString(1, SegmentSqlite.jsonRows(entered));
-                enter.executeUpdate();
-            }
-            try (Statement st = db.createStatement()) {
-                st.executeUpdate("UPDATE segment_member_through SET seq = (SELECT COALESCE(MAX(seq), 0) FROM segment_membership_log) WHERE id = 0");
-            }
+            unmaterialized.remove(profile, segments);
         });
-        // Only now: a reader that saw the net changes before this sees the same rows in the table after it.
-        snapshot.forEach((profile, segments) -> unmaterialized.remove(profile, segments));
     }
 
     private static long millis(Instant t) {
@@ -241,28 +326,31 @@ public final class SqliteMembershipStore implements MembershipStore {
 
     @Override
     public synchronized void apply(List<MembershipChange> list, Map<Integer, Long> appliedThrough) {
+        long before = maxSeq;
+        Map<String, Map<String, Long>> written = new HashMap<>();
         SegmentSqlite.inTransaction(db, "apply membership changes", () -> {
             for (var p : appliedThrough.entrySet()) {
                 position.setInt(1, p.getKey());
                 position.setLong(2, p.getValue());
                 position.executeUpdate();
             }
-            if (list.isEmpty()) {
-                return;
+            if (!list.isEmpty()) {
+                List<Object[]> logged = new ArrayList<>(list.size());
+                for (MembershipChange c : list) {
+                    logged.add(new Object[] {c.segment(), c.version(), c.profileId(), c.entered() ? 1 : 0, millis(c.at()), c.cause()});
+                }
+                log.setString(1, SegmentSqlite.jsonRows(logged));
+                log.executeUpdate();
             }
-            List<Object[]> logged = new ArrayList<>(list.size());
-            for (MembershipChange c : list) {
-                logged.add(new Object[] {c.segment(), c.version(), c.profileId(), c.entered() ? 1 : 0, millis(c.at()), c.cause()});
-            }
-            log.setString(1, SegmentSqlite.jsonRows(logged));
-            log.executeUpdate();
+            // A slice of the settled net changes rides along: at least as many profiles as this
+            // batch can add, so the unwritten set stays bounded by what changed in SETTLE_MS.
+            written.putAll(materializeSettled(Math.max(500, 2 * list.size()), before));
         });
-        // Durable in the log: now the net changes (the last change of each (segment, profile) wins).
+        forget(written);
+        // Durable in the log (AUTOINCREMENT: one writer, consecutive sequences): now the net changes.
+        maxSeq = before + list.size();
         for (MembershipChange c : list) {
-            net(c.segment(), c.profileId(), c.entered(), millis(c.at()));
-        }
-        if (unmaterialized.size() >= MATERIALIZE_AT || System.nanoTime() - lastMaterialized > MATERIALIZE_EVERY_MS * 1_000_000L) {
-            materialize();
+            net(c.segment(), c.profileId(), c.entered(), millis(c.at()), before);
         }
     }
 
