@@ -66,13 +66,14 @@ public final class SqliteMembershipStore implements MembershipStore {
     private final PreparedStatement ofProfile;
     private final PreparedStatement enter;
     private final PreparedStatement exit;
-    private final PreparedStatement log;
     private final PreparedStatement count;
     private final PreparedStatement members;
     private final PreparedStatement changes;
     private final PreparedStatement position;
     private final PreparedStatement ofProfiles;
     private final PreparedStatement throughStatement;
+    private final Map<Integer, PreparedStatement> logStatements = new HashMap<>();
+    private final Map<Integer, PreparedStatement> enterStatements = new HashMap<>();
 
     public SqliteMembershipStore(Path dbFile) {
         this(dbFile, java.time.Duration.ofMillis(SETTLE_MS));
@@ -104,8 +105,6 @@ public final class SqliteMembershipStore implements MembershipStore {
                     + "SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)");
             exit = db.prepareStatement("DELETE FROM segment_member WHERE (segment, profile_id) IN "
                     + "(SELECT value ->> 0, value ->> 1 FROM json_each(?))");
-            log = db.prepareStatement("INSERT INTO segment_membership_log(segment, version, profile_id, entered, at, cause) "
-                    + "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?) ORDER BY key");
             count = db.prepareStatement("SELECT COUNT(*) FROM segment_member WHERE segment = ?");
             members = db.prepareStatement("SELECT profile_id, since FROM segment_member WHERE segment = ? AND profile_id > ? ORDER BY profile_id LIMIT ?");
             position = db.prepareStatement("INSERT INTO segment_position(log_partition, applied_through) VALUES (?, ?) "
@@ -214,8 +213,7 @@ public final class SqliteMembershipStore implements MembershipStore {
             exit.executeUpdate();
         }
         if (!entered.isEmpty()) {
-            enter.setString(1, SegmentSqlite.jsonRows(entered));
-            enter.executeUpdate();
+            SegmentSqlite.insertRows(db, enterStatements, "INSERT OR REPLACE INTO segment_member(segment, profile_id, since)", "", 3, entered);
         }
         long watermark = logged;
         for (var e : firstSeqs.entrySet()) {
@@ -339,8 +337,8 @@ public final class SqliteMembershipStore implements MembershipStore {
                 for (MembershipChange c : list) {
                     logged.add(new Object[] {c.segment(), c.version(), c.profileId(), c.entered() ? 1 : 0, millis(c.at()), c.cause()});
                 }
-                log.setString(1, SegmentSqlite.jsonRows(logged));
-                log.executeUpdate();
+                SegmentSqlite.insertRows(db, logStatements, "INSERT INTO segment_membership_log(segment, version, profile_id, entered, at, cause)",
+                        "", 6, logged);
             }
             // A slice of the settled net changes rides along: at least as many profiles as this
             // batch can add, so the unwritten set stays bounded by what changed in SETTLE_MS.
