@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * does not start. Resuming re-schedules the campaign's open runs, which continue where they stopped
  * (the ledger skips everyone handled); occurrences of a recurring schedule that fell due while
  * paused are skipped, not made up. Cancelling closes every open run with its count of recipients
- * not sent (audience members without a ledger row in that run) — counted on the scheduler thread,
- * after the stopped run returned — and, for a triggered campaign, the entries still queued.
+ * not sent (audience members without a ledger row in that run) — the running run counts once it
+ * has stopped, the others at once on their own thread — and, for a triggered campaign, the
+ * entries still queued.
  *
  * <p>Threading: one scheduler thread decides when; runs execute on it one at a time (the
  * dispatcher's own pool does the sending). {@link #status} is readable from any thread;
@@ -72,6 +73,8 @@ final class CampaignRunner implements AutoCloseable {
     private final SegmentMembers members;
     private final SendLedger ledger;
     private final ToLongFunction<String> queuedTriggers;
+    /** The scope the scheduler thread is running now ("" when none): a cancel leaves it to close itself. */
+    private volatile String runningScope = "";
 
     /**
      * @param members        the audience, to count who a cancelled run did not send
@@ -177,7 +180,12 @@ final class CampaignRunner implements AutoCloseable {
                     if (c.trigger().isPresent()) {
                         runs.cancel(c.key(), c.key() + "#queued", queuedTriggers.applyAsLong(c.key()));
                     }
-                    scheduler.execute(() -> openRunsOf(c.key()).forEach(run -> settleCancelled(c, run.scope())));
+                    // the run executing now (if it is this campaign's) closes itself once its gate has stopped it;
+                    // the others are counted now, off the scheduler, which may be busy with another campaign
+                    List<CampaignRuns.Run> idle = openRunsOf(c.key()).stream()
+                            .filter(run -> !run.scope().equals(runningScope)).toList();
+                    Thread.ofVirtual().name("campaign-cancel-" + c.key())
+                            .start(() -> idle.forEach(run -> settleCancelled(c, run.scope())));
                 }
             }
         }
@@ -270,6 +278,7 @@ final class CampaignRunner implements AutoCloseable {
             return;
         }
         status.put(scope, Map.of("state", "running", "due", due.toString()));
+        runningScope = scope;
         try {
             AtomicBoolean stopped = new AtomicBoolean();
             RunGate gate = key -> {
@@ -294,6 +303,8 @@ final class CampaignRunner implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("campaign run {} failed", scope, e);
             status.put(scope, Map.of("state", "failed", "due", due.toString(), "error", String.valueOf(e.getMessage())));
+        } finally {
+            runningScope = "";
         }
     }
 

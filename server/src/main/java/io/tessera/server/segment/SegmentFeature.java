@@ -96,8 +96,13 @@ public final class SegmentFeature implements AutoCloseable {
         this.registry = new SegmentRegistry(definitions, memberships, engine, profiles, clock, backfills);
         registry.start();
         // Before the log is delivered: memberships behind the profile store (a crash between a
-        // profile commit and its segment writes) are re-evaluated first, in the background.
-        backfills.execute(new MembershipRecovery(profiles, memberships, engine));
+        // profile commit and its segment writes) are re-evaluated first, in the background. Not in
+        // a cluster: there a node owns only some partitions, and PartitionHandover repairs each one
+        // when it is assigned (re-evaluating all here would write memberships of profiles that
+        // another node is applying events to at the same time).
+        if (!clusterMode(settings)) {
+            backfills.execute(new MembershipRecovery(profiles, memberships, engine));
+        }
         profileEngine.addListener(engine);
         io.tessera.segment.InProcessMembershipChanges local = new io.tessera.segment.InProcessMembershipChanges();
         engine.addListener(local);
@@ -149,6 +154,10 @@ public final class SegmentFeature implements AutoCloseable {
     /** Current memberships and their durable log, for features that read them (campaign audiences, webhooks). */
     public io.tessera.segment.MembershipStore memberships() {
         return memberships;
+    }
+
+    private static boolean clusterMode(java.util.function.Function<String, java.util.Optional<String>> settings) {
+        return settings.apply("mode").map(m -> m.strip().equalsIgnoreCase("cluster")).orElse(false);
     }
 
     private static ModelScoring.Settings scoringSettings(java.util.function.Function<String, java.util.Optional<String>> settings) {

@@ -46,10 +46,13 @@ import org.junit.jupiter.api.Test;
  * stored events; the membership log of every profile alternates enter/exit (a timer fired twice,
  * or an event applied by two nodes, would log a change twice) and no timer is left; and every buyer
  * got the triggered mail exactly once (at most once if the killed node had claimed it mid-send).
+ * Anonymous visitors browse, identify and browse on around the load: each ends as one profile with
+ * each of its events once (merges across partitions, see {@code CrossPartitionMergeClusterTest}).
  */
 class ClusterServeTest {
     private static final int NODES = 3;
     private static final int USERS = 60;
+    private static final int VISITORS = 12;
     private static final int PARTITIONS = 6;
     private static final Duration WINDOW = Duration.ofSeconds(5);
     private static final int KILL_AFTER_ACKED = 500;
@@ -95,6 +98,9 @@ class ClusterServeTest {
                 }
                 log("definitions on every node");
                 Set<String> acked = new HashSet<>(identifyEveryone(nodes.get(1)));
+                acked.addAll(visit(nodes.get(2), 0, false));
+                acked.addAll(visitorsIdentify(nodes.get(1)));
+                acked.addAll(visit(nodes.get(2), 1, false));
                 HttpLoad load = new HttpLoad(nodes, USERS);
                 load.start(4);
                 await().atMost(Duration.ofMinutes(2)).until(() -> load.ackedCount() >= KILL_AFTER_ACKED);
@@ -102,6 +108,7 @@ class ClusterServeTest {
                 log("node 0 killed at " + load.ackedCount() + " acknowledged");
                 await().atMost(Duration.ofMinutes(2)).until(() -> load.ackedCount() >= STOP_AFTER_ACKED);
                 load.stop();
+                acked.addAll(visit(nodes.get(1), 2, true)); // late anonymous events, after the merges
                 log("load stopped: " + load.ackedCount() + " acknowledged, " + load.retries() + " retried");
 
                 try (PostgresDatabase db = PostgresDatabase.open(new PostgresDatabase.Settings(pg.url(), pg.user(), pg.password(), 2))) {
@@ -115,6 +122,44 @@ class ClusterServeTest {
                 smtp.stop();
             }
         }
+    }
+
+    /**
+     * Anonymous visitors ({@code visitor-k}) browse before and after they identify as {@code vu-k}:
+     * their profiles are merged across partitions (their anonymousId and userId mostly hash to
+     * different ones) while the load runs and a node is killed.
+     */
+    private static List<String> visit(ServeNode node, int round, boolean alsoKnown) throws Exception {
+        StringBuilder batch = new StringBuilder("{\"batch\": [");
+        List<String> ids = new ArrayList<>();
+        for (int v = 0; v < VISITORS; v++) {
+            String id = "visit-" + round + "-" + v;
+            ids.add(id);
+            batch.append(v == 0 ? "" : ",").append("{\"type\": \"track\", \"messageId\": \"").append(id)
+                    .append("\", \"anonymousId\": \"visitor-").append(v).append("\", \"event\": \"Product Viewed\"}");
+            if (alsoKnown) {
+                ids.add(id + "-known");
+                batch.append(",{\"type\": \"track\", \"messageId\": \"").append(id).append("-known\", \"userId\": \"vu-")
+                        .append(v).append("\", \"anonymousId\": \"visitor-").append(v).append("\", \"event\": \"Product Viewed\"}");
+            }
+        }
+        var r = node.ingest("/v1/batch", batch.append("]}").toString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return ids;
+    }
+
+    private static List<String> visitorsIdentify(ServeNode node) throws Exception {
+        StringBuilder batch = new StringBuilder("{\"batch\": [");
+        List<String> ids = new ArrayList<>();
+        for (int v = 0; v < VISITORS; v++) {
+            ids.add("visitor-identify-" + v);
+            batch.append(v == 0 ? "" : ",").append("{\"type\": \"identify\", \"messageId\": \"visitor-identify-").append(v)
+                    .append("\", \"userId\": \"vu-").append(v).append("\", \"anonymousId\": \"visitor-").append(v)
+                    .append("\", \"traits\": {\"firstName\": \"V").append(v).append("\"}}");
+        }
+        var r = node.ingest("/v1/batch", batch.append("]}").toString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return ids;
     }
 
     /** Every user gets an email address before the load, so every buyer can be mailed. */
@@ -178,6 +223,12 @@ class ClusterServeTest {
             }
         }
         assertThat(buyers).as("the load made buyers").isNotEmpty();
+        for (int v = 0; v < VISITORS; v++) {
+            String known = profiles.resolve(io.tessera.profile.Identity.userId("vu-" + v)).orElseThrow();
+            assertThat(profiles.resolve(io.tessera.profile.Identity.anonymousId("visitor-" + v))).as("visitor %d merged", v).contains(known);
+            assertThat(profiles.history(known)).extracting(Event::messageId).as("visitor %d's events, each once", v)
+                    .containsExactlyInAnyOrder("visit-0-" + v, "visit-1-" + v, "visit-2-" + v, "visit-2-" + v + "-known", "visitor-identify-" + v);
+        }
 
         Set<String> inFlight = new HashSet<>();
         PostgresSendLedger ledger = new PostgresSendLedger(db);

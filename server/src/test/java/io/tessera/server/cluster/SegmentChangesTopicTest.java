@@ -85,6 +85,7 @@ class SegmentChangesTopicTest {
                     assertThat(r.key()).as("keyed by profile").isEqualTo(stored.get(seq).profileId());
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> new HashSet<>(delivered).containsAll(stored.values()));
+                assertThat(survivor.relay().published()).as("the surviving node took over publishing").isPositive();
             } finally {
                 first.close();
                 second.close();
