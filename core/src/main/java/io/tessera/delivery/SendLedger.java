@@ -26,10 +26,31 @@ public interface SendLedger extends AutoCloseable {
     /** Claims the key for this message id; {@link Claim#ALREADY_TAKEN} if any row exists for it. */
     Claim claim(SendKey key, String messageId, String variant, Instant at);
 
+    /**
+     * Claims a batch in ONE durable transaction: returns once every row is committed, one result
+     * per request in order (each exactly as {@link #claim} would decide it). How a campaign claims
+     * the recipients it is about to send to: a crash leaves them CLAIMED, and a restart releases
+     * and sends them, so a larger batch costs nothing in correctness. Adapters override the
+     * one-at-a-time default.
+     */
+    default List<Claim> claimAll(List<ClaimRequest> requests, Instant at) {
+        return requests.stream().map(r -> claim(r.key(), r.messageId(), r.variant(), at)).toList();
+    }
+
     void committing(SendKey key);
 
     /** Records the final stage (DELIVERED, BOUNCED, SKIPPED) with the relay's reply. */
     void confirm(SendKey key, Stage stage, String reply, Instant at);
+
+    /**
+     * Records several final stages in ONE durable transaction (each as {@link #confirm}). A
+     * campaign confirms its DELIVERED and SKIPPED rows in batches: a crash before the batch commits
+     * leaves delivered rows COMMITTING, which a restart counts as sent (never resent), and skipped
+     * rows CLAIMED, which a restart releases and decides again. Adapters override the default.
+     */
+    default void confirmAll(List<Confirmation> confirmations, Instant at) {
+        confirmations.forEach(c -> confirm(c.key(), c.stage(), c.reply(), at));
+    }
 
     /** Deletes a claim that certainly was not accepted (crash before commit, 4xx after retries) so it can be retried. */
     void release(SendKey key);
@@ -65,6 +86,12 @@ public interface SendLedger extends AutoCloseable {
     void close();
 
     record Pending(SendKey key, String messageId, Stage stage) {}
+
+    /** One row of a {@link #claimAll} batch. */
+    record ClaimRequest(SendKey key, String messageId, String variant) {}
+
+    /** One row of a {@link #confirmAll} batch. */
+    record Confirmation(SendKey key, Stage stage, String reply) {}
 
     record Row(SendKey key, String messageId, String variant, Stage stage, Instant claimedAt) {}
 }

@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The ingestion stage: a parsed tracking-API request → {@link QualityPipeline} → {@link EventLog}
- * (partition key = userId, else anonymousId) → a {@link IngestReceipt} once the accepted events
+ * (partition key from {@link PartitionKeys}: userId, else anonymousId, or through the identity
+ * graph for a partitioned log) → a {@link IngestReceipt} once the accepted events
  * are durable. Records the parser rejected or the quality pipeline quarantined are stored in the
  * {@link QuarantineStore} with their raw payload and reasons before the receipt is given, so
  * nothing is dropped silently; the good events of a mixed batch are still taken.

@@ -311,11 +311,15 @@ final class CrossPartition {
         if (linked.isPresent()) {
             return locate(linked.get());
         }
-        Optional<String> cached = committed.resolve(identity).flatMap(this::locate);
-        if (cached.isEmpty() || !isLocal(cached.get())) {
-            return committed.resolveFresh(identity).flatMap(this::locate);
+        Optional<String> cached = committed.resolve(identity); // a miss was read from the store (misses are not cached)
+        if (cached.isEmpty()) {
+            return cached;
         }
-        return cached;
+        Optional<String> at = locate(cached.get());
+        if (at.isPresent() && isLocal(at.get())) {
+            return at;
+        }
+        return committed.resolveFresh(identity).flatMap(this::locate);
     }
 
     /** The profile itself if it exists, else the one it was merged into (and so on). */

@@ -61,6 +61,23 @@ public final class SegmentRegistry {
         engine.setCatalog(catalog);
     }
 
+    /**
+     * Re-reads the stored definitions and, when they differ from the active ones (another node
+     * saved or deleted a segment), activates them as {@link #start} does. The node that saved has
+     * run the backfill; here only the catalog changes. Returns whether it did.
+     */
+    public synchronized boolean refresh() {
+        Map<String, Integer> stored = new java.util.HashMap<>();
+        definitions.active().forEach(d -> stored.put(d.key(), d.version()));
+        Map<String, Integer> active = new java.util.HashMap<>();
+        engine.catalog().ordered().forEach(c -> active.put(c.definition().key(), c.definition().version()));
+        if (stored.equals(active)) {
+            return false;
+        }
+        start();
+        return true;
+    }
+
     /** Compiles and stores a new version; on success activates it and starts its backfill. */
     public synchronized SaveVerdict save(String key, String name, String condition) {
         if (!KEY.matcher(key).matches()) {

@@ -77,6 +77,7 @@ public final class Tessera implements AutoCloseable {
     private EventLog.Subscription openTimeSubscription;
     private final io.tessera.server.sync.PullFeature pulls;
     private final java.util.Optional<io.tessera.server.sync.cdc.PostgresCdc> cdc;
+    private final java.util.Optional<io.tessera.server.cluster.ClusterStreams> streams;
 
     private EventLog.Subscription subscription;
     private Javalin http;
@@ -92,8 +93,11 @@ public final class Tessera implements AutoCloseable {
         this.quarantine = stores.quarantine();
         this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting),
                 io.tessera.server.cluster.ProfileRouting.partitions(log));
+        this.streams = io.tessera.server.cluster.ClusterStreams.open(deployment, config::setting, stores.memberships(), clock);
         this.segments = new io.tessera.server.segment.SegmentFeature(stores.memberships(), stores.windowTimers(),
-                stores.segmentDefinitions(), profiles, engine, clock, config::setting);
+                streams.map(s -> s.announcing(stores.segmentDefinitions())).orElseGet(stores::segmentDefinitions),
+                profiles, engine, clock, config::setting);
+        streams.ifPresent(s -> segments.changes(s.changes()));
         segments.partition(io.tessera.server.cluster.PartitionOwnership.of(log, engine));
         this.webhooks = new io.tessera.server.webhook.WebhookFeature(stores.webhooks(), java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
@@ -118,6 +122,7 @@ public final class Tessera implements AutoCloseable {
                 tokens, linkTtl -> SigningKeyRing.legacyLinks(config, linkTtl, clock.instant()),
                 () -> http == null ? config.port() : http.port(), clock,
                 openTime.parts(this::publicUrl, clock));
+        streams.ifPresent(delivery::cluster);
         this.bounces = new io.tessera.server.delivery.BounceFeature(config, ingestor, profiles, clock);
         this.pulls = new io.tessera.server.sync.PullFeature(stores.pulls(), ingestor, clock, json);
         this.cdc = io.tessera.server.sync.cdc.CdcSource.fromSettings(config::setting).map(s -> new io.tessera.server.sync.cdc.PostgresCdc(s, ingestor));
@@ -184,6 +189,7 @@ public final class Tessera implements AutoCloseable {
             routes(cfg, errors);
         });
         http.start();
+        streams.ifPresent(s -> s.start(segments.registry()::refresh, delivery::campaignsChanged));
         delivery.start();
         pulls.start();
         cdc.ifPresent(io.tessera.server.sync.cdc.PostgresCdc::start);
@@ -315,6 +321,7 @@ public final class Tessera implements AutoCloseable {
             openTimeSubscription.close();
         }
         openTime.close();
+        streams.ifPresent(io.tessera.server.cluster.ClusterStreams::close);
         log.close();
         webhooks.close();
         delivery.close();

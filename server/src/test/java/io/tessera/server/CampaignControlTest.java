@@ -153,4 +153,41 @@ class CampaignControlTest {
             assertThat(received()).as("nothing after the cancel, restart included").hasSize(sent).doesNotHaveDuplicates();
         }
     }
+
+    @Test
+    void pausedTriggeredCampaignQueuesNothingAndCancellingCountsWhatWasQueued() throws Exception {
+        try (RunningTessera t = serve()) {
+            assertThat(t.post("/v1/batch", """
+                    {"batch": [{"type": "identify", "userId": "u_dee", "traits": {"email": "dee@example.com"}, "messageId": "d1"},
+                               {"type": "identify", "userId": "u_eve", "traits": {"email": "eve@example.com"}, "messageId": "d2"}]}""")
+                    .statusCode()).isEqualTo(200);
+            t.awaitProfiles();
+            assertThat(t.admin("PUT", "/api/v1/segments/browsers", """
+                    {"condition": "count(\\"Product Viewed\\", duration(\\"48h\\")) > 0"}""").statusCode()).isEqualTo(200);
+            assertThat(t.admin("PUT", "/api/v1/templates/hello", CampaignEndToEndTest.TEMPLATE).statusCode()).isEqualTo(200);
+            assertThat(t.admin("PUT", "/api/v1/campaigns/abandon", """
+                    {"audience": {"segment": "browsers"}, "template": {"key": "hello"}, "sender": {"address": "news@shop.example"},
+                     "trigger": {"segment": "browsers", "delay": "PT1H"}}""").statusCode()).isEqualTo(200);
+            assertThat(t.post("/v1/track", """
+                    {"userId": "u_dee", "event": "Product Viewed", "messageId": "v1"}""").statusCode()).isEqualTo(200);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                    ((Number) t.getJson("/api/v1/campaigns/abandon").get("queued")).longValue() == 1);
+
+            assertThat(post(t, "/api/v1/campaigns/abandon/pause", 200).path("state").asString()).isEqualTo("paused");
+            assertThat(t.post("/v1/track", """
+                    {"userId": "u_eve", "event": "Product Viewed", "messageId": "v2"}""").statusCode()).isEqualTo(200);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                    ((Number) t.getJson("/api/v1/segments/browsers/count").get("count")).longValue() == 2);
+            assertThat(((Number) t.getJson("/api/v1/campaigns/abandon").get("queued")).longValue())
+                    .as("entering while paused queues nothing").isEqualTo(1);
+
+            assertThat(post(t, "/api/v1/campaigns/abandon/cancel", 200).path("state").asString()).isEqualTo("cancelled");
+            JsonNode stats = RunningTessera.JSON.readTree(t.get("/api/v1/campaigns/abandon/stats").body());
+            assertThat(stats.path("state").asString()).isEqualTo("cancelled");
+            assertThat(stats.path("notSent").asLong()).as("the queued entry").isEqualTo(1);
+            assertThat(post(t, "/api/v1/campaigns/abandon/resume", 409).path("error").path("code").asString())
+                    .isEqualTo("campaign_cancelled");
+            assertThat(relay.getReceivedMessages()).isEmpty();
+        }
+    }
 }

@@ -91,6 +91,41 @@ public abstract class SendLedgerContract {
     }
 
     @Test
+    void aBatchClaimRefusesTakenKeysAndRepeatsWithinItselfAndSurvivesReopening() {
+        ledger.claim(new SendKey("c", "p2"), "m2", "A", T0);
+        List<SendLedger.Claim> got = ledger.claimAll(List.of(
+                new SendLedger.ClaimRequest(new SendKey("c", "p1"), "m1", "A"),
+                new SendLedger.ClaimRequest(new SendKey("c", "p2"), "m2", "A"),
+                new SendLedger.ClaimRequest(new SendKey("c", "p3"), "m3", "B"),
+                new SendLedger.ClaimRequest(new SendKey("c", "p3"), "m3", "B"),
+                new SendLedger.ClaimRequest(new SendKey("other", "p1"), "m4", "A")), T0);
+        assertThat(got).containsExactly(SendLedger.Claim.CLAIMED, SendLedger.Claim.ALREADY_TAKEN,
+                SendLedger.Claim.CLAIMED, SendLedger.Claim.ALREADY_TAKEN, SendLedger.Claim.CLAIMED);
+        assertThat(ledger.claimAll(List.of(), T0)).isEmpty();
+        SendLedger again = reopen();
+        assertThat(again.unconfirmed("c")).extracting(SendLedger.Pending::key).containsExactly(
+                new SendKey("c", "p1"), new SendKey("c", "p2"), new SendKey("c", "p3"));
+        assertThat(again.rows("c")).extracting(SendLedger.Row::variant).containsExactly("A", "A", "B");
+    }
+
+    @Test
+    void aBatchConfirmRecordsEveryOutcomeAtOnce() {
+        for (String p : List.of("p1", "p2", "p3")) {
+            ledger.claim(new SendKey("c", p), "m-" + p, "A", T0);
+        }
+        ledger.committing(new SendKey("c", "p1"));
+        ledger.confirmAll(List.of(
+                new SendLedger.Confirmation(new SendKey("c", "p1"), Stage.DELIVERED, "250 ok"),
+                new SendLedger.Confirmation(new SendKey("c", "p2"), Stage.SKIPPED, "holdout")), T0);
+        ledger.confirmAll(List.of(), T0);
+        SendLedger again = reopen();
+        assertThat(again.stages("c")).containsEntry(Stage.DELIVERED, 1L).containsEntry(Stage.SKIPPED, 1L)
+                .containsEntry(Stage.CLAIMED, 1L);
+        assertThat(again.skipReasons("c")).containsExactly(java.util.Map.entry("holdout", 1L));
+        assertThat(again.unconfirmed("c")).extracting(SendLedger.Pending::key).containsExactly(new SendKey("c", "p3"));
+    }
+
+    @Test
     void releasedClaimCanBeClaimedAgainButAConfirmedOneCannotBeReleased() {
         SendKey k = new SendKey("c", "p1");
         ledger.claim(k, "m1", "A", T0);

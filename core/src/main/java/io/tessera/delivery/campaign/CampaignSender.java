@@ -14,7 +14,9 @@ import io.tessera.profile.IdentityKind;
 import io.tessera.profile.Profile;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -85,22 +87,76 @@ public final class CampaignSender {
      * bounces a recipient: that is an outage, and the recipient stays deferred.
      */
     public SendOutcome send(Campaign campaign, String scope, String profileId, Instant due, boolean finalAttempt) {
+        Decision decision = decide(campaign, scope, profileId, due);
+        if (!(decision instanceof Candidate c)) {
+            return ((Decision.Settled) decision).outcome();
+        }
+        Instant now = clock.instant();
+        if (ledger.claim(c.key(), c.messageId(), c.arm(), now) == SendLedger.Claim.ALREADY_TAKEN) {
+            return new SendOutcome.AlreadyHandled();
+        }
+        if (c.skip().isPresent()) {
+            ledger.confirm(c.key(), SendLedger.Stage.SKIPPED, c.skip().get(), now);
+            return new SendOutcome.Skipped(c.skip().get());
+        }
+        Prepared prepared = prepare(campaign, c);
+        if (prepared instanceof Prepared.Unsendable u) {
+            ledger.confirm(c.key(), SendLedger.Stage.SKIPPED, u.reason(), clock.instant());
+            return new SendOutcome.Skipped(u.outcome());
+        }
+        List<SendLedger.Confirmation> confirmations = new ArrayList<>(1);
+        SendOutcome outcome = deliver((Prepared.Ready) prepared, finalAttempt, confirmations);
+        ledger.confirmAll(confirmations, clock.instant());
+        return outcome;
+    }
+
+    /** What the checks decided for one recipient before anything is written to the ledger. */
+    public sealed interface Decision {
+        /** Nothing to claim: no profile, left the trigger segment, excluded, or not yet its local send time. */
+        record Settled(SendOutcome outcome) implements Decision {}
+    }
+
+    /**
+     * A recipient to claim: the ledger row's key, Message-ID and arm, the profile the checks saw,
+     * and, when it must not be mailed (holdout, no address, suppressed, no consent, frequency cap),
+     * the skip code to confirm right after the claim. {@code readAt}: when the profile was read.
+     */
+    public record Candidate(SendKey key, String messageId, String arm, Profile profile, Instant readAt,
+                            Optional<String> address, Optional<String> skip) implements Decision {}
+
+    /** A claimed candidate rendered into a message, or the reason it cannot be sent (its row is confirmed SKIPPED). */
+    public sealed interface Prepared {
+        Candidate candidate();
+
+        /** Ready to mail; its data is as old as {@code candidate().readAt()} (for the staleness limit). */
+        record Ready(Candidate candidate, OutgoingMessage message) implements Prepared {}
+
+        /** {@code reason} goes to the ledger, {@code outcome} is the outcome code. */
+        record Unsendable(Candidate candidate, String reason, String outcome) implements Prepared {}
+    }
+
+    /**
+     * The checks for one profile, in the order that keeps them free of writes: profile, trigger
+     * re-check, exclusion, local send time; then the Message-ID, the arm and any skip code.
+     * Reads only; whatever it returns, nothing has been recorded yet.
+     */
+    public Decision decide(Campaign campaign, String scope, String profileId, Instant due) {
         Instant now = clock.instant();
         Optional<Profile> maybeProfile = recipients.profile(profileId);
         if (maybeProfile.isEmpty()) {
-            return new SendOutcome.Skipped("no_profile");
+            return new Decision.Settled(new SendOutcome.Skipped("no_profile"));
         }
         Profile profile = maybeProfile.get();
         if (campaign.trigger().isPresent() && !segments.contains(campaign.trigger().get().segment(), profileId)) {
-            return new SendOutcome.Skipped("left_segment");
+            return new Decision.Settled(new SendOutcome.Skipped("left_segment"));
         }
         if (campaign.audience().excluding().isPresent()
                 && segments.contains(campaign.audience().excluding().get(), profileId)) {
-            return new SendOutcome.Skipped("excluded");
+            return new Decision.Settled(new SendOutcome.Skipped("excluded"));
         }
         Instant earliest = SendTime.earliest(campaign, trait(profile, "timezone"), due.isAfter(now) ? now : due);
         if (earliest.isAfter(now)) {
-            return new SendOutcome.Deferred("local_time", earliest);
+            return new Decision.Settled(new SendOutcome.Deferred("local_time", earliest));
         }
         SendKey key = new SendKey(scope, profileId);
         String messageId = MessageIds.of(key, messageIdDomain);
@@ -118,35 +174,62 @@ public final class CampaignSender {
                 skip = "frequency_cap";
             }
         }
-        if (ledger.claim(key, messageId, arm, now) == SendLedger.Claim.ALREADY_TAKEN) {
-            return new SendOutcome.AlreadyHandled();
+        return new Candidate(key, messageId, arm, profile, now, address, Optional.ofNullable(skip));
+    }
+
+    /** Renders a claimed candidate with the profile it carries (call {@link #refresh} first for the latest). */
+    public Prepared prepare(Campaign campaign, Candidate c) {
+        if (c.address().isEmpty()) {
+            return new Prepared.Unsendable(c, "no_email", "no_email");
         }
-        if (skip != null) {
-            ledger.confirm(key, SendLedger.Stage.SKIPPED, skip, now);
-            return new SendOutcome.Skipped(skip);
-        }
-        Campaign.Variant variant = campaign.variants().stream().filter(v -> v.name().equals(arm)).findFirst()
+        Campaign.Variant variant = campaign.variants().stream().filter(v -> v.name().equals(c.arm())).findFirst()
                 .orElse(campaign.variants().getFirst());
-        Map<String, Object> context = Map.of("campaign", campaign.key(), "variant", arm, "messageId", messageId);
+        Map<String, Object> context = Map.of("campaign", campaign.key(), "variant", c.arm(), "messageId", c.messageId());
         MessageRenderer.Rendered rendered = renderer.render(new MessageRenderer.Request(
-                variant.template().orElse(campaign.template()), variant.subject(), profile, context));
+                variant.template().orElse(campaign.template()), variant.subject(), c.profile(), context));
         if (rendered instanceof MessageRenderer.Failed failed) {
-            ledger.confirm(key, SendLedger.Stage.SKIPPED, "render_failed:" + failed.code(), clock.instant());
-            return new SendOutcome.Skipped("render_failed");
+            return new Prepared.Unsendable(c, "render_failed:" + failed.code(), "render_failed");
         }
         MessageRenderer.Message m = (MessageRenderer.Message) rendered;
-        OutgoingMessage message = new OutgoingMessage(messageId, campaign.sender().mailbox(), address.get(), m.subject(),
-                tracking.decorate(m.html(), key, messageId), m.text(), m.amp(),
-                headers(campaign, arm, key, messageId, m.headers()));
-        DeliveryVerdict verdict = mailer.send(message, () -> ledger.committing(key));
+        OutgoingMessage message = new OutgoingMessage(c.messageId(), campaign.sender().mailbox(), c.address().get(),
+                m.subject(), tracking.decorate(m.html(), c.key(), c.messageId()), m.text(), m.amp(),
+                headers(campaign, c.arm(), c.key(), c.messageId(), m.headers()));
+        return new Prepared.Ready(c, message);
+    }
+
+    /**
+     * The candidate with the profile as it is now (for a message rendered ahead that grew older
+     * than its staleness limit); a profile that vanished or lost its address keeps the old one
+     * minus the address, so {@link #prepare} skips it.
+     */
+    public Candidate refresh(Candidate c) {
+        Instant now = clock.instant();
+        Optional<Profile> latest = recipients.profile(c.key().profileId());
+        return latest.map(p -> new Candidate(c.key(), c.messageId(), c.arm(), p, now, address(p), c.skip()))
+                .orElseGet(() -> new Candidate(c.key(), c.messageId(), c.arm(), c.profile(), now, Optional.empty(), c.skip()));
+    }
+
+    /**
+     * Mails a claimed, rendered message: marks the row COMMITTING at the mailer's point of no
+     * return, then records the verdict. A delivery is NOT confirmed here but added to
+     * {@code confirmations} for the caller to record in one batch ({@link SendLedger#confirmAll}):
+     * until then the row stays COMMITTING, which a restart counts as sent, so a lost batch never
+     * resends. Bounces and 4xx releases are recorded at once (a released row is sent again).
+     */
+    public SendOutcome deliver(Prepared.Ready ready, boolean finalAttempt, List<SendLedger.Confirmation> confirmations) {
+        Candidate c = ready.candidate();
+        SendKey key = c.key();
+        String messageId = c.messageId();
+        String address = ready.message().to();
+        DeliveryVerdict verdict = mailer.send(ready.message(), () -> ledger.committing(key));
         return switch (verdict) {
             case DeliveryVerdict.Delivered d -> {
-                ledger.confirm(key, SendLedger.Stage.DELIVERED, d.reply(), clock.instant());
-                yield new SendOutcome.Sent(messageId, arm);
+                confirmations.add(new SendLedger.Confirmation(key, SendLedger.Stage.DELIVERED, d.reply()));
+                yield new SendOutcome.Sent(messageId, c.arm());
             }
-            case DeliveryVerdict.PermanentFailure p -> bounced(key, messageId, address.get(), p.code(), p.reply());
+            case DeliveryVerdict.PermanentFailure p -> bounced(key, messageId, address, p.code(), p.reply());
             case DeliveryVerdict.TemporaryFailure t when finalAttempt && t.code() >= 400 && t.code() < 500 && t.code() != 421 ->
-                    bounced(key, messageId, address.get(), t.code(), t.reply());
+                    bounced(key, messageId, address, t.code(), t.reply());
             case DeliveryVerdict.TemporaryFailure t -> {
                 ledger.release(key);
                 yield new SendOutcome.Deferred("temporary_failure " + t.code() + " " + t.reply(), clock.instant());
@@ -158,9 +241,11 @@ public final class CampaignSender {
                                         Map<String, String> fromTemplate) {
         Map<String, String> h = new LinkedHashMap<>(fromTemplate);
         Optional<String> oneClick = tracking.unsubscribeUrl(key, messageId);
+        // Only the HTTPS one-click URL when there is one: Tessera reads no mailbox for unsubscribe
+        // requests, and a mailto: nobody reads would silently drop the unsubscribes mail clients send there.
         String mailto = "<mailto:unsubscribe@" + OutgoingMessage.domainOf(campaign.sender().address())
                 + "?subject=unsubscribe%20" + messageId.substring(0, messageId.indexOf('@')) + ">";
-        h.put("List-Unsubscribe", oneClick.map(u -> "<" + u + ">, " + mailto).orElse(mailto));
+        h.put("List-Unsubscribe", oneClick.map(u -> "<" + u + ">").orElse(mailto));
         oneClick.ifPresent(u -> h.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
         h.put("X-Tessera-Campaign", campaign.key());
         h.put("X-Tessera-Variant", arm);

@@ -28,10 +28,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a campaign: reconciles the ledger left by a previous crash, pages through the audience,
- * and feeds the per-recipient {@link CampaignSender} from a pool of worker threads under the
- * campaign's throttle; recipients deferred by a 4xx are retried in later rounds with exponential
- * backoff; those deferred to their local send time or past quiet hours are returned for the
- * scheduler.
+ * cuts each page into batches of the pre-render window and hands each batch to a worker thread
+ * ({@link SendBatch}: checks, one ledger transaction claiming the batch, render ahead, mail in
+ * order under the campaign's throttle re-rendering what grew older than the staleness limit, one
+ * transaction confirming the batch); recipients deferred by a 4xx are retried in later rounds with
+ * exponential backoff; those deferred to their local send time or past quiet hours are returned
+ * for the scheduler.
  *
  * <p>Reconciliation (at most once, across crashes): a row left CLAIMED never reached the relay's
  * point of no return, so it is released and sent in this run; a row left COMMITTING is resolved
@@ -63,6 +65,25 @@ public final class CampaignDispatcher implements AutoCloseable {
     private final ExecutorService pool;
     private final Map<String, CampaignSender> singleSenders = new ConcurrentHashMap<>();
     private final BounceEvents bounceEvents;
+    private final Prerender prerender;
+
+    /**
+     * How far rendering may run ahead of sending: each worker claims and renders up to
+     * {@code window} recipients before mailing the first of them ({@code delivery.prerender-window});
+     * a message whose profile data is older than {@code maxStaleness} when its connection is free
+     * is rendered again from the latest profile ({@code delivery.max-staleness}). A window of 1
+     * renders every message right before its send.
+     */
+    public record Prerender(int window, Duration maxStaleness) {
+        public static final Prerender DEFAULT = new Prerender(16, Duration.ofSeconds(2));
+        public static final Prerender JUST_IN_TIME = new Prerender(1, Duration.ZERO);
+
+        public Prerender {
+            if (window < 1 || maxStaleness.isNegative()) {
+                throw new IllegalArgumentException("prerender window must be >= 1 and staleness >= 0: " + window + ", " + maxStaleness);
+            }
+        }
+    }
 
     /** A dispatcher whose bounces suppress and mark the ledger but are not reported as profile events. */
     public CampaignDispatcher(SendLedger ledger, SuppressionList suppressions, Mailer mailer, MessageRenderer renderer,
@@ -81,6 +102,16 @@ public final class CampaignDispatcher implements AutoCloseable {
                               Recipients recipients, SegmentMembers segments, TrackingLinks tracking, InstantSource clock,
                               String messageIdDomain, int workers, int retryRounds, Duration firstRetryDelay,
                               BounceEvents bounceEvents) {
+        this(ledger, suppressions, mailer, renderer, recipients, segments, tracking, clock, messageIdDomain, workers,
+                retryRounds, firstRetryDelay, bounceEvents, Prerender.DEFAULT);
+    }
+
+    /** @param prerender  how far rendering may run ahead of sending, see {@link Prerender} */
+    public CampaignDispatcher(SendLedger ledger, SuppressionList suppressions, Mailer mailer, MessageRenderer renderer,
+                              Recipients recipients, SegmentMembers segments, TrackingLinks tracking, InstantSource clock,
+                              String messageIdDomain, int workers, int retryRounds, Duration firstRetryDelay,
+                              BounceEvents bounceEvents, Prerender prerender) {
+        this.prerender = prerender;
         this.bounceEvents = bounceEvents;
         this.ledger = ledger;
         this.suppressions = suppressions;
@@ -204,12 +235,36 @@ public final class CampaignDispatcher implements AutoCloseable {
                 Map.copyOf(tally.later));
     }
 
-    /** Sends to each profile on the pool; returns those deferred by a temporary failure. */
+    /** Sends to each profile on the pool, a batch of the pre-render window per task; returns those deferred by a temporary failure. */
     private List<String> sendAll(CampaignSender sender, Campaign campaign, String scope, Instant due, List<String> ids,
                                  Tally tally, boolean finalAttempt, RunGate gate) {
         List<String> temporary = java.util.Collections.synchronizedList(new ArrayList<>());
-        Semaphore inFlight = new Semaphore(workers * 4);
-        for (String id : ids) {
+        SendBatch.Results results = new SendBatch.Results() {
+            @Override
+            public void outcome(String id, SendOutcome o) {
+                switch (o) {
+                    case SendOutcome.Sent s -> tally.sent.incrementAndGet();
+                    case SendOutcome.Bounced b -> tally.bounced.incrementAndGet();
+                    case SendOutcome.Skipped s -> tally.skipped.incrementAndGet();
+                    case SendOutcome.AlreadyHandled a -> tally.already.incrementAndGet();
+                    case SendOutcome.Deferred d when d.reason().startsWith("temporary_failure") -> temporary.add(id);
+                    case SendOutcome.Deferred d -> tally.later.put(id, d.notBefore());
+                }
+            }
+
+            @Override
+            public void failed(String id, RuntimeException e) {
+                LOG.error("campaign {}: sending to {} failed", scope, id, e);
+                temporary.add(id);
+            }
+        };
+        SendBatch batch = new SendBatch(sender, ledger, clock, prerender.maxStaleness());
+        int window = window(campaign);
+        java.util.function.BooleanSupplier open = () -> gate.mayClaim(campaign.key());
+        // two batches per worker in flight: one running, one queued
+        Semaphore inFlight = new Semaphore(workers * 2);
+        for (int from = 0; from < ids.size(); from += window) {
+            List<String> slice = ids.subList(from, Math.min(ids.size(), from + window));
             inFlight.acquireUninterruptibly();
             if (!gate.mayClaim(campaign.key())) {
                 inFlight.release();
@@ -217,25 +272,30 @@ public final class CampaignDispatcher implements AutoCloseable {
             }
             pool.execute(() -> {
                 try {
-                    SendOutcome o = sender.send(campaign, scope, id, due, finalAttempt);
-                    switch (o) {
-                        case SendOutcome.Sent s -> tally.sent.incrementAndGet();
-                        case SendOutcome.Bounced b -> tally.bounced.incrementAndGet();
-                        case SendOutcome.Skipped s -> tally.skipped.incrementAndGet();
-                        case SendOutcome.AlreadyHandled a -> tally.already.incrementAndGet();
-                        case SendOutcome.Deferred d when d.reason().startsWith("temporary_failure") -> temporary.add(id);
-                        case SendOutcome.Deferred d -> tally.later.put(id, d.notBefore());
-                    }
+                    batch.run(campaign, scope, due, slice, finalAttempt, open, results);
                 } catch (RuntimeException e) {
-                    LOG.error("campaign {}: sending to {} failed", scope, id, e);
-                    temporary.add(id);
+                    slice.forEach(id -> results.failed(id, e));
                 } finally {
                     inFlight.release();
                 }
             });
         }
-        inFlight.acquireUninterruptibly(workers * 4);
+        inFlight.acquireUninterruptibly(workers * 2);
         return new ArrayList<>(temporary);
+    }
+
+    /**
+     * The batch size: the pre-render window, but no more than a worker can send within the
+     * staleness limit under the campaign's overall throttle (a throttled campaign would otherwise
+     * render messages that are stale before their turn comes, and render them twice).
+     */
+    private int window(Campaign campaign) {
+        double perSecond = campaign.throttle().perSecond();
+        if (perSecond <= 0) {
+            return prerender.window();
+        }
+        double perWorkerWithinLimit = perSecond * prerender.maxStaleness().toMillis() / 1000.0 / workers;
+        return (int) Math.max(1, Math.min(prerender.window(), Math.floor(perWorkerWithinLimit)));
     }
 
     private static final class Tally {

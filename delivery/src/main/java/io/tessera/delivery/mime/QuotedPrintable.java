@@ -1,19 +1,20 @@
 package io.tessera.delivery.mime;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Quoted-printable (RFC 2045 §6.7) for body parts: line breaks in the text become CRLF, other
  * bytes outside printable ASCII, "=" and trailing white space are escaped, lines are soft-broken
  * at 76 characters, and a "." opening a line is escaped so no relay can mistake it for the end of
  * DATA. The output never contains "=_", which is why {@link MimeAssembler}'s boundaries start with it.
  *
- * <p>Implementation note: one table lookup per byte of {@code getBytes(UTF_8)} (an intrinsic),
- * written straight into the message's array, grown in steps instead of a 3x-sized scratch array
- * copied through a synchronized stream; a char-by-char version over the String was slower still
- * ({@code String.charAt} bounds checks on UTF-16 strings). It was a third of a campaign's Java CPU
- * (docs/BENCHMARKS.md, issues 5 and 8). Output is byte-for-byte what that loop wrote
- * ({@code WeeklyPicksMimeGoldenTest}, {@code MimeAssemblerTest}).
+ * <p>Implementation note: reads the text's chars (one bulk copy into a per-thread array) and
+ * writes UTF-8 itself only for the escaped non-ASCII chars — {@code getBytes(UTF_8)} of a UTF-16
+ * string (one "€" makes the whole HTML UTF-16) was 7% of a complete message's CPU; runs of
+ * literal chars (blanks and dots included) are copied in one loop each; written straight into the
+ * message's array, grown in steps instead of a 3x-sized scratch array copied through a
+ * synchronized stream ({@code String.charAt} per char was slower: bounds checks on UTF-16
+ * strings). It was a third of a campaign's Java CPU (docs/BENCHMARKS.md, issues 5 and 8). Output is
+ * byte-for-byte what the first per-byte loop over {@code getBytes(UTF_8)} wrote
+ * ({@code QuotedPrintableTest} keeps that loop as the oracle, {@code WeeklyPicksMimeGoldenTest}).
  */
 final class QuotedPrintable {
 
@@ -32,64 +33,97 @@ final class QuotedPrintable {
     private QuotedPrintable() {
     }
 
+    /** Each thread's copy of the text being encoded (grown to the largest part it has seen). */
+    private static final ThreadLocal<char[]> CHARS = ThreadLocal.withInitial(() -> new char[32 * 1024]);
+
     static void encode(String text, MessageBytes sink) {
-        byte[] in = text.getBytes(StandardCharsets.UTF_8);
-        int len = in.length;
+        int len = text.length();
+        char[] in = CHARS.get();
+        if (in.length < len) {
+            in = new char[len + len / 4];
+            CHARS.set(in);
+        }
+        text.getChars(0, len, in, 0);
         sink.ensure(len + len / 8 + 128);
         byte[] out = sink.buf;
         int n = sink.size;
         int col = 0;
         int i = 0;
         while (i < len) {
-            if (n + 88 > out.length) { // at most a soft break and a 75-byte run, or "=\r\n=XX"
+            if (n + 88 > out.length) { // at most a soft break and a 75-byte run, or 4 x "=\r\n=XX"
                 sink.size = n;
                 sink.ensure(len - i + (len - i) / 4 + 128);
                 out = sink.buf;
             }
-            int b = in[i] & 0xff;
-            if (RUN[b] && !(b == '.' && col == 0)) {
+            char c = in[i];
+            if (c < 128 && RUN[c] && !(c == '.' && col == 0)) {
                 if (col == 75) {
                     n = softBreak(out, n);
                     col = 0;
-                    if (b == '.') {
+                    if (c == '.') {
                         continue; // a dot opening a line is escaped, below
                     }
                 }
-                // the longest run written as it is, up to the end of the line: one copy. A dot
-                // can only open a line at the run's start; a blank ending a line must be escaped
-                // (RFC 2045 rule 3) and can only be the run's last byte.
+                // the longest run written as it is, up to the end of the line. A dot can only
+                // open a line at the run's start; a blank ending a line must be escaped (RFC 2045
+                // rule 3) and can only be the run's last char.
                 int end = Math.min(len, i + 75 - col);
                 int j = i + 1;
-                while (j < end && RUN[in[j] & 0xff]) {
+                while (j < end && in[j] < 128 && RUN[in[j]]) {
                     j++;
                 }
-                int last = in[j - 1];
+                char last = in[j - 1];
                 if ((last == ' ' || last == '\t') && (j == len || in[j] == '\n' || in[j] == '\r')) {
                     j--;
                 }
+                for (int k = i; k < j; k++) {
+                    out[n++] = (byte) in[k];
+                }
+                col += j - i;
                 if (j > i) {
-                    System.arraycopy(in, i, out, n, j - i);
-                    n += j - i;
-                    col += j - i;
                     i = j;
                     continue;
                 }
             }
-            if (b == '\r' || b == '\n') {
-                if (!(b == '\r' && i + 1 < len && in[i + 1] == '\n')) { // CRLF: the LF writes the line break
+            if (c == '\r' || c == '\n') {
+                if (!(c == '\r' && i + 1 < len && in[i + 1] == '\n')) { // CRLF: the LF writes the line break
                     out[n++] = '\r';
                     out[n++] = '\n';
                     col = 0;
                 }
-            } else {
+                i++;
+            } else if (c < 128) {
                 if (col > 72) {
                     n = softBreak(out, n);
                     col = 0;
                 }
-                n = escape(out, n, b);
+                n = escape(out, n, c);
                 col += 3;
+                i++;
+            } else if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(in[i + 1]))) {
+                // a lone surrogate: what String.getBytes(UTF_8) writes for it, a literal '?'
+                if (col == 75) {
+                    n = softBreak(out, n);
+                    col = 0;
+                }
+                out[n++] = '?';
+                col++;
+                i++;
+            } else {
+                int cp = Character.isHighSurrogate(c) ? Character.toCodePoint(c, in[i + 1]) : c;
+                int count = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+                int lead = count == 2 ? 0xC0 : count == 3 ? 0xE0 : 0xF0;
+                for (int k = count - 1; k >= 0; k--) { // its UTF-8 bytes, each escaped
+                    int b = k == count - 1 ? lead | cp >> 6 * k : 0x80 | cp >> 6 * k & 0x3f;
+                    if (col > 72) {
+                        n = softBreak(out, n);
+                        col = 0;
+                    }
+                    n = escape(out, n, b);
+                    col += 3;
+                }
+                i += count == 4 ? 2 : 1;
             }
-            i++;
         }
         sink.size = n;
     }

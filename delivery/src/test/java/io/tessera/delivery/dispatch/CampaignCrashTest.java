@@ -57,6 +57,10 @@ class CampaignCrashTest {
             // ledger reports it as assumed. It must never be silent.
             assertThat(missing.size()).as("gaps (seed %d, killed at %d; %s; %s)", seed, killAt, first, second)
                     .isLessThanOrEqualTo(assumed);
+            // "assumed" also counts accepted messages whose batched DELIVERED mark the kill lost; a
+            // gap, though, needs the kill to fall between a message's COMMITTING mark and its dot,
+            // and each of the CampaignRig's 4 connections has at most one message there
+            assertThat(missing.size()).as("gaps beyond one per connection (seed %d)", seed).isLessThanOrEqualTo(4);
             try (SqliteSendLedger ledger = new SqliteSendLedger(db)) {
                 assertThat(ledger.unconfirmed("crash")).isEmpty();
                 assertThat(ledger.stages("crash")).containsEntry(SendLedger.Stage.DELIVERED, (long) RECIPIENTS);

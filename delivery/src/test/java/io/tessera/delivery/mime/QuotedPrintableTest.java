@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class QuotedPrintableTest {
 
     private static final String[] PIECES = {"a", "Z", "=", ".", " ", "\t", "\r", "\n", "\r\n", "é", "·", "€", "😀",
-            "\uD800", "\uDC00", "?", "_", "~", "\u0001", "\u007F", "<a href=\"x\">", "…", "ü"};
+            "\uD800", "\uDC00", "\uDBFF\uDFFF", "\u07FF", "\u0800", "\uFFFF", "?", "_", "~", "\u0001", "\u007F", "<a href=\"x\">", "…", "ü"};
 
     @Test
     void encodesLikeTheReferenceLoopOnRandomText() {

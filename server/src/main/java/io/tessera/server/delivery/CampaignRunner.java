@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * does not start. Resuming re-schedules the campaign's open runs, which continue where they stopped
  * (the ledger skips everyone handled); occurrences of a recurring schedule that fell due while
  * paused are skipped, not made up. Cancelling closes every open run with its count of recipients
- * not sent (audience members without a ledger row in that run) — counted on the scheduler thread,
- * after the stopped run returned — and, for a triggered campaign, the entries still queued.
+ * not sent (audience members without a ledger row in that run) — the running run counts once it
+ * has stopped, the others at once on their own thread — and, for a triggered campaign, the
+ * entries still queued.
  *
  * <p>Threading: one scheduler thread decides when; runs execute on it one at a time (the
  * dispatcher's own pool does the sending). {@link #status} is readable from any thread;
@@ -59,11 +60,21 @@ final class CampaignRunner implements AutoCloseable {
     private final Map<String, Object> status = new ConcurrentHashMap<>();
     /** Scheduled, not yet started runs (and recurring chains under {@code key@recurring}), so a pause can withdraw them. */
     private final Map<String, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
+    /** Scopes whose run is executing: their state is reported by the run itself when it stops. */
+    private final java.util.Set<String> running = ConcurrentHashMap.newKeySet();
     private final CampaignRuns runs;
+    /** In a cluster: runs are paged into send jobs that every node takes a share of. */
+    private volatile Optional<Queued> queued = Optional.empty();
+
+    /** The send-jobs queue and where the audience is read from. */
+    record Queued(io.tessera.delivery.campaign.SendJobQueue jobs, io.tessera.delivery.campaign.SegmentMembers members) {}
+
     private final CampaignControls controls;
     private final SegmentMembers members;
     private final SendLedger ledger;
     private final ToLongFunction<String> queuedTriggers;
+    /** The scope the scheduler thread is running now ("" when none): a cancel leaves it to close itself. */
+    private volatile String runningScope = "";
 
     /**
      * @param members        the audience, to count who a cancelled run did not send
@@ -169,7 +180,12 @@ final class CampaignRunner implements AutoCloseable {
                     if (c.trigger().isPresent()) {
                         runs.cancel(c.key(), c.key() + "#queued", queuedTriggers.applyAsLong(c.key()));
                     }
-                    scheduler.execute(() -> openRunsOf(c.key()).forEach(run -> settleCancelled(c, run.scope())));
+                    // the run executing now (if it is this campaign's) closes itself once its gate has stopped it;
+                    // the others are counted now, off the scheduler, which may be busy with another campaign
+                    List<CampaignRuns.Run> idle = openRunsOf(c.key()).stream()
+                            .filter(run -> !run.scope().equals(runningScope)).toList();
+                    Thread.ofVirtual().name("campaign-cancel-" + c.key())
+                            .start(() -> idle.forEach(run -> settleCancelled(c, run.scope())));
                 }
             }
         }
@@ -182,7 +198,8 @@ final class CampaignRunner implements AutoCloseable {
 
     private void withdrawScheduled(String key, String state) {
         pending.forEach((scope, future) -> {
-            if (belongsTo(scope, key) && future.cancel(false)) {
+            // a run scheduled with no delay may already be executing before its future was put here
+            if (belongsTo(scope, key) && !running.contains(scope) && future.cancel(false)) {
                 pending.remove(scope, future);
                 status.put(scope, Map.of("state", state));
             }
@@ -231,7 +248,21 @@ final class CampaignRunner implements AutoCloseable {
         pending.put(scope, scheduler.schedule(() -> run(c, scope, due), Math.max(0, in.toMillis()), TimeUnit.MILLISECONDS));
     }
 
+    /** From now on a run enqueues its recipients as send jobs instead of sending them from this node. */
+    void queueRuns(Queued q) {
+        this.queued = Optional.of(q);
+    }
+
     private void run(Campaign c, String scope, Instant due) {
+        running.add(scope);
+        try {
+            runNow(c, scope, due);
+        } finally {
+            running.remove(scope);
+        }
+    }
+
+    private void runNow(Campaign c, String scope, Instant due) {
         pending.remove(scope);
         CampaignState before = controls.state(c.key());
         if (before == CampaignState.PAUSED) {
@@ -242,7 +273,12 @@ final class CampaignRunner implements AutoCloseable {
             settleCancelled(c, scope);
             return;
         }
+        if (queued.isPresent()) {
+            enqueue(c, scope, due, queued.get());
+            return;
+        }
         status.put(scope, Map.of("state", "running", "due", due.toString()));
+        runningScope = scope;
         try {
             AtomicBoolean stopped = new AtomicBoolean();
             RunGate gate = key -> {
@@ -267,8 +303,38 @@ final class CampaignRunner implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("campaign run {} failed", scope, e);
             status.put(scope, Map.of("state", "failed", "due", due.toString(), "error", String.valueOf(e.getMessage())));
+        } finally {
+            runningScope = "";
         }
     }
+
+    /**
+     * Pages the audience into send jobs (each durable before the next page is read) and finishes
+     * the run once all are enqueued. A run interrupted meanwhile stays open and is enqueued again by
+     * {@link #resume}; the jobs then repeated find their ledger rows and send nothing.
+     */
+    private void enqueue(Campaign c, String scope, Instant due, Queued q) {
+        status.put(scope, Map.of("state", "enqueueing", "due", due.toString()));
+        try {
+            long n = 0;
+            String after = "";
+            while (true) {
+                java.util.List<String> page = q.members().members(c.audience().segment(), after, 1000);
+                if (page.isEmpty()) {
+                    break;
+                }
+                q.jobs().enqueue(page.stream().map(id -> new io.tessera.delivery.campaign.SendJob(c.key(), scope, id, due)).toList());
+                n += page.size();
+                after = page.getLast();
+            }
+            runs.finish(scope);
+            status.put(scope, Map.of("state", "enqueued", "due", due.toString(), "jobs", n));
+        } catch (RuntimeException e) {
+            LOG.error("campaign run {}: enqueueing send jobs failed", scope, e);
+            status.put(scope, Map.of("state", "failed", "due", due.toString(), "error", String.valueOf(e.getMessage())));
+        }
+    }
+
 
     /** The gate closed mid-run: the run stays open (paused), is closed (cancelled), or was already re-scheduled (resumed meanwhile). */
     private void stoppedEarly(Campaign c, String scope, Instant due, CampaignDispatcher.Report r) {

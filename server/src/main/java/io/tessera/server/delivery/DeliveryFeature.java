@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings: {@code public.url} (default {@code http://<listen host or localhost>:<port>}), {@code tracking.link-ttl}
  * (365 days; tracking tokens come from the signing key ring, {@code tracking.key} only verifies
- * links of the old format), {@code delivery.workers} (4),
+ * links of the old format), {@code delivery.workers} (4), {@code delivery.prerender-window} (16 messages per
+ * worker), {@code delivery.max-staleness} (2 s),
  * {@code delivery.message-id-domain} (the public URL's host), {@code smtp.*} (see
  * {@link DeliverySettings}), {@code dkim.domain}, {@code dkim.selector}, {@code dkim.key-file}
  * (PKCS#8 PEM).
@@ -67,6 +68,9 @@ public final class DeliveryFeature implements AutoCloseable {
     private final SuppressionRoutes suppressionRoutes;
     private final String publicUrlSetting;
     private final String listenHost;
+    private final MembershipSegmentMembers members;
+    /** Cluster mode: the send-jobs queue this node consumes, and how it tells the others a campaign changed. */
+    private volatile Optional<io.tessera.server.cluster.ClusterStreams> cluster = Optional.empty();
 
     /**
      * @param stores         where the ledger, suppressions, outbox, campaigns, campaign runs, trigger
@@ -102,19 +106,62 @@ public final class DeliveryFeature implements AutoCloseable {
         this.dispatcher = new CampaignDispatcher(ledger, suppressions, mailer,
                 new ContentMessageRenderer(templates, clock, new RenderErrors(), openTime), profiles::get,
                 members, links, clock, messageIdDomain, workers, 3,
-                Duration.ofSeconds(2), new ProfileBounceEvents(ingestor, profiles));
+                Duration.ofSeconds(2), new ProfileBounceEvents(ingestor, profiles), new CampaignDispatcher.Prerender(
+                        Integer.parseInt(config.setting("delivery.prerender-window").orElse("16").strip()),
+                        config.setting("delivery.max-staleness").map(io.tessera.server.ConfigLoader::duration)
+                                .orElse(Duration.ofSeconds(2))));
         CampaignDispatcher.Reconciliation r = dispatcher.reconcileAll();
         if (r.released() + r.verified() + r.assumed() > 0) {
             LOG.info("send ledger reconciled after restart: {} released, {} verified, {} assumed sent",
                     r.released(), r.verified(), r.assumed());
         }
         this.triggers = new TriggeredSends(campaigns, triggerQueue, dispatcher, clock);
-        segments.engine().addListener(triggers);
+        segments.changes().subscribe("triggers", triggers);
+        this.members = members;
         this.campaignRoutes = new CampaignRoutes(campaigns, dispatcher, ledger, smtp ? Optional.empty() : Optional.of(outbox),
-                profiles, clock, this::templateProblems, triggers::refresh, runs, members, triggerQueue::pending);
+                profiles, clock, this::templateProblems, this::campaignSaved, runs, members, triggerQueue::pending);
         this.trackingRoutes = new TrackingRoutes(links, ingestor, profiles, suppressions, clock,
                 key -> campaigns.get(key).flatMap(Campaign::topic));
         this.suppressionRoutes = new SuppressionRoutes(suppressions, clock);
+    }
+
+    /**
+     * Cluster mode: campaign runs become send jobs on the shared queue (this node takes its share
+     * once {@link #start}ed), and a saved campaign is announced to the other nodes.
+     */
+    public void cluster(io.tessera.server.cluster.ClusterStreams streams) {
+        this.cluster = Optional.of(streams);
+        campaignRoutes.queueRuns(streams.sendJobs(), members);
+    }
+
+    /** Another node changed the campaigns: re-read the trigger index. */
+    public void campaignsChanged() {
+        triggers.refresh();
+    }
+
+    private void campaignSaved() {
+        triggers.refresh();
+        cluster.ifPresent(c -> c.campaignsChanged("campaigns"));
+    }
+
+    /**
+     * One send job from the shared queue: the campaign's current definition through the dispatcher.
+     * A paused campaign's jobs wait (held by the queue, offered again every few seconds); a
+     * cancelled campaign's are dropped.
+     */
+    private io.tessera.delivery.campaign.SendOutcome sendJob(io.tessera.delivery.campaign.SendJob job) {
+        switch (campaignRoutes.controls().state(job.campaign())) {
+            case PAUSED -> {
+                return new io.tessera.delivery.campaign.SendOutcome.Deferred("paused", java.time.Instant.now().plusSeconds(5));
+            }
+            case CANCELLED -> {
+                return new io.tessera.delivery.campaign.SendOutcome.Skipped("cancelled");
+            }
+            case ACTIVE -> { }
+        }
+        return campaigns.get(job.campaign()).filter(c -> c.trigger().isEmpty())
+                .map(c -> dispatcher.sendOne(c, job.scope(), job.profileId(), job.due()))
+                .orElseGet(() -> new io.tessera.delivery.campaign.SendOutcome.Skipped("no_campaign"));
     }
 
     public void register(JavalinConfig config) {
@@ -127,6 +174,7 @@ public final class DeliveryFeature implements AutoCloseable {
     public void start() {
         campaignRoutes.resumeRuns();
         triggers.start();
+        cluster.ifPresent(c -> c.sendJobs().consume(this::sendJob));
     }
 
     /** The demo's segment, campaign and send to the outbox, printing what came out. */

@@ -53,6 +53,8 @@ public final class SegmentFeature implements AutoCloseable {
     private volatile io.tessera.server.cluster.PartitionOwnership ownership = io.tessera.server.cluster.PartitionOwnership.SINGLE;
     private final ProfileEngine profileEngine;
     private final ProfileStore profiles;
+    /** Where consumers read durable membership changes: in-process, or the cluster's topic. */
+    private volatile io.tessera.segment.MembershipChangeStream changes;
 
     public SegmentFeature(Path dbFile, ProfileStore profiles, ProfileEngine profileEngine, InstantSource clock) {
         this(dbFile, profiles, profileEngine, clock, key -> java.util.Optional.empty());
@@ -94,9 +96,17 @@ public final class SegmentFeature implements AutoCloseable {
         this.registry = new SegmentRegistry(definitions, memberships, engine, profiles, clock, backfills);
         registry.start();
         // Before the log is delivered: memberships behind the profile store (a crash between a
-        // profile commit and its segment writes) are re-evaluated first, in the background.
-        backfills.execute(new MembershipRecovery(profiles, memberships, engine));
+        // profile commit and its segment writes) are re-evaluated first, in the background. Not in
+        // a cluster: there a node owns only some partitions, and PartitionHandover repairs each one
+        // when it is assigned (re-evaluating all here would write memberships of profiles that
+        // another node is applying events to at the same time).
+        if (!clusterMode(settings)) {
+            backfills.execute(new MembershipRecovery(profiles, memberships, engine));
+        }
         profileEngine.addListener(engine);
+        io.tessera.segment.InProcessMembershipChanges local = new io.tessera.segment.InProcessMembershipChanges();
+        engine.addListener(local);
+        this.changes = local;
         // after the engine: a purchase is rescored once the engine holds the event's state
         this.scoring = new ModelScoring(profiles, scores, engine, clock, scoringSettings(settings));
         profileEngine.addListener(scoring);
@@ -118,6 +128,20 @@ public final class SegmentFeature implements AutoCloseable {
         }
     }
 
+    /** Durable membership changes for consumers (triggered campaigns): subscribe here, not on the engine. */
+    public io.tessera.segment.MembershipChangeStream changes() {
+        return changes;
+    }
+
+    /**
+     * In the cluster: consumers read changes from the segment-changes topic; this node's engine
+     * wakes the relay when its changes are durable. Call before anything subscribes.
+     */
+    public void changes(io.tessera.log.kafka.KafkaMembershipChanges clusterStream) {
+        engine.addListener(clusterStream.wakeOnChanges());
+        this.changes = clusterStream;
+    }
+
     public void register(JavalinConfig config) {
         routes.register(config);
     }
@@ -130,6 +154,10 @@ public final class SegmentFeature implements AutoCloseable {
     /** Current memberships and their durable log, for features that read them (campaign audiences, webhooks). */
     public io.tessera.segment.MembershipStore memberships() {
         return memberships;
+    }
+
+    private static boolean clusterMode(java.util.function.Function<String, java.util.Optional<String>> settings) {
+        return settings.apply("mode").map(m -> m.strip().equalsIgnoreCase("cluster")).orElse(false);
     }
 
     private static ModelScoring.Settings scoringSettings(java.util.function.Function<String, java.util.Optional<String>> settings) {

@@ -110,6 +110,11 @@ class ClusterModeTest {
         settings.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers());
         settings.put("KAFKA_TOPICS_EVENTS", "cluster-mode-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         settings.put("KAFKA_PARTITIONS", "4");
+        String run = "cluster-mode-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        settings.put("KAFKA_TOPICS_SEGMENT_CHANGES", run + "-segment-changes");
+        settings.put("KAFKA_TOPICS_SEND_JOBS", run + "-send-jobs");
+        settings.put("KAFKA_TOPICS_DEFINITIONS", run + "-definitions");
+        settings.put("KAFKA_GROUP", run);
         settings.put("POSTGRES_URL", pg.url());
         settings.put("POSTGRES_USER", pg.user());
         settings.put("POSTGRES_PASSWORD", pg.password());

@@ -47,7 +47,8 @@ final class ClusterNode {
         int users = Integer.parseInt(args[6]);
         try (PostgresDatabase db = PostgresDatabase.open(new PostgresDatabase.Settings(args[2], args[3], args[4], 4));
              KafkaEventLog log = new KafkaEventLog(settings(args[0], args[1]))) {
-            ProfileEngine engine = new ProfileEngine(new PostgresProfileStore(db), InstantSource.system());
+            ProfileEngine engine = new ProfileEngine(new PostgresProfileStore(db), InstantSource.system(), ProfileEngine.Options.defaults(),
+                    new io.tessera.log.kafka.KafkaProfilePartitions(log));
             EventLog.Subscription subscription = log.subscribe(engine);
             Thread load = Thread.ofPlatform().name("load").start(() -> load(log, node, users));
             System.out.println("READY");

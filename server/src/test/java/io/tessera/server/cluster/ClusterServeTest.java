@@ -46,10 +46,13 @@ import org.junit.jupiter.api.Test;
  * stored events; the membership log of every profile alternates enter/exit (a timer fired twice,
  * or an event applied by two nodes, would log a change twice) and no timer is left; and every buyer
  * got the triggered mail exactly once (at most once if the killed node had claimed it mid-send).
+ * Anonymous visitors browse, identify and browse on around the load: each ends as one profile with
+ * each of its events once (merges across partitions, see {@code CrossPartitionMergeClusterTest}).
  */
 class ClusterServeTest {
     private static final int NODES = 3;
     private static final int USERS = 60;
+    private static final int VISITORS = 12;
     private static final int PARTITIONS = 6;
     private static final Duration WINDOW = Duration.ofSeconds(5);
     private static final int KILL_AFTER_ACKED = 500;
@@ -76,21 +79,28 @@ class ClusterServeTest {
                     "POSTGRES_POOL_SIZE", "4"));
             settings.putAll(Map.of("SMTP_HOST", "127.0.0.1", "SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()),
                     "SMTP_STARTTLS", "false", "KAFKA_GROUP", "serve-" + System.nanoTime()));
+            String topics = "serve-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+            settings.putAll(Map.of("KAFKA_TOPICS_SEGMENT_CHANGES", topics + "-segment-changes",
+                    "KAFKA_TOPICS_SEND_JOBS", topics + "-send-jobs", "KAFKA_TOPICS_DEFINITIONS", topics + "-definitions"));
             try {
-                // node 0 first, to define what every node loads at start (definitions are read at start-up)
-                nodes.add(ServeNode.start(0, dir, settings, "320m"));
-                assertThat(nodes.get(0).awaitReady(Duration.ofMinutes(2))).as("node 0 ready (see " + dir + ")").isTrue();
-                log("node 0 ready");
-                define(nodes.get(0));
-                for (int n = 1; n < NODES; n++) {
+                for (int n = 0; n < NODES; n++) {
                     nodes.add(ServeNode.start(n, dir, settings, "320m"));
                 }
                 for (ServeNode n : nodes) {
                     assertThat(n.awaitReady(Duration.ofMinutes(2))).as("node " + n.number + " ready (see " + dir + ")").isTrue();
                 }
-
                 log("all nodes ready");
+                // defined on node 0 while all run: the definitions topic brings them to the others
+                define(nodes.get(0));
+                for (ServeNode n : nodes) {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> n.admin("GET", "/api/v1/segments/buyers", null).statusCode() == 200
+                            && n.admin("GET", "/api/v1/segments/recent_viewers", null).statusCode() == 200);
+                }
+                log("definitions on every node");
                 Set<String> acked = new HashSet<>(identifyEveryone(nodes.get(1)));
+                acked.addAll(visit(nodes.get(2), 0, false));
+                acked.addAll(visitorsIdentify(nodes.get(1)));
+                acked.addAll(visit(nodes.get(2), 1, false));
                 HttpLoad load = new HttpLoad(nodes, USERS);
                 load.start(4);
                 await().atMost(Duration.ofMinutes(2)).until(() -> load.ackedCount() >= KILL_AFTER_ACKED);
@@ -98,6 +108,7 @@ class ClusterServeTest {
                 log("node 0 killed at " + load.ackedCount() + " acknowledged");
                 await().atMost(Duration.ofMinutes(2)).until(() -> load.ackedCount() >= STOP_AFTER_ACKED);
                 load.stop();
+                acked.addAll(visit(nodes.get(1), 2, true)); // late anonymous events, after the merges
                 log("load stopped: " + load.ackedCount() + " acknowledged, " + load.retries() + " retried");
 
                 try (PostgresDatabase db = PostgresDatabase.open(new PostgresDatabase.Settings(pg.url(), pg.user(), pg.password(), 2))) {
@@ -111,6 +122,44 @@ class ClusterServeTest {
                 smtp.stop();
             }
         }
+    }
+
+    /**
+     * Anonymous visitors ({@code visitor-k}) browse before and after they identify as {@code vu-k}:
+     * their profiles are merged across partitions (their anonymousId and userId mostly hash to
+     * different ones) while the load runs and a node is killed.
+     */
+    private static List<String> visit(ServeNode node, int round, boolean alsoKnown) throws Exception {
+        StringBuilder batch = new StringBuilder("{\"batch\": [");
+        List<String> ids = new ArrayList<>();
+        for (int v = 0; v < VISITORS; v++) {
+            String id = "visit-" + round + "-" + v;
+            ids.add(id);
+            batch.append(v == 0 ? "" : ",").append("{\"type\": \"track\", \"messageId\": \"").append(id)
+                    .append("\", \"anonymousId\": \"visitor-").append(v).append("\", \"event\": \"Product Viewed\"}");
+            if (alsoKnown) {
+                ids.add(id + "-known");
+                batch.append(",{\"type\": \"track\", \"messageId\": \"").append(id).append("-known\", \"userId\": \"vu-")
+                        .append(v).append("\", \"anonymousId\": \"visitor-").append(v).append("\", \"event\": \"Product Viewed\"}");
+            }
+        }
+        var r = node.ingest("/v1/batch", batch.append("]}").toString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return ids;
+    }
+
+    private static List<String> visitorsIdentify(ServeNode node) throws Exception {
+        StringBuilder batch = new StringBuilder("{\"batch\": [");
+        List<String> ids = new ArrayList<>();
+        for (int v = 0; v < VISITORS; v++) {
+            ids.add("visitor-identify-" + v);
+            batch.append(v == 0 ? "" : ",").append("{\"type\": \"identify\", \"messageId\": \"visitor-identify-").append(v)
+                    .append("\", \"userId\": \"vu-").append(v).append("\", \"anonymousId\": \"visitor-").append(v)
+                    .append("\", \"traits\": {\"firstName\": \"V").append(v).append("\"}}");
+        }
+        var r = node.ingest("/v1/batch", batch.append("]}").toString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return ids;
     }
 
     /** Every user gets an email address before the load, so every buyer can be mailed. */
@@ -128,12 +177,8 @@ class ClusterServeTest {
         return ids;
     }
 
+    /** The campaign before the segments: the definitions feed is ordered, so a node that has the segments has re-read the campaigns. */
     private static void define(ServeNode node) throws Exception {
-        String window = WINDOW.toSeconds() + "s";
-        assertThat(node.admin("PUT", "/api/v1/segments/recent_viewers",
-                "{\"condition\": \"count(\\\"Product Viewed\\\", duration(\\\"" + window + "\\\")) > 0\"}").statusCode()).isEqualTo(200);
-        assertThat(node.admin("PUT", "/api/v1/segments/buyers",
-                "{\"condition\": \"count(\\\"Order Completed\\\") > 0\"}").statusCode()).isEqualTo(200);
         assertThat(node.admin("PUT", "/api/v1/templates/thanks", """
                 {"subject": "Thanks {{ profile.firstName | default: 'there' }}", "html": "<html><body><p>Thank you</p></body></html>"}""")
                 .statusCode()).isEqualTo(200);
@@ -141,6 +186,11 @@ class ClusterServeTest {
                 {"audience": {"segment": "buyers"}, "template": {"key": "thanks"}, "sender": {"address": "shop@shop.example"},
                  "trigger": {"segment": "buyers", "delay": "PT0S"}}""");
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        String window = WINDOW.toSeconds() + "s";
+        assertThat(node.admin("PUT", "/api/v1/segments/recent_viewers",
+                "{\"condition\": \"count(\\\"Product Viewed\\\", duration(\\\"" + window + "\\\")) > 0\"}").statusCode()).isEqualTo(200);
+        assertThat(node.admin("PUT", "/api/v1/segments/buyers",
+                "{\"condition\": \"count(\\\"Order Completed\\\") > 0\"}").statusCode()).isEqualTo(200);
     }
 
     private void verify(PostgresDatabase db, Set<String> acked, GreenMail smtp) throws Exception {
@@ -173,6 +223,12 @@ class ClusterServeTest {
             }
         }
         assertThat(buyers).as("the load made buyers").isNotEmpty();
+        for (int v = 0; v < VISITORS; v++) {
+            String known = profiles.resolve(io.tessera.profile.Identity.userId("vu-" + v)).orElseThrow();
+            assertThat(profiles.resolve(io.tessera.profile.Identity.anonymousId("visitor-" + v))).as("visitor %d merged", v).contains(known);
+            assertThat(profiles.history(known)).extracting(Event::messageId).as("visitor %d's events, each once", v)
+                    .containsExactlyInAnyOrder("visit-0-" + v, "visit-1-" + v, "visit-2-" + v, "visit-2-" + v + "-known", "visitor-identify-" + v);
+        }
 
         Set<String> inFlight = new HashSet<>();
         PostgresSendLedger ledger = new PostgresSendLedger(db);

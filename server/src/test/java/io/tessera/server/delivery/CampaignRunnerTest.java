@@ -2,7 +2,10 @@ package io.tessera.server.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tessera.delivery.SendLedger;
 import io.tessera.delivery.campaign.Campaign;
+import io.tessera.delivery.campaign.CampaignRuns;
+import io.tessera.delivery.campaign.CampaignState;
 import io.tessera.delivery.campaign.TrackingLinks;
 import io.tessera.delivery.dispatch.CampaignDispatcher;
 import io.tessera.delivery.mime.MimeAssembler;
@@ -72,5 +75,75 @@ class CampaignRunnerTest {
             assertThat(perRecipient).hasSize(10);
             assertThat(perRecipient.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(2));
         }
+    }
+
+    @Test
+    void aPausedRecurringCampaignSkipsTheRunsDueWhilePausedAndResumesWithTheNextOne() throws Exception {
+        Path db = dir.resolve("tessera.db");
+        InstantSource clock = InstantSource.system();
+        SyntheticAudience audience = new SyntheticAudience(5, 1);
+        try (SqliteSendLedger ledger = new SqliteSendLedger(db); SqliteSuppressionList suppressions = new SqliteSuppressionList(db);
+             SqliteOutbox outbox = new SqliteOutbox(db); SqliteCampaignRuns runs = new SqliteCampaignRuns(db);
+             SqliteCampaignStore campaigns = new SqliteCampaignStore(db);
+             CampaignDispatcher dispatcher = new CampaignDispatcher(ledger, suppressions,
+                     new OutboxMailer(outbox, new MimeAssembler(clock, Optional.empty()), clock), PlainRenderer.standard(),
+                     audience, audience, TrackingLinks.NONE, clock, "mail.shop.example", 2, 1, Duration.ofMillis(10));
+             CampaignRunner runner = new CampaignRunner(dispatcher, clock, runs, new CampaignControls(campaigns, clock),
+                     audience, ledger, key -> 0)) {
+            Campaign weekly = scheduled("weekly", new Campaign.Schedule.Recurring(clock.instant(), Duration.ofMillis(400)));
+            campaigns.put(weekly);
+            runner.start(weekly);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> scopes(ledger).size() >= 2);
+
+            assertThat(runner.control(weekly, CampaignState.Action.PAUSE))
+                    .isEqualTo(new CampaignState.Transition.Changed(CampaignState.PAUSED));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> runner.status("weekly").values().stream()
+                    .noneMatch(s -> String.valueOf(s).contains("state=running") || String.valueOf(s).contains("state=scheduled")));
+            java.util.Set<String> beforePause = scopes(ledger);
+            Thread.sleep(1200); // three periods fall due while paused
+            assertThat(scopes(ledger)).as("nothing runs while paused").isEqualTo(beforePause);
+
+            Instant resumedAt = clock.instant();
+            runner.control(weekly, CampaignState.Action.RESUME);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> scopes(ledger).size() > beforePause.size()
+                    && ledger.rowsOfRuns("weekly").stream().allMatch(r -> r.stage() == SendLedger.Stage.DELIVERED));
+            java.util.Set<String> added = new java.util.HashSet<>(scopes(ledger));
+            added.removeAll(beforePause);
+            assertThat(added).as("the periods due while paused are not made up").allSatisfy(scope ->
+                    assertThat(Instant.parse(scope.substring("weekly@".length()))).isAfterOrEqualTo(resumedAt));
+        }
+    }
+
+    @Test
+    void anAtCampaignPausedBeforeItsTimeDoesNotStartAndSendsOnceResumed() throws Exception {
+        Path db = dir.resolve("tessera.db");
+        InstantSource clock = InstantSource.system();
+        SyntheticAudience audience = new SyntheticAudience(5, 1);
+        try (SqliteSendLedger ledger = new SqliteSendLedger(db); SqliteSuppressionList suppressions = new SqliteSuppressionList(db);
+             SqliteOutbox outbox = new SqliteOutbox(db); SqliteCampaignRuns runs = new SqliteCampaignRuns(db);
+             SqliteCampaignStore campaigns = new SqliteCampaignStore(db);
+             CampaignDispatcher dispatcher = new CampaignDispatcher(ledger, suppressions,
+                     new OutboxMailer(outbox, new MimeAssembler(clock, Optional.empty()), clock), PlainRenderer.standard(),
+                     audience, audience, TrackingLinks.NONE, clock, "mail.shop.example", 2, 1, Duration.ofMillis(10));
+             CampaignRunner runner = new CampaignRunner(dispatcher, clock, runs, new CampaignControls(campaigns, clock),
+                     audience, ledger, key -> 0)) {
+            Instant at = clock.instant().plusMillis(500);
+            Campaign later = scheduled("later", new Campaign.Schedule.At(at));
+            campaigns.put(later);
+            runner.start(later);
+            runner.control(later, CampaignState.Action.PAUSE);
+            Thread.sleep(Math.max(0, Duration.between(clock.instant(), at).toMillis()) + 700);
+            assertThat(outbox.count(Optional.of("later"))).as("its time passed while paused").isZero();
+            assertThat(runs.openRuns()).extracting(CampaignRuns.Run::scope).containsExactly("later");
+
+            runner.control(later, CampaignState.Action.RESUME);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> runs.finished("later"));
+            assertThat(outbox.count(Optional.of("later"))).isEqualTo(5);
+        }
+    }
+
+    /** The runs that sent something: each run is its own ledger scope {@code weekly@<due>}. */
+    static java.util.Set<String> scopes(SqliteSendLedger ledger) {
+        return ledger.rowsOfRuns("weekly").stream().map(r -> r.key().campaign()).collect(Collectors.toSet());
     }
 }

@@ -46,6 +46,74 @@ public final class PostgresSendLedger implements SendLedger {
     }
 
     @Override
+    public List<Claim> claimAll(List<ClaimRequest> requests, Instant at) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        // one statement: the pool rewrites batched inserts into multi-row ones, whose update
+        // counts no longer say which row was skipped, so RETURNING names the rows inserted
+        int n = requests.size();
+        String[] campaigns = new String[n];
+        String[] profiles = new String[n];
+        String[] messages = new String[n];
+        String[] variants = new String[n];
+        for (int i = 0; i < n; i++) {
+            ClaimRequest r = requests.get(i);
+            campaigns[i] = r.key().campaign();
+            profiles[i] = r.key().profileId();
+            messages[i] = r.messageId();
+            variants[i] = r.variant();
+        }
+        java.util.Set<SendKey> inserted = db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO send_ledger"
+                    + "(campaign, profile_id, message_id, variant, stage, claimed_at, updated_at) "
+                    + "SELECT t.c, t.p, t.m, t.v, 'CLAIMED', ?, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) "
+                    + "AS t(c, p, m, v) ON CONFLICT (campaign, profile_id) DO NOTHING RETURNING campaign, profile_id")) {
+                ps.setLong(1, at.toEpochMilli());
+                ps.setLong(2, at.toEpochMilli());
+                ps.setArray(3, c.createArrayOf("text", campaigns));
+                ps.setArray(4, c.createArrayOf("text", profiles));
+                ps.setArray(5, c.createArrayOf("text", messages));
+                ps.setArray(6, c.createArrayOf("text", variants));
+                java.util.Set<SendKey> keys = new java.util.HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(new SendKey(rs.getString(1), rs.getString(2)));
+                    }
+                }
+                return keys;
+            }
+        });
+        List<Claim> out = new ArrayList<>(n);
+        for (ClaimRequest r : requests) {
+            // remove: a key twice in one batch is claimed by its first request only
+            out.add(inserted.remove(r.key()) ? Claim.CLAIMED : Claim.ALREADY_TAKEN);
+        }
+        return out;
+    }
+
+    @Override
+    public void confirmAll(List<Confirmation> confirmations, Instant at) {
+        if (confirmations.isEmpty()) {
+            return;
+        }
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE send_ledger SET stage=?, reply=?, updated_at=? WHERE campaign=? AND profile_id=?")) {
+                for (Confirmation cf : confirmations) {
+                    ps.setString(1, cf.stage().name());
+                    ps.setString(2, cf.reply());
+                    ps.setLong(3, at.toEpochMilli());
+                    ps.setString(4, cf.key().campaign());
+                    ps.setString(5, cf.key().profileId());
+                    ps.addBatch();
+                }
+                return ps.executeBatch().length;
+            }
+        });
+    }
+
+    @Override
     public void committing(SendKey key) {
         update("UPDATE send_ledger SET stage='COMMITTING' WHERE campaign=? AND profile_id=? AND stage IN " + OPEN, key);
     }

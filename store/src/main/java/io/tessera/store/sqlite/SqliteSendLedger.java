@@ -43,20 +43,40 @@ public final class SqliteSendLedger implements SendLedger {
         this.writer = new BatchedWriter(SqliteDelivery.open(dbFile, fsyncEveryCommit), "ledger");
     }
 
+    private static final String CLAIM = "INSERT OR IGNORE INTO send_ledger"
+            + "(campaign, profile_id, message_id, variant, stage, claimed_at, updated_at) VALUES (?,?,?,?,?,?,?)";
+    private static final String CONFIRM =
+            "UPDATE send_ledger SET stage=?, reply=?, updated_at=? WHERE campaign=? AND profile_id=?";
+
     @Override
     public Claim claim(SendKey key, String messageId, String variant, Instant at) {
+        return writer.write(st -> insertClaim(st.get(CLAIM), new ClaimRequest(key, messageId, variant), at));
+    }
+
+    @Override
+    public List<Claim> claimAll(List<ClaimRequest> requests, Instant at) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
         return writer.write(st -> {
-            PreparedStatement ps = st.get("INSERT OR IGNORE INTO send_ledger"
-                    + "(campaign, profile_id, message_id, variant, stage, claimed_at, updated_at) VALUES (?,?,?,?,?,?,?)");
-            ps.setString(1, key.campaign());
-            ps.setString(2, key.profileId());
-            ps.setString(3, messageId);
-            ps.setString(4, variant);
-            ps.setString(5, Stage.CLAIMED.name());
-            ps.setLong(6, at.toEpochMilli());
-            ps.setLong(7, at.toEpochMilli());
-            return ps.executeUpdate() == 1 ? Claim.CLAIMED : Claim.ALREADY_TAKEN;
+            PreparedStatement ps = st.get(CLAIM);
+            List<Claim> out = new ArrayList<>(requests.size());
+            for (ClaimRequest r : requests) {
+                out.add(insertClaim(ps, r, at));
+            }
+            return out;
         });
+    }
+
+    private static Claim insertClaim(PreparedStatement ps, ClaimRequest r, Instant at) throws SQLException {
+        ps.setString(1, r.key().campaign());
+        ps.setString(2, r.key().profileId());
+        ps.setString(3, r.messageId());
+        ps.setString(4, r.variant());
+        ps.setString(5, Stage.CLAIMED.name());
+        ps.setLong(6, at.toEpochMilli());
+        ps.setLong(7, at.toEpochMilli());
+        return ps.executeUpdate() == 1 ? Claim.CLAIMED : Claim.ALREADY_TAKEN;
     }
 
     @Override
@@ -66,14 +86,25 @@ public final class SqliteSendLedger implements SendLedger {
 
     @Override
     public void confirm(SendKey key, Stage stage, String reply, Instant at) {
+        confirmAll(List.of(new Confirmation(key, stage, reply)), at);
+    }
+
+    @Override
+    public void confirmAll(List<Confirmation> confirmations, Instant at) {
+        if (confirmations.isEmpty()) {
+            return;
+        }
         writer.write(st -> {
-            PreparedStatement ps = st.get("UPDATE send_ledger SET stage=?, reply=?, updated_at=? WHERE campaign=? AND profile_id=?");
-            ps.setString(1, stage.name());
-            ps.setString(2, reply);
-            ps.setLong(3, at.toEpochMilli());
-            ps.setString(4, key.campaign());
-            ps.setString(5, key.profileId());
-            return ps.executeUpdate();
+            PreparedStatement ps = st.get(CONFIRM);
+            for (Confirmation c : confirmations) {
+                ps.setString(1, c.stage().name());
+                ps.setString(2, c.reply());
+                ps.setLong(3, at.toEpochMilli());
+                ps.setString(4, c.key().campaign());
+                ps.setString(5, c.key().profileId());
+                ps.executeUpdate();
+            }
+            return confirmations.size();
         });
     }
 
