@@ -57,7 +57,7 @@ final class HtmlTagNames {
         int len = to - from;
         for (int slot = h & (SLOTS - 1); TABLE[slot] != null; slot = (slot + 1) & (SLOTS - 1)) {
             String name = TABLE[slot].name();
-            if (name.length() == len && s.regionMatches(true, from, name, 0, len)) {
+            if (name.length() == len && (s.regionMatches(from, name, 0, len) || s.regionMatches(true, from, name, 0, len))) {
                 return TABLE[slot];
             }
         }

@@ -55,12 +55,18 @@ final class HtmlText {
      */
     static String tidy(CharSequence raw) {
         int len = raw.length();
+        char[] in = new char[len];
+        if (raw instanceof StringBuilder sb) {
+            sb.getChars(0, len, in, 0);
+        } else {
+            raw.toString().getChars(0, len, in, 0);
+        }
         char[] out = new char[len + 1];
         int n = 0;
         boolean space = false;
         int newlines = 0;
         for (int i = 0; i < len; i++) {
-            char c = raw.charAt(i);
+            char c = in[i];
             if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f' || c == '\r') {
                 space = true;
             } else if (c == '\n') {
@@ -180,19 +186,21 @@ final class HtmlText {
         return -1;
     }
 
-    /** Whether html[from, to) holds an even number of {@code "} and of {@code '}. */
+    /**
+     * Whether html[from, to) holds an even number of {@code "} and of {@code '}: by vectorised
+     * {@code indexOf} hops (a tag is ~150 chars of inlined style with a few quotes; the per-char
+     * loop was 4% of a complete message).
+     */
     private boolean quotesEven(int from, int to) {
-        int doubles = 0;
-        int singles = 0;
-        for (int k = from; k < to; k++) {
-            char c = chars[k];
-            if (c == '"') {
-                doubles++;
-            } else if (c == '\'') {
-                singles++;
-            }
+        return even('"', from, to) && even('\'', from, to);
+    }
+
+    private boolean even(char quote, int from, int to) {
+        boolean even = true;
+        for (int k = html.indexOf(quote, from, to); k >= 0; k = html.indexOf(quote, k + 1, to)) {
+            even = !even;
         }
-        return (doubles & 1) == 0 && (singles & 1) == 0;
+        return even;
     }
 
     /** Handles the start tag html[lt, end]; returns where scanning goes on. */
@@ -297,17 +305,25 @@ final class HtmlText {
     /** Appends src[from, to) with each run of white space as one space. */
     private void appendCollapsed(char[] src, int from, int to) {
         boolean space = false;
+        int word = -1; // where the run of non-space chars being copied starts
         for (int i = from; i < to; i++) {
             char c = src[i];
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u00A0') {
+                if (word >= 0) {
+                    out.append(src, word, i - word);
+                    word = -1;
+                }
                 space = true;
-            } else {
+            } else if (word < 0) {
                 if (space) {
                     out.append(' ');
                     space = false;
                 }
-                out.append(c);
+                word = i;
             }
+        }
+        if (word >= 0) {
+            out.append(src, word, to - word);
         }
         if (space) {
             out.append(' ');

@@ -93,14 +93,32 @@ public final class KafkaDefinitionFeed implements AutoCloseable {
         try {
             TopicPartition tp = new TopicPartition(topic, 0);
             c.assign(List.of(tp));
-            c.seekToEnd(List.of(tp));
-            c.position(tp);
-            deliver(listener, Notice.ALL);
+            boolean positioned = false;
             while (!stopped) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    String k = r.key() == null ? "" : r.key();
-                    int colon = k.indexOf(':');
-                    deliver(listener, colon < 0 ? Notice.ALL : new Notice(k.substring(0, colon), k.substring(colon + 1)));
+                try {
+                    if (!positioned) {
+                        c.seekToEnd(List.of(tp));
+                        c.position(tp);
+                        positioned = true;
+                        deliver(listener, Notice.ALL);
+                    }
+                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                        String k = r.key() == null ? "" : r.key();
+                        int colon = k.indexOf(':');
+                        deliver(listener, colon < 0 ? Notice.ALL : new Notice(k.substring(0, colon), k.substring(colon + 1)));
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (org.apache.kafka.common.KafkaException e) {
+                    // read again from the end, then re-read the store: whatever was missed is in it
+                    LOG.warn("definition feed: {}; going on", e.toString());
+                    positioned = false;
+                    try {
+                        Thread.sleep(1_000);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
             }
         } catch (WakeupException e) {

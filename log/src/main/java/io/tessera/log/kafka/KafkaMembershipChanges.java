@@ -109,7 +109,16 @@ public final class KafkaMembershipChanges implements MembershipChangeStream {
             try {
                 consumer.subscribe(List.of(topics.segmentChanges()));
                 while (!stopped) {
-                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                    ConsumerRecords<String, byte[]> records;
+                    try {
+                        records = consumer.poll(Duration.ofMillis(200));
+                    } catch (WakeupException e) {
+                        throw e;
+                    } catch (org.apache.kafka.common.KafkaException e) {
+                        LOG.warn("segment-changes subscriber {}: {}; going on", name, e.toString());
+                        sleep(Duration.ofSeconds(1));
+                        continue;
+                    }
                     if (records.isEmpty() || stopped) {
                         continue;
                     }
@@ -130,7 +139,13 @@ public final class KafkaMembershipChanges implements MembershipChangeStream {
                     if (halted) {
                         break;
                     }
-                    consumer.commitSync();
+                    try {
+                        consumer.commitSync();
+                    } catch (org.apache.kafka.common.errors.RebalanceInProgressException
+                             | org.apache.kafka.clients.consumer.CommitFailedException e) {
+                        // the partitions moved: their next owner gets these changes again (at least once)
+                        LOG.debug("segment-changes commit skipped during a rebalance", e);
+                    }
                 }
             } catch (WakeupException e) {
                 // stop

@@ -139,7 +139,15 @@ public final class SegmentChangeRelay implements AutoCloseable {
                 }
             });
             while (!stopped) {
-                leaseConsumer.poll(Duration.ofMillis(leader ? 0 : topics.relayPoll().toMillis()));
+                try {
+                    leaseConsumer.poll(Duration.ofMillis(leader ? 0 : topics.relayPoll().toMillis()));
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    LOG.warn("segment-change relay: lease consumer: {}; going on", e.toString());
+                    pause(Duration.ofSeconds(1));
+                    continue;
+                }
                 if (stopped) {
                     break;
                 }
