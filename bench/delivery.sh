@@ -7,7 +7,9 @@
 # the transport limit of this machine.
 #
 #   bench/delivery.sh [RECIPIENTS=1000000] [WORKERS=16] [unused] [DKIM=false]
+#   bench/delivery.sh                                                       (the 1,000,000-recipient run)
 #   RECIPIENTS=50000 bench/delivery.sh                                      (quick run)
+#   PRERENDER_WINDOW=1 …                                                    (recipients claimed/rendered per worker batch; default 16)
 #   REBUILD=0 …                                                             (reuse bench/target/tessera-bench.jar)
 #   BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/d.jfr,settings=profile" bench/delivery.sh …  (profile it)
 #
@@ -37,7 +39,7 @@ smtp-sink "${user_opt[@]}" 127.0.0.1:$PORT 1000 & sink=$!
 trap 'kill $sink 2>/dev/null; rm -rf "$work"' EXIT
 sleep 0.5
 
-"$JAVA" -Xmx1g ${BENCH_JAVA_OPTS:-} -cp bench/target/tessera-bench.jar io.tessera.bench.delivery.DeliveryBench \
+"$JAVA" -Xmx1g -Dtessera.bench.prerenderWindow=${PRERENDER_WINDOW:-16} ${BENCH_JAVA_OPTS:-} -cp bench/target/tessera-bench.jar io.tessera.bench.delivery.DeliveryBench \
   "$RECIPIENTS" 127.0.0.1 "$PORT" "$WORKERS" 0 "$DKIM" "$work" >"$work/bench.out" 2>&1 || true
 line=$(grep '^delivery-bench' "$work/bench.out") || { echo "the campaign failed:" >&2; tail -30 "$work/bench.out" >&2; exit 1; }
 echo "$line"

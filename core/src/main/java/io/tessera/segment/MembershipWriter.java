@@ -250,7 +250,12 @@ public final class MembershipWriter {
                 List<MembershipChange> changes = write(group);
                 groups++;
                 // Written: what is queued after this group stays in the overlay.
-                overlay.values().removeIf(p -> p.seq() <= through);
+                // (conditional removes: the engine may be replacing an entry with a newer one meanwhile)
+                overlay.forEach((id, p) -> {
+                    if (p.seq() <= through) {
+                        overlay.remove(id, p);
+                    }
+                });
                 for (MembershipListener l : listeners) {
                     if (!changes.isEmpty()) {
                         l.onChanges(changes);

@@ -8,7 +8,10 @@
  *       {@link io.tessera.segment.CompileVerdict.Invalid} with the error position.</li>
  *   <li>{@link io.tessera.segment.SegmentCatalog}: the active segments, in dependency order.</li>
  *   <li>{@link io.tessera.segment.SegmentEngine}: incremental evaluation on profile changes and
- *       window timers; publishes {@link io.tessera.segment.MembershipChange}s to
+ *       window timers (per-profile state in {@code WindowStates}, evaluation in
+ *       {@code MembershipEvaluator}, one operation's writes in {@code PendingWrites});
+ *       {@link io.tessera.segment.MembershipWriter} writes them behind it as a group commit and
+ *       then publishes the {@link io.tessera.segment.MembershipChange}s to
  *       {@link io.tessera.segment.MembershipListener}s.</li>
  *   <li>{@link io.tessera.segment.SegmentRegistry}: save/delete/list/versions and
  *       {@link io.tessera.segment.Backfill}s.</li>

@@ -38,10 +38,11 @@ public final class ErrorMapper {
             return 401;
         }
         return switch (code) {
-            case "not_found", "unknown_source", "invalid_link" -> 404;
+            case "not_found", "unknown_source", "invalid_link", "no_outbox" -> 404;
             case "method_not_allowed" -> 405;
-            case "conflict", "segment_in_use" -> 409;
+            case "conflict", "segment_in_use", "triggered_campaign", "campaign_cancelled", "campaign_paused", "campaign_finished" -> 409;
             case "unsupported_media_type", "unsupported_encoding" -> 415;
+            case "template_refused" -> 422;
             case "rate_limited" -> 429;
             case "shutting_down", "unavailable" -> 503;
             case "internal_error" -> 500;

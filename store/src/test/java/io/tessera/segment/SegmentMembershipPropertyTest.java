@@ -60,9 +60,8 @@ class SegmentMembershipPropertyTest {
     private void check(Path db, Random random) {
         SteppingClock clock = new SteppingClock(Instant.parse("2026-11-01T00:00:00Z"));
         HistoryProfiles profiles = new HistoryProfiles();
-        SqliteMembershipStore memberships = new SqliteMembershipStore(db);
         SqliteSegmentDefinitionStore definitions = new SqliteSegmentDefinitionStore(db);
-        Node node = new Node(db, profiles, memberships, definitions, clock);
+        Node node = new Node(db, profiles, definitions, clock, random.nextBoolean() ? 0 : 30);
         List<String> keys = new ArrayList<>(new TreeSet<>(SEGMENTS.keySet()));
         keys.remove("vip_abandoners");
         keys.remove("not_abandoner");
@@ -116,7 +115,7 @@ class SegmentMembershipPropertyTest {
                 clock.advance(Duration.ofMinutes(random.nextInt(random.nextBoolean() ? 90 : 3000)));
             } else {
                 node.writes.release();
-                node = node.restart();
+                node = node.stop();
                 assertThat(node.recovered).as("recovery after a clean stop").isFalse();
             }
             while (node.engine.fireDueTimers(100) == 100) {
@@ -130,10 +129,10 @@ class SegmentMembershipPropertyTest {
                 }
             }
             node.writes.release();
-            assertAgree(node.engine.catalog(), profiles, memberships, clock.instant(), step);
+            assertAgree(node.engine.catalog(), profiles, node.durable, clock.instant(), step);
         }
         node.timers.close();
-        memberships.close();
+        node.durable.close();
         definitions.close();
     }
 
@@ -144,9 +143,10 @@ class SegmentMembershipPropertyTest {
     private static final class Node {
         private final Path db;
         private final HistoryProfiles profiles;
-        private final SqliteMembershipStore durable;
+        final SqliteMembershipStore durable;
         private final SqliteSegmentDefinitionStore definitions;
         private final SteppingClock clock;
+        private final int settle;
         final HeldExecutor writes = new HeldExecutor();
         final FailingTimers timers;
         final FailingMemberships memberships;
@@ -154,10 +154,14 @@ class SegmentMembershipPropertyTest {
         final SegmentRegistry registry;
         boolean recovered;
 
-        Node(Path db, HistoryProfiles profiles, SqliteMembershipStore durable, SqliteSegmentDefinitionStore definitions, SteppingClock clock) {
+        Node(Path db, HistoryProfiles profiles, SqliteSegmentDefinitionStore definitions, SteppingClock clock, int settle) {
+            this.settle = settle;
             this.db = db;
             this.profiles = profiles;
-            this.durable = durable;
+            // Opened at each start: the members not yet materialized are read back from the log.
+            // Settling for 0 s or 30 s: members written at the next commit (so a kill finds a
+            // replay watermark mid-log) or only at close (a kill replays the whole log).
+            this.durable = new SqliteMembershipStore(db, java.time.Duration.ofSeconds(settle));
             this.definitions = definitions;
             this.clock = clock;
             // Reopened at each start, as after a restart: the timer store reloads its due order from the table.
@@ -173,11 +177,20 @@ class SegmentMembershipPropertyTest {
             writes.release();
         }
 
-        /** A kill: whatever the writer still holds is lost; a new node starts over the durable stores. */
+        /**
+         * A kill: whatever the writer still holds is lost, and so is what the stores kept in memory
+         * (the stores are abandoned, not closed); a new node starts over the database.
+         */
         Node restart() {
             writes.drop();
+            return new Node(db, profiles, definitions, clock, settle);
+        }
+
+        /** A clean stop, then a start. */
+        Node stop() {
             timers.close();
-            return new Node(db, profiles, durable, definitions, clock);
+            durable.close();
+            return new Node(db, profiles, definitions, clock, settle);
         }
     }
 

@@ -83,13 +83,18 @@ public final class DeliveryBench {
                 new TrackingToken.Key("bench", "bench-tracking-key-0123456789".getBytes(UTF_8))), clock),
                 Duration.ofDays(30), clock, Optional.empty());
         SqliteTemplateStore templates = new SqliteTemplateStore(db);
+        // PRERENDER_WINDOW in bench/delivery.sh; 1 = claim, render and confirm one recipient at a time
+        int window = Integer.getInteger("tessera.bench.prerenderWindow", CampaignDispatcher.Prerender.DEFAULT.window());
+        CampaignDispatcher.Prerender prerender = new CampaignDispatcher.Prerender(window,
+                CampaignDispatcher.Prerender.DEFAULT.maxStaleness());
         try (SqliteSendLedger ledger = new SqliteSendLedger(db);
              SqliteSuppressionList suppressions = new SqliteSuppressionList(db);
              Mailer smtp = new SmtpMailer(SmtpSettings.of(host, port).withPool(workers, workers)
                      .withRetries(3, Duration.ofMillis(50), Duration.ofSeconds(1)), assembler);
              CampaignDispatcher dispatcher = new CampaignDispatcher(ledger, suppressions, smtp,
                      new ContentMessageRenderer(templates, clock, new RenderErrors()), audience, audience,
-                     tracking, clock, "mail.shop.example", workers, 3, Duration.ofMillis(200))) {
+                     tracking, clock, "mail.shop.example", workers, 3, Duration.ofMillis(200),
+                     io.tessera.delivery.bounce.BounceEvents.NONE, prerender)) {
             EmailTemplate weeklyPicks = templates.save(TemplateDirectory.load(
                     Path.of(System.getProperty("tessera.examples", "examples/templates"), "weekly-picks"), 1));
             Campaign campaign = Campaign.simple("bench", "everyone", weeklyPicks.key(), "news@shop.example");
@@ -102,9 +107,9 @@ public final class DeliveryBench {
             double secs = (System.nanoTime() - t0) / 1e9;
             double cpuMsPerMsg = (os.getProcessCpuTime() - cpu0) / 1e6 / Math.max(1, r.sent());
             sampler.interrupt();
-            System.out.printf("delivery-bench recipients=%d workers=%d dkim=%s message_bytes=%d sent=%d bounced=%d skipped=%d "
+            System.out.printf("delivery-bench recipients=%d workers=%d prerender_window=%d dkim=%s message_bytes=%d sent=%d bounced=%d skipped=%d "
                             + "later=%d seconds=%.1f msgs_per_s=%.0f cpu_ms_per_msg=%.3f peak_heap_mb=%d max_rss_mb=%d%n",
-                    recipients, workers, dkim, bytes.get(), r.sent(), r.bounced(), r.skipped(), r.later().size(), secs,
+                    recipients, workers, window, dkim, bytes.get(), r.sent(), r.bounced(), r.skipped(), r.later().size(), secs,
                     r.sent() / secs, cpuMsPerMsg, peakHeap.get() >> 20, maxRssMb());
         } finally {
             for (String suffix : new String[] {"", "-wal", "-shm"}) {

@@ -6,14 +6,16 @@ import io.tessera.delivery.Outbox;
 import io.tessera.delivery.SendLedger;
 import io.tessera.delivery.campaign.Campaign;
 import io.tessera.delivery.campaign.CampaignCodec;
-import io.tessera.delivery.campaign.CampaignRuns;
 import io.tessera.delivery.campaign.CampaignControl;
+import io.tessera.delivery.campaign.CampaignRuns;
 import io.tessera.delivery.campaign.CampaignState;
 import io.tessera.delivery.campaign.CampaignStats;
-import io.tessera.delivery.campaign.SegmentMembers;
 import io.tessera.delivery.campaign.CampaignStore;
+import io.tessera.delivery.campaign.SegmentMembers;
 import io.tessera.delivery.dispatch.CampaignDispatcher;
 import io.tessera.profile.ProfileStore;
+import io.tessera.server.ApiException;
+import io.tessera.server.JsonBodies;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -119,7 +121,7 @@ public final class CampaignRoutes implements AutoCloseable {
     }
 
     public void register(JavalinConfig config) {
-        config.routes.get("/api/v1/campaigns", ctx -> json(ctx, 200,
+        config.routes.get("/api/v1/campaigns", ctx -> JsonBodies.write(ctx, 200,
                 Map.of("campaigns", campaigns.list().stream().map(CampaignCodec::toMap).toList())));
         config.routes.put("/api/v1/campaigns/{key}", this::save);
         config.routes.get("/api/v1/campaigns/{key}", ctx -> withCampaign(ctx, c -> {
@@ -129,30 +131,27 @@ public final class CampaignRoutes implements AutoCloseable {
             if (c.trigger().isPresent()) {
                 view.put("queued", queuedTriggers.applyAsLong(c.key()));
             }
-            json(ctx, 200, view);
+            JsonBodies.write(ctx, 200, view);
         }));
         config.routes.post("/api/v1/campaigns/{key}/start", ctx -> withCampaign(ctx, c -> {
             if (c.trigger().isPresent()) {
-                error(ctx, 409, "triggered_campaign", "a triggered campaign is sent on segment entry, not started", List.of());
-                return;
+                throw new ApiException("triggered_campaign", "a triggered campaign is sent on segment entry, not started", List.of());
             }
             if (runner.control(c, CampaignState.Action.START) instanceof CampaignState.Transition.Refused r) {
-                error(ctx, 409, r.code(), r.message(), List.of());
-                return;
+                throw new ApiException(r.code(), r.message(), List.of());
             }
-            json(ctx, 202, runner.start(c));
+            JsonBodies.write(ctx, 202, runner.start(c));
         }));
         config.routes.post("/api/v1/campaigns/{key}/pause", ctx -> control(ctx, CampaignState.Action.PAUSE));
         config.routes.post("/api/v1/campaigns/{key}/resume", ctx -> control(ctx, CampaignState.Action.RESUME));
         config.routes.post("/api/v1/campaigns/{key}/cancel", ctx -> control(ctx, CampaignState.Action.CANCEL));
-        config.routes.get("/api/v1/campaigns/{key}/stats", ctx -> withCampaign(ctx, c -> json(ctx, 200,
+        config.routes.get("/api/v1/campaigns/{key}/stats", ctx -> withCampaign(ctx, c -> JsonBodies.write(ctx, 200,
                 stats(c, Optional.ofNullable(ctx.queryParam("run")).filter(r -> !r.isBlank())))));
         config.routes.get("/api/v1/outbox", this::outboxList);
         config.routes.get("/api/v1/outbox/{messageId}", ctx -> {
             var e = outbox.flatMap(o -> o.find(ctx.pathParam("messageId")));
             if (e.isEmpty()) {
-                error(ctx, 404, "not_found", "no such message in the outbox", List.of());
-                return;
+                throw new ApiException("not_found", "no such message in the outbox", List.of());
             }
             ctx.status(200).contentType("message/rfc822").result(e.get().rawMime());
         });
@@ -162,12 +161,12 @@ public final class CampaignRoutes implements AutoCloseable {
     private void control(Context ctx, CampaignState.Action action) {
         withCampaign(ctx, c -> {
             switch (runner.control(c, action)) {
-                case CampaignState.Transition.Refused r -> error(ctx, 409, r.code(), r.message(), List.of());
+                case CampaignState.Transition.Refused r -> throw new ApiException(r.code(), r.message(), List.of());
                 case CampaignState.Transition.Changed changed -> {
                     onSaved.run();
-                    json(ctx, 200, stateView(c, true));
+                    JsonBodies.write(ctx, 200, stateView(c, true));
                 }
-                case CampaignState.Transition.Unchanged u -> json(ctx, 200, stateView(c, false));
+                case CampaignState.Transition.Unchanged u -> JsonBodies.write(ctx, 200, stateView(c, false));
             }
         });
     }
@@ -193,24 +192,22 @@ public final class CampaignRoutes implements AutoCloseable {
     private void save(Context ctx) {
         String key = ctx.pathParam("key");
         if (!key.matches("[A-Za-z0-9_-]{1,64}")) {
-            error(ctx, 400, "invalid_key", "campaign keys are 1-64 of A-Z a-z 0-9 _ -", List.of());
-            return;
+            throw new ApiException("invalid_key", "campaign keys are 1-64 of A-Z a-z 0-9 _ -", List.of());
         }
         switch (CampaignCodec.parse(key, ctx.body())) {
-            case CampaignCodec.Parsed.Invalid i -> error(ctx, 400, "invalid_campaign", "the campaign definition has problems",
+            case CampaignCodec.Parsed.Invalid i -> throw new ApiException("invalid_campaign", "the campaign definition has problems",
                     i.problems().stream().map(p -> Map.of("pointer", p.pointer(), "message", p.message())).toList());
             case CampaignCodec.Parsed.Valid v -> {
                 List<Map<String, String>> refused = override(ctx.body()) ? List.of() : templateProblems(v.campaign());
                 if (!refused.isEmpty()) {
-                    error(ctx, 422, "template_refused", "the template version fails the fallback-coverage lint; "
+                    throw new ApiException("template_refused", "the template version fails the fallback-coverage lint; "
                             + "fix it or save the campaign with \"override\": true", refused);
-                    return;
                 }
                 int version = campaigns.put(v.campaign());
                 onSaved.run();
                 Map<String, Object> view = new LinkedHashMap<>(CampaignCodec.toMap(v.campaign()));
                 view.put("version", version);
-                json(ctx, 200, view);
+                JsonBodies.write(ctx, 200, view);
             }
         }
     }
@@ -236,8 +233,7 @@ public final class CampaignRoutes implements AutoCloseable {
 
     private void outboxList(Context ctx) {
         if (outbox.isEmpty()) {
-            error(ctx, 404, "no_outbox", "an SMTP relay is configured; mail is not kept in an outbox", List.of());
-            return;
+            throw new ApiException("no_outbox", "an SMTP relay is configured; mail is not kept in an outbox", List.of());
         }
         Optional<String> campaign = Optional.ofNullable(ctx.queryParam("campaign")).filter(s -> !s.isBlank());
         long after = parseLong(ctx.queryParam("after"), 0);
@@ -260,7 +256,7 @@ public final class CampaignRoutes implements AutoCloseable {
         if (entries.size() == limit) {
             body.put("next", entries.getLast().seq());
         }
-        json(ctx, 200, body);
+        JsonBodies.write(ctx, 200, body);
     }
 
     /** One run's stats ({@code ?run=scope}), or all runs of the campaign together (recurring runs, trigger entries). */
@@ -291,8 +287,7 @@ public final class CampaignRoutes implements AutoCloseable {
     private void withCampaign(Context ctx, java.util.function.Consumer<Campaign> then) {
         Optional<Campaign> c = campaigns.get(ctx.pathParam("key"));
         if (c.isEmpty()) {
-            error(ctx, 404, "not_found", "no campaign " + ctx.pathParam("key"), List.of());
-            return;
+            throw new ApiException("not_found", "no campaign " + ctx.pathParam("key"), List.of());
         }
         then.accept(c.get());
     }
@@ -305,13 +300,7 @@ public final class CampaignRoutes implements AutoCloseable {
         }
     }
 
-    private static void json(Context ctx, int status, Object body) {
-        ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
-    }
 
-    private static void error(Context ctx, int status, String code, String message, List<?> details) {
-        json(ctx, status, Map.of("error", Map.of("code", code, "message", message, "details", details)));
-    }
 
     @Override
     public void close() {

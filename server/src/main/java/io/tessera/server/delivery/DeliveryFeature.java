@@ -110,11 +110,6 @@ public final class DeliveryFeature implements AutoCloseable {
                         Integer.parseInt(config.setting("delivery.prerender-window").orElse("16").strip()),
                         config.setting("delivery.max-staleness").map(io.tessera.server.ConfigLoader::duration)
                                 .orElse(Duration.ofSeconds(2))));
-        CampaignDispatcher.Reconciliation r = dispatcher.reconcileAll();
-        if (r.released() + r.verified() + r.assumed() > 0) {
-            LOG.info("send ledger reconciled after restart: {} released, {} verified, {} assumed sent",
-                    r.released(), r.verified(), r.assumed());
-        }
         this.triggers = new TriggeredSends(campaigns, triggerQueue, dispatcher, clock);
         segments.changes().subscribe("triggers", triggers);
         this.members = members;
@@ -170,8 +165,21 @@ public final class DeliveryFeature implements AutoCloseable {
         suppressionRoutes.register(config.routes);
     }
 
-    /** Resumes campaign runs a previous process left unfinished and starts sending triggered campaigns' due entries. */
+    /**
+     * Reconciles the send ledger (embedded mode only), resumes campaign runs a previous process left
+     * unfinished and starts sending triggered campaigns' due entries. In a cluster the ledger is
+     * shared: a starting node must not release the claims other live nodes are sending under, so
+     * a claim left by a killed node stays unsent (at most once) and is listed by
+     * {@code SendLedger.unconfirmed} for the operator (docs/SCALE-OUT.md).
+     */
     public void start() {
+        if (cluster.isEmpty()) {
+            CampaignDispatcher.Reconciliation r = dispatcher.reconcileAll();
+            if (r.released() + r.verified() + r.assumed() > 0) {
+                LOG.info("send ledger reconciled after restart: {} released, {} verified, {} assumed sent",
+                        r.released(), r.verified(), r.assumed());
+            }
+        }
         campaignRoutes.resumeRuns();
         triggers.start();
         cluster.ifPresent(c -> c.sendJobs().consume(this::sendJob));

@@ -7,6 +7,8 @@ import io.tessera.delivery.campaign.TrackingLinks;
 import io.tessera.delivery.dispatch.CampaignDispatcher;
 import io.tessera.delivery.mime.MimeAssembler;
 import io.tessera.delivery.outbox.OutboxMailer;
+import io.tessera.server.ErrorMapper;
+import io.tessera.server.Json;
 import io.tessera.store.sqlite.SqliteCampaignStore;
 import io.tessera.store.sqlite.SqliteOutbox;
 import io.tessera.store.sqlite.SqliteProfileStore;
@@ -64,6 +66,7 @@ class CampaignRoutesTest {
         http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.port = 0;
+            new ErrorMapper(new Json()).register(cfg.routes);
             routes.register(cfg);
         }).start();
     }

