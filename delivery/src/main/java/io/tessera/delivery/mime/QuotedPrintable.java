@@ -33,15 +33,20 @@ final class QuotedPrintable {
     private QuotedPrintable() {
     }
 
-    /** Each thread's copy of the text being encoded (grown to the largest part it has seen). */
-    private static final ThreadLocal<char[]> CHARS = ThreadLocal.withInitial(() -> new char[32 * 1024]);
+    /** Each platform thread's copy of the text being encoded (grown to the largest part it has seen). */
+    private static final ThreadLocal<char[]> CHARS = ThreadLocal.withInitial(() -> new char[0]);
 
     static void encode(String text, MessageBytes sink) {
         int len = text.length();
-        char[] in = CHARS.get();
-        if (in.length < len) {
-            in = new char[len + len / 4];
-            CHARS.set(in);
+        char[] in;
+        if (Thread.currentThread().isVirtual()) {
+            in = new char[len]; // a virtual thread lives for one task: caching would only pin the array to it
+        } else {
+            in = CHARS.get();
+            if (in.length < len) {
+                in = new char[len + len / 4];
+                CHARS.set(in);
+            }
         }
         text.getChars(0, len, in, 0);
         sink.ensure(len + len / 8 + 128);
