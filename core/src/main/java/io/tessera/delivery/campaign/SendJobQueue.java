@@ -19,6 +19,14 @@ public interface SendJobQueue extends AutoCloseable {
     /** Starts taking this node's share of the jobs and handing each to {@code handler}. */
     void consume(Handler handler);
 
+    /**
+     * Whether this node fires the scheduled work named {@code key} (a campaign run's scope) now:
+     * it owns the queue partition the key maps to. Ownership moves with the partition when nodes
+     * join, leave or die, so a schedule fires on one node and moves with its partition; false
+     * until this node {@link #consume}s.
+     */
+    boolean owns(String key);
+
     @Override
     void close();
 

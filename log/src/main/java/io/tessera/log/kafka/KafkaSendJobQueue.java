@@ -121,6 +121,15 @@ public final class KafkaSendJobQueue implements SendJobQueue {
         return handled.get();
     }
 
+    /** The key's partition of the send-jobs topic (Kafka's default partitioner) is one this node consumes. */
+    @Override
+    public boolean owns(String key) {
+        int partitions = producer.partitionsFor(topic).size();
+        int partition = org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+        return assigned.contains(partition);
+    }
+
     /** The partitions of the send-jobs topic this node takes jobs from now. */
     public java.util.Set<Integer> assignedPartitions() {
         return java.util.Set.copyOf(assigned);

@@ -112,7 +112,7 @@ public final class CampaignRoutes implements AutoCloseable {
 
     /** In a cluster: runs enqueue send jobs for every node instead of sending from this one. */
     public void queueRuns(io.tessera.delivery.campaign.SendJobQueue jobs, io.tessera.delivery.campaign.SegmentMembers members) {
-        runner.queueRuns(new CampaignRunner.Queued(jobs, members));
+        runner.queueRuns(new CampaignRunner.Queued(jobs, members, campaigns::get));
     }
 
     /** Re-schedules the runs a previous process left unfinished (at start-up). */

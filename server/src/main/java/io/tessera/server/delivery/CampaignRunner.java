@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * has stopped, the others at once on their own thread — and, for a triggered campaign, the
  * entries still queued.
  *
+ * <p>In a cluster ({@link #queueRuns}) a run is not timed by the node that started it: it is
+ * kept open in {@link CampaignRuns} and fired by the node that owns its scope's partition of the
+ * send-jobs queue when it comes due, so schedules move with partitions when nodes come and go.
+ *
  * <p>Threading: one scheduler thread decides when; runs execute on it one at a time (the
  * dispatcher's own pool does the sending). {@link #status} is readable from any thread;
  * {@link #control} is serialized on this object.
@@ -66,8 +70,9 @@ final class CampaignRunner implements AutoCloseable {
     /** In a cluster: runs are paged into send jobs that every node takes a share of. */
     private volatile Optional<Queued> queued = Optional.empty();
 
-    /** The send-jobs queue and where the audience is read from. */
-    record Queued(io.tessera.delivery.campaign.SendJobQueue jobs, io.tessera.delivery.campaign.SegmentMembers members) {}
+    /** The send-jobs queue, where the audience is read from, and the campaigns' current definitions. */
+    record Queued(io.tessera.delivery.campaign.SendJobQueue jobs, io.tessera.delivery.campaign.SegmentMembers members,
+                  Function<String, Optional<Campaign>> campaigns) {}
 
     private final CampaignControls controls;
     private final SegmentMembers members;
@@ -98,6 +103,9 @@ final class CampaignRunner implements AutoCloseable {
      * cancelled one are closed. Returns how many were resumed.
      */
     int resume(Function<String, Optional<Campaign>> campaigns) {
+        if (queued.isPresent()) {
+            return 0; // in a cluster the owner of each open run's partition fires it (fireOwnedRuns)
+        }
         Instant now = clock.instant();
         int resumed = 0;
         for (CampaignRuns.Run run : runs.openRuns()) {
@@ -154,7 +162,9 @@ final class CampaignRunner implements AutoCloseable {
             case Campaign.Schedule.Recurring r -> {
                 Instant first = firstDue(r, now);
                 runs.open(c.key(), c.key() + RECURRING, first);
-                recurring(c, first, r.every(), now);
+                if (queued.isEmpty()) {
+                    recurring(c, first, r.every(), now);
+                }
                 yield Map.of("status", "scheduled", "first", first.toString(), "every", r.every().toString());
             }
         };
@@ -209,6 +219,14 @@ final class CampaignRunner implements AutoCloseable {
     private void resumeOpenRuns(Campaign c) {
         Instant now = clock.instant();
         for (CampaignRuns.Run run : openRunsOf(c.key())) {
+            if (queued.isPresent()) {
+                // in a cluster the partition's owner fires what is due; a recurring schedule skips what fell due while paused
+                if (run.scope().equals(c.key() + RECURRING) && c.schedule() instanceof Campaign.Schedule.Recurring r) {
+                    Instant next = firstDue(r, now);
+                    runs.open(c.key(), run.scope(), next.isBefore(now) ? next.plus(r.every()) : next);
+                }
+                continue;
+            }
             if (run.scope().equals(c.key() + RECURRING) && c.schedule() instanceof Campaign.Schedule.Recurring r) {
                 Instant next = firstDue(r, now);
                 next = next.isBefore(now) ? next.plus(r.every()) : next;
@@ -241,16 +259,67 @@ final class CampaignRunner implements AutoCloseable {
     private void at(Campaign c, String scope, Instant due, Instant now) {
         runs.open(c.key(), scope, due);
         status.put(scope, Map.of("state", "scheduled", "due", due.toString()));
-        schedule(c, scope, due, Duration.between(now, due));
+        if (queued.isEmpty()) {
+            schedule(c, scope, due, Duration.between(now, due));
+        }
     }
 
     private void schedule(Campaign c, String scope, Instant due, Duration in) {
         pending.put(scope, scheduler.schedule(() -> run(c, scope, due), Math.max(0, in.toMillis()), TimeUnit.MILLISECONDS));
     }
 
-    /** From now on a run enqueues its recipients as send jobs instead of sending them from this node. */
+    /**
+     * Cluster mode, from now on: a run enqueues its recipients as send jobs instead of sending them
+     * from this node, and runs are fired by whichever node owns their scope's partition of the
+     * send-jobs queue ({@link #fireOwnedRuns}, every second), not by the node that started them.
+     */
     void queueRuns(Queued q) {
         this.queued = Optional.of(q);
+        scheduler.scheduleWithFixedDelay(this::fireOwnedRuns, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Cluster mode: fires the open runs that are due and whose scope this node owns now. A schedule
+     * thus fires on one node, and when that node dies or leaves, its partitions — and with them its
+     * schedules — move to the others, which find the runs still open (durable in
+     * {@link CampaignRuns}) and fire them. A run interrupted mid-enqueue is enqueued again by its
+     * next owner; the repeated jobs find their ledger rows and send nothing. A recurring schedule
+     * opens its occurrence as a run of its own (fired by that scope's owner) and moves on to the
+     * next occurrence; one missed while no node ran is made up once, like at a restart.
+     */
+    private void fireOwnedRuns() {
+        Queued q = queued.orElseThrow();
+        Instant now = clock.instant();
+        try {
+            for (CampaignRuns.Run run : runs.openRuns()) {
+                if (run.due().isAfter(now) || running.contains(run.scope()) || !q.jobs().owns(run.scope())) {
+                    continue;
+                }
+                Optional<Campaign> c = q.campaigns().apply(run.campaign()).filter(x -> x.trigger().isEmpty());
+                if (c.isEmpty()) {
+                    runs.finish(run.scope());
+                    continue;
+                }
+                CampaignState state = controls.state(run.campaign());
+                if (state == CampaignState.PAUSED) {
+                    continue;
+                }
+                if (state == CampaignState.CANCELLED) {
+                    settleCancelled(c.get(), run.scope());
+                    continue;
+                }
+                if (!run.scope().equals(run.campaign() + RECURRING)) {
+                    run(c.get(), run.scope(), run.due());
+                } else if (c.get().schedule() instanceof Campaign.Schedule.Recurring r) {
+                    runs.open(run.campaign(), run.campaign() + "@" + run.due(), run.due());
+                    runs.open(run.campaign(), run.scope(), firstDue(new Campaign.Schedule.Recurring(run.due().plus(r.every()), r.every()), now));
+                } else {
+                    runs.finish(run.scope());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("firing due campaign runs failed; retrying in a second", e);
+        }
     }
 
     private void run(Campaign c, String scope, Instant due) {
