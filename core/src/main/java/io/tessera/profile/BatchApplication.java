@@ -139,15 +139,24 @@ final class BatchApplication {
     }
 
     private List<Candidate> candidates(EventIdentities ids, List<Identity> toLink) {
+        return candidates(ids, toLink, this::resolve);
+    }
+
+    /**
+     * The profiles an event's identities already belong to (its previousId first as an
+     * anonymousId, else as a userId); a previousId nobody has is added to {@code toLink}. Shared
+     * with {@link CrossPartition}, which resolves through the same batch view.
+     */
+    static List<Candidate> candidates(EventIdentities ids, List<Identity> toLink, java.util.function.Function<Identity, Optional<String>> resolve) {
         List<Candidate> out = new ArrayList<>();
         for (Identity i : ids.identities()) {
-            resolve(i).ifPresent(p -> out.add(new Candidate(i, p)));
+            resolve.apply(i).ifPresent(p -> out.add(new Candidate(i, p)));
         }
         ids.previousId().ifPresent(prev -> {
             Identity asAnonymous = Identity.anonymousId(prev);
             Identity asUser = Identity.userId(prev);
-            Optional<String> anon = resolve(asAnonymous);
-            Optional<String> user = anon.isPresent() ? Optional.empty() : resolve(asUser);
+            Optional<String> anon = resolve.apply(asAnonymous);
+            Optional<String> user = anon.isPresent() ? Optional.empty() : resolve.apply(asUser);
             anon.ifPresent(p -> out.add(new Candidate(asAnonymous, p)));
             user.ifPresent(p -> out.add(new Candidate(asUser, p)));
             if (anon.isEmpty() && user.isEmpty()) {

@@ -129,22 +129,7 @@ final class CrossPartition {
     }
 
     private List<Candidate> candidates(EventIdentities ids, List<Identity> toLink) {
-        List<Candidate> out = new ArrayList<>();
-        for (Identity i : ids.identities()) {
-            resolve(i).ifPresent(p -> out.add(new Candidate(i, p)));
-        }
-        ids.previousId().ifPresent(prev -> {
-            Identity asAnonymous = Identity.anonymousId(prev);
-            Identity asUser = Identity.userId(prev);
-            Optional<String> anon = resolve(asAnonymous);
-            Optional<String> user = anon.isPresent() ? Optional.empty() : resolve(asUser);
-            anon.ifPresent(p -> out.add(new Candidate(asAnonymous, p)));
-            user.ifPresent(p -> out.add(new Candidate(asUser, p)));
-            if (anon.isEmpty() && user.isEmpty()) {
-                toLink.add(asAnonymous);
-            }
-        });
-        return out;
+        return BatchApplication.candidates(ids, toLink, this::resolve);
     }
 
     private Optional<String> chooseTarget(EventIdentities ids, List<Candidate> candidates) {
