@@ -93,12 +93,14 @@ public final class Tessera implements AutoCloseable {
         this.quarantine = stores.quarantine();
         this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting),
                 io.tessera.server.cluster.ProfileRouting.partitions(log));
+        stores.ownerEpochs().ifPresent(e -> io.tessera.server.cluster.PartitionClaims.claimFirst(engine, e));
         this.streams = io.tessera.server.cluster.ClusterStreams.open(deployment, config::setting, stores.memberships(), clock);
         this.segments = new io.tessera.server.segment.SegmentFeature(stores.memberships(), stores.windowTimers(),
                 streams.map(s -> s.announcing(stores.segmentDefinitions())).orElseGet(stores::segmentDefinitions),
                 profiles, engine, clock, config::setting);
         streams.ifPresent(s -> segments.changes(s.changes()));
         segments.partition(io.tessera.server.cluster.PartitionOwnership.of(log, engine));
+        stores.ownerEpochs().ifPresent(e -> io.tessera.server.cluster.PartitionClaims.releaseLast(engine, e));
         this.webhooks = new io.tessera.server.webhook.WebhookFeature(stores.webhooks(), java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = stores.trackingPlans();
