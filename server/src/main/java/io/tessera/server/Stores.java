@@ -150,6 +150,11 @@ public final class Stores implements AutoCloseable {
         return postgres.map(db -> epochs());
     }
 
+    /** Deletes old profile history in batches (PostgreSQL only; the embedded store keeps all history). */
+    public Optional<io.tessera.store.postgres.PostgresHistoryRetention> historyRetention() {
+        return postgres.map(io.tessera.store.postgres.PostgresHistoryRetention::new);
+    }
+
     private io.tessera.store.postgres.PostgresOwnerEpochs epochs() {
         return store(io.tessera.store.postgres.PostgresOwnerEpochs.class, file -> {
             throw new IllegalStateException("owner epochs exist only in PostgreSQL");

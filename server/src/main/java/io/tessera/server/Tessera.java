@@ -80,6 +80,7 @@ public final class Tessera implements AutoCloseable {
     private final java.util.Optional<io.tessera.server.cluster.ClusterStreams> streams;
 
     private EventLog.Subscription subscription;
+    private java.util.Optional<io.tessera.server.profile.HistoryRetention> historyRetention = java.util.Optional.empty();
     private Javalin http;
     private boolean closed;
 
@@ -195,6 +196,7 @@ public final class Tessera implements AutoCloseable {
         delivery.start();
         pulls.start();
         cdc.ifPresent(io.tessera.server.sync.cdc.PostgresCdc::start);
+        historyRetention = io.tessera.server.profile.HistoryRetention.start(stores.historyRetention(), config::setting, clock);
         LOG.atInfo().setMessage("Tessera listening").addKeyValue("port", http.port())
                 .addKeyValue("dataDir", config.dataDir().toAbsolutePath()).log();
         return this;
@@ -314,6 +316,7 @@ public final class Tessera implements AutoCloseable {
         }
         pulls.close();
         cdc.ifPresent(io.tessera.server.sync.cdc.PostgresCdc::close);
+        historyRetention.ifPresent(io.tessera.server.profile.HistoryRetention::close);
         if (http != null) {
             http.stop();
         }
