@@ -59,10 +59,10 @@ class HistoryRetentionTest {
                 batch.add(new LoggedEvent(0, day, Event.track("m" + day, "u1", "Viewed", Map.of(), NOW.minus(Duration.ofDays(day)))));
             }
             new ProfileEngine(store, new MutableClock(NOW)).onBatch(0, batch);
-            HistoryRetention retention = new HistoryRetention(new PostgresHistoryRetention(db), Duration.ofDays(30), () -> NOW, 3);
-
-            assertThat(retention.pass()).isEqualTo(9);           // days 31..39, in batches of 3
-            assertThat(retention.pass()).isZero();
+            try (HistoryRetention retention = new HistoryRetention(new PostgresHistoryRetention(db), Duration.ofDays(30), () -> NOW, 3)) {
+                assertThat(retention.pass()).isEqualTo(9);       // days 31..39, in batches of 3
+                assertThat(retention.pass()).isZero();
+            }
             String u1 = store.resolve(Identity.userId("u1")).orElseThrow();
             assertThat(store.history(u1)).hasSize(31);
             assertThat(store.get(u1).orElseThrow().events().get("Viewed").count()).isEqualTo(40);
