@@ -10,11 +10,22 @@ import java.util.Optional;
  * once. Immutable and thread-safe; rendering borrows pooled parsed copies.
  */
 public record CompiledEmail(String key, int version, LiquidTemplate subject, LiquidTemplate preheader,
-                            List<Piece> pieces, List<String> readPaths, java.util.Optional<CompiledAmp> amp) {
+                            List<Piece> pieces, List<String> readPaths, java.util.Optional<CompiledAmp> amp,
+                            Optional<TextTemplate> text) {
 
+    /**
+     * @param text the plain-text part made once from the HTML when the version allows it (the
+     *             pieces then carry its markers); empty: each message's text is scanned from its HTML
+     */
     public CompiledEmail {
         pieces = List.copyOf(pieces);
         readPaths = List.copyOf(readPaths);
+    }
+
+    /** A version whose text part is scanned from each message's HTML. */
+    public CompiledEmail(String key, int version, LiquidTemplate subject, LiquidTemplate preheader,
+                         List<Piece> pieces, List<String> readPaths, Optional<CompiledAmp> amp) {
+        this(key, version, subject, preheader, pieces, readPaths, amp, Optional.empty());
     }
 
     /** The AMP part: Liquid parsed once, the amp-mustache item kept as declared. */

@@ -6,6 +6,7 @@ import io.tessera.content.liquid.LiquidTemplate;
 import io.tessera.content.liquid.ParseVerdict;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,18 @@ public final class EmailCompiler {
 
     private final LiquidEngine liquid;
     private final ContentCondition.Compiler conditions;
+    private final boolean textTemplates;
 
     public EmailCompiler(LiquidEngine liquid, ContentCondition.Compiler conditions) {
+        this(liquid, conditions, true);
+    }
+
+    /**
+     * @param textTemplates whether versions get their text part made once ({@link TextTemplate});
+     *                      false scans every message's HTML (the reference tests and benchmarks compare with)
+     */
+    public EmailCompiler(LiquidEngine liquid, ContentCondition.Compiler conditions, boolean textTemplates) {
+        this.textTemplates = textTemplates;
         if (!liquid.escapes()) {
             throw new IllegalArgumentException("email templates need the escaping (email) Liquid dialect");
         }
@@ -79,37 +90,63 @@ public final class EmailCompiler {
         LiquidTemplate subject = text("subject", t.subject(), problems);
         LiquidTemplate preheader = text("preheader", t.preheader(), problems);
         Map<String, EmailTemplate.Block> blocks = t.blocksByKey();
-        Map<String, Map<String, LiquidTemplate>> parts = new HashMap<>();
+        // the document in order: layout HTML (String) and block slots (SlotRef, at their first part)
+        Map<String, Map<String, String>> partSources = new HashMap<>();
         List<Object> order = new ArrayList<>();
         Matcher m = BLOCK.matcher(html);
         int last = 0;
+        StringBuilder pending = new StringBuilder();
         while (m.find()) {
-            order.add(html.substring(last, m.start()));
+            pending.append(html, last, m.start());
             String key = m.group(1);
-            if (!parts.containsKey(key)) {
+            if (!partSources.containsKey(key)) {
+                if (!pending.isEmpty()) {
+                    order.add(pending.toString());
+                    pending.setLength(0);
+                }
                 order.add(new SlotRef(key));
             }
-            LiquidTemplate part = html(key + "/" + m.group(2), m.group(3), problems);
-            parts.computeIfAbsent(key, k -> new HashMap<>()).put(m.group(2), part);
+            partSources.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(m.group(2), m.group(3));
             last = m.end();
         }
-        order.add(html.substring(last));
+        pending.append(html, last, html.length());
+        if (!pending.isEmpty()) {
+            order.add(pending.toString());
+        }
+        Optional<TextTemplate> textTemplate = Optional.empty();
+        if (textTemplates) {
+            List<TextTemplateCompiler.Part> parts = new ArrayList<>();
+            for (Object o : order) {
+                parts.add(o instanceof String layout ? new TextTemplateCompiler.Part.Layout(layout)
+                        : new TextTemplateCompiler.Part.Choice(List.copyOf(partSources.get(((SlotRef) o).key()).values())));
+            }
+            var dd = TextTemplateCompiler.derive(parts, liquid.engineName().equals("compiled"));
+            if (dd instanceof TextTemplateCompiler.Derivation.Derived d) {
+                textTemplate = Optional.of(d.template());
+                for (int i = 0; i < order.size(); i++) {
+                    switch (d.parts().get(i)) {
+                        case TextTemplateCompiler.Part.Layout l -> order.set(i, l.source());
+                        case TextTemplateCompiler.Part.Choice c -> {
+                            Map<String, String> sources = partSources.get(((SlotRef) order.get(i)).key());
+                            int k = 0;
+                            for (Map.Entry<String, String> e : sources.entrySet()) {
+                                e.setValue(c.alternatives().get(k++));
+                            }
+                        }
+                    }
+                }
+            }
+        }
         List<CompiledEmail.Piece> pieces = new ArrayList<>();
-        StringBuilder pending = new StringBuilder();
         for (Object o : order) {
-            if (o instanceof String text) {
-                pending.append(text);
+            if (o instanceof String layout) {
+                pieces.add(new CompiledEmail.Static(html("layout", layout, problems)));
                 continue;
             }
             String key = ((SlotRef) o).key();
-            if (!pending.isEmpty()) {
-                pieces.add(new CompiledEmail.Static(html("layout", pending.toString(), problems)));
-                pending.setLength(0);
-            }
-            pieces.add(slot(blocks.get(key), parts.get(key), problems));
-        }
-        if (!pending.isEmpty()) {
-            pieces.add(new CompiledEmail.Static(html("layout", pending.toString(), problems)));
+            Map<String, LiquidTemplate> parsed = new HashMap<>();
+            partSources.get(key).forEach((part, src) -> parsed.put(part, html(key + "/" + part, src, problems)));
+            pieces.add(slot(blocks.get(key), parsed, problems));
         }
         Optional<CompiledEmail.CompiledAmp> amp = t.amp().map(a -> new CompiledEmail.CompiledAmp(a.css(),
                 html("amp header", a.header(), problems), a.item(), html("amp fallback", a.fallback(), problems),
@@ -120,7 +157,8 @@ public final class EmailCompiler {
         if (!problems.isEmpty()) {
             return new Verdict.Invalid(problems);
         }
-        return new Verdict.Compiled(new CompiledEmail(t.key(), t.version(), subject, preheader, pieces, readPaths(t), amp));
+        return new Verdict.Compiled(new CompiledEmail(t.key(), t.version(), subject, preheader, pieces, readPaths(t), amp,
+                textTemplate));
     }
 
     private record SlotRef(String key) {}

@@ -97,7 +97,7 @@ public final class EmailRenderer {
         }
         String body = html.toString();
         HtmlFinisher.Finished finished = finisher.finish(body, clean(preheader), tracking, request.profile().id(),
-                request.messageId(), now);
+                request.messageId(), now, email.text());
         problems.addAll(finished.problems());
         String templateText = stripDataSpans(subject);
         if (subject.isBlank() || clean(subject).isBlank()) {

@@ -25,6 +25,16 @@ final class HtmlFinisher {
 
     Finished finish(String html, String preheader, Optional<LinkTracking> tracking, String profileId,
                     String messageId, Instant now) {
+        return finish(html, preheader, tracking, profileId, messageId, now, Optional.empty());
+    }
+
+    /**
+     * With a text template the HTML carries its segment and output markers: they are dropped from
+     * the HTML and traced, and the text part is put together from them ({@link TextTemplate})
+     * instead of scanning the finished HTML; the version was proved well formed when it was compiled.
+     */
+    Finished finish(String html, String preheader, Optional<LinkTracking> tracking, String profileId,
+                    String messageId, Instant now, Optional<TextTemplate> textTemplate) {
         // UTF-16 from the start when the body is (its markers are not Latin-1; nor is "€" or "★"):
         // inflating a half-full buffer copies it
         StringBuilder out = new StringBuilder(html.length() + 2048);
@@ -36,15 +46,34 @@ final class HtmlFinisher {
         int nextLink = html.indexOf(Escapes.LINK_START);
         int preheaderAt = html.indexOf(Escapes.PREHEADER_SLOT);
         int pixelAt = html.indexOf(Escapes.PIXEL_SLOT);
+        TextTemplate.Trace trace = textTemplate.isPresent() ? new TextTemplate.Trace() : null;
+        int segmentAt = trace == null ? -1 : html.indexOf(Escapes.SEGMENT);
+        int outputAt = trace == null ? -1 : html.indexOf(Escapes.OUTPUT);
+        int hrefAt = trace == null ? -1 : html.indexOf(Escapes.HREF_START);
         Map<String, String> clicks = null;
         while (true) {
-            int i = min(nextLink, min(preheaderAt, pixelAt));
+            int i = min(min(nextLink, segmentAt), min(min(preheaderAt, pixelAt), min(outputAt, hrefAt)));
             if (i < 0) {
                 break;
             }
             out.append(html, from, i);
             from = i + 1;
-            if (i == preheaderAt) {
+            if (i == segmentAt) {
+                trace.segment(html.charAt(i + 1) - TextTemplate.ID_BASE);
+                from = i + 2;
+                segmentAt = html.indexOf(Escapes.SEGMENT, from);
+            } else if (i == outputAt) {
+                // an output in text ends where the segment after it starts
+                trace.output(i + 1, segmentAt);
+                outputAt = html.indexOf(Escapes.OUTPUT, i + 1);
+            } else if (i == hrefAt) {
+                int end = html.indexOf(Escapes.HREF_END, i + 1);
+                String value = html.substring(i + 1, end);
+                out.append(value);
+                trace.hrefs.add(value);
+                from = end + 1;
+                hrefAt = html.indexOf(Escapes.HREF_START, from);
+            } else if (i == preheaderAt) {
                 preheaderAt = html.indexOf(Escapes.PREHEADER_SLOT, i + 1);
                 if (!preheader.isBlank()) {
                     out.append("<div style=\"").append(PREHEADER_STYLE).append("\">")
@@ -71,15 +100,25 @@ final class HtmlFinisher {
                     if (clicks == null) {
                         clicks = new HashMap<>();
                     }
-                    out.append(clicks.computeIfAbsent(url, u -> attr(tracking.get().click(profileId, messageId, u, now))));
+                    String signed = clicks.computeIfAbsent(url, u -> attr(tracking.get().click(profileId, messageId, u, now)));
+                    out.append(signed);
+                    if (trace != null) {
+                        trace.hrefs.add(signed);
+                    }
                 } else {
                     out.append(value);
+                    if (trace != null) {
+                        trace.hrefs.add(value);
+                    }
                 }
                 from = end + 1;
             }
         }
         out.append(html, from, n);
         String finished = out.toString();
+        if (trace != null) {
+            return new Finished(finished, textTemplate.get().text(html, trace), List.of());
+        }
         HtmlText.Scan scan = HtmlText.scan(finished);
         return new Finished(finished, scan.text(), scan.problems());
     }

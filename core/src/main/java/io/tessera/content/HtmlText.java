@@ -343,7 +343,7 @@ final class HtmlText {
     }
 
     /** Whether out[from..] is {@code text} once white space is collapsed and stripped. */
-    private static boolean sameText(StringBuilder out, int from, String text) {
+    static boolean sameText(StringBuilder out, int from, String text) {
         int i = from;
         int n = out.length();
         while (i < n && Character.isWhitespace(out.charAt(i))) {

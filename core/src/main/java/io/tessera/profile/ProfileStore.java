@@ -47,6 +47,15 @@ public interface ProfileStore extends AutoCloseable {
     /** Profile ids in id order after {@code afterId} (exclusive; "" for the start). For scans and backfills. */
     List<String> ids(String afterId, int limit);
 
+    /**
+     * Profile ids in id order after {@code afterId} that may live in log {@code partition}: at least
+     * every profile whose home partition it is. A store that records no partition per profile
+     * returns every id ({@link #ids}); callers check each profile's partition themselves.
+     */
+    default List<String> idsInPartition(int partition, String afterId, int limit) {
+        return ids(afterId, limit);
+    }
+
     /** Every recorded merge into or out of a profile, oldest first (reversed ones too: see {@link #separations}). */
     List<MergeRecord> merges(String profileId);
 

@@ -19,9 +19,9 @@ import java.util.function.ToIntFunction;
  * the memberships recorded for it; if they differ it re-evaluates every segment for the profiles
  * of that partition whose last offset is past the position, then records the profile offset.
  *
- * <p>Finding those profiles is a scan of the profile ids (the store keeps no partition per
- * profile): fine for the tests and small deployments, and run only when a gap exists (a node died
- * mid-batch); see docs/SCALE-OUT.md, "Open points".
+ * <p>Those profiles are paged from {@link ProfileStore#idsInPartition} (PostgreSQL: the indexed
+ * {@code profiles.home_partition}), and each is checked against {@code partitionOf} (a store
+ * without partitions pages every id). It runs only when a gap exists (a node died mid-batch).
  *
  * <p>Threading: runs on the profile engine's thread (inside the log's rebalance callback), so no
  * batch of the partition is applied meanwhile; the segment engine's lock is taken per page.
@@ -95,7 +95,7 @@ public final class PartitionHandover implements ProfileChangeListener {
     private void repair(int partition, long after) {
         String cursor = "";
         List<String> ids;
-        while (!(ids = profiles.ids(cursor, PAGE)).isEmpty()) {
+        while (!(ids = profiles.idsInPartition(partition, cursor, PAGE)).isEmpty()) {
             List<String> stale = new ArrayList<>();
             for (String id : ids) {
                 profiles.get(id).filter(p -> p.lastOffset() > after && partitionOf.applyAsInt(p) == partition)

@@ -139,11 +139,30 @@ public final class Stores implements AutoCloseable {
     }
 
     public MembershipStore memberships() {
-        return store(MembershipStore.class, SqliteMembershipStore::new, PostgresMembershipStore::new);
+        return store(MembershipStore.class, SqliteMembershipStore::new, db -> new PostgresMembershipStore(db, epochs()));
+    }
+
+    /**
+     * The node's owner epochs (PostgreSQL only): claimed as the log assigns partitions
+     * ({@code cluster.PartitionClaims}); the membership and timer stores check them on every write.
+     */
+    public Optional<io.tessera.store.postgres.PostgresOwnerEpochs> ownerEpochs() {
+        return postgres.map(db -> epochs());
+    }
+
+    /** Deletes old profile history in batches (PostgreSQL only; the embedded store keeps all history). */
+    public Optional<io.tessera.store.postgres.PostgresHistoryRetention> historyRetention() {
+        return postgres.map(io.tessera.store.postgres.PostgresHistoryRetention::new);
+    }
+
+    private io.tessera.store.postgres.PostgresOwnerEpochs epochs() {
+        return store(io.tessera.store.postgres.PostgresOwnerEpochs.class, file -> {
+            throw new IllegalStateException("owner epochs exist only in PostgreSQL");
+        }, io.tessera.store.postgres.PostgresOwnerEpochs::new);
     }
 
     public WindowTimerStore windowTimers() {
-        return store(WindowTimerStore.class, SqliteWindowTimerStore::new, PostgresWindowTimerStore::new);
+        return store(WindowTimerStore.class, SqliteWindowTimerStore::new, db -> new PostgresWindowTimerStore(db, epochs()));
     }
 
     public SegmentDefinitionStore segmentDefinitions() {
@@ -206,7 +225,13 @@ public final class Stores implements AutoCloseable {
 
     private synchronized <T> T store(Class<T> port, Function<Path, ? extends T> sqlite, Function<PostgresDatabase, ? extends T> pg) {
         Supplier<T> create = () -> postgres.<T>map(pg).orElseGet(() -> sqlite.apply(sqliteFile));
-        return port.cast(open.computeIfAbsent(port, p -> create.get()));
+        // not computeIfAbsent: creating a store may open another (the owner epochs)
+        Object existing = open.get(port);
+        if (existing == null) {
+            existing = create.get();
+            open.put(port, existing);
+        }
+        return port.cast(existing);
     }
 
     @Override

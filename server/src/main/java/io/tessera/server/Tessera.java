@@ -80,6 +80,7 @@ public final class Tessera implements AutoCloseable {
     private final java.util.Optional<io.tessera.server.cluster.ClusterStreams> streams;
 
     private EventLog.Subscription subscription;
+    private java.util.Optional<io.tessera.server.profile.HistoryRetention> historyRetention = java.util.Optional.empty();
     private Javalin http;
     private boolean closed;
 
@@ -93,12 +94,14 @@ public final class Tessera implements AutoCloseable {
         this.quarantine = stores.quarantine();
         this.engine = new ProfileEngine(profiles, clock, io.tessera.server.profile.ProfileConfig.options(config::setting),
                 io.tessera.server.cluster.ProfileRouting.partitions(log));
+        stores.ownerEpochs().ifPresent(e -> io.tessera.server.cluster.PartitionClaims.claimFirst(engine, e));
         this.streams = io.tessera.server.cluster.ClusterStreams.open(deployment, config::setting, stores.memberships(), clock);
         this.segments = new io.tessera.server.segment.SegmentFeature(stores.memberships(), stores.windowTimers(),
                 streams.map(s -> s.announcing(stores.segmentDefinitions())).orElseGet(stores::segmentDefinitions),
                 profiles, engine, clock, config::setting);
         streams.ifPresent(s -> segments.changes(s.changes()));
         segments.partition(io.tessera.server.cluster.PartitionOwnership.of(log, engine));
+        stores.ownerEpochs().ifPresent(e -> io.tessera.server.cluster.PartitionClaims.releaseLast(engine, e));
         this.webhooks = new io.tessera.server.webhook.WebhookFeature(stores.webhooks(), java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));
         this.planStore = stores.trackingPlans();
@@ -193,6 +196,7 @@ public final class Tessera implements AutoCloseable {
         delivery.start();
         pulls.start();
         cdc.ifPresent(io.tessera.server.sync.cdc.PostgresCdc::start);
+        historyRetention = io.tessera.server.profile.HistoryRetention.start(stores.historyRetention(), config::setting, clock);
         LOG.atInfo().setMessage("Tessera listening").addKeyValue("port", http.port())
                 .addKeyValue("dataDir", config.dataDir().toAbsolutePath()).log();
         return this;
@@ -312,6 +316,7 @@ public final class Tessera implements AutoCloseable {
         }
         pulls.close();
         cdc.ifPresent(io.tessera.server.sync.cdc.PostgresCdc::close);
+        historyRetention.ifPresent(io.tessera.server.profile.HistoryRetention::close);
         if (http != null) {
             http.stop();
         }

@@ -209,6 +209,25 @@ public abstract class ProfileStoreContract {
         assertThat(store.ids("p_9", 4)).isEmpty();
     }
 
+    /** A store may return more (every id, when it records no partition), never fewer, and pages in id order. */
+    @Test
+    void idsInAPartitionCoverEveryProfileItsCommitsWroteInIdOrder() {
+        ProfileStore store = store();
+        store.commit(commit(List.of(profile("p_1", "u1", 0), profile("p_3", "u3", 1)), List.of(), Map.of(), List.of(), List.of(),
+                Map.of(0, 1L)));
+        store.commit(commit(List.of(profile("p_2", "u2", 0)), List.of(), Map.of(), List.of(), List.of(), Map.of(1, 0L)));
+
+        List<String> partition0 = new ArrayList<>();
+        String cursor = "";
+        List<String> page;
+        while (!(page = store.idsInPartition(0, cursor, 1)).isEmpty()) {
+            partition0.addAll(page);
+            cursor = page.getLast();
+        }
+        assertThat(partition0).contains("p_1", "p_3").isSorted();
+        assertThat(store.idsInPartition(1, "", 10)).contains("p_2");
+    }
+
     @Test
     void upsertReplacesTheProfile() {
         ProfileStore store = store();

@@ -316,7 +316,7 @@ final class ContextualEscaper {
             case ATTR_VALUE -> {
                 if (c == quote) {
                     state = Html.TAG;
-                } else if (!Character.isWhitespace(c) && c != Escapes.LINK_START) {
+                } else if (!Character.isWhitespace(c) && c != Escapes.LINK_START && c != Escapes.HREF_START) {
                     valueHasContent = true;
                 }
             }

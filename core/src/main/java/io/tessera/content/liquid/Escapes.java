@@ -25,6 +25,17 @@ public final class Escapes {
     public static final char PIXEL_SLOT = '\uE006';
     /** Where the hidden preheader goes (right after {@code <body>}). */
     public static final char PREHEADER_SLOT = '\uE007';
+    /**
+     * Where a static stretch of a version's HTML starts (followed by one char naming it), so the
+     * text part can be put together from text made once per version (see {@code TextTemplate}).
+     */
+    public static final char SEGMENT = '\uE008';
+    /** Where an output in visible HTML text starts (it ends at the next {@link #SEGMENT}). */
+    public static final char OUTPUT = '\uE009';
+    /** Where an untracked link's {@code href} value with Liquid in it starts, so the text part can read it per message. */
+    public static final char HREF_START = '\uE00A';
+    /** The end of such an {@code href} value. */
+    public static final char HREF_END = '\uE00B';
 
     private static final String BLOCKED_URL = "about:invalid#blocked";
 
@@ -44,7 +55,7 @@ public final class Escapes {
                 case '`' -> "&#96;";
                 case '{' -> "&#123;";
                 case '}' -> "&#125;";
-                case DATA_START, DATA_END, LINK_START, LINK_END, PIXEL_SLOT, PREHEADER_SLOT -> "";
+                case DATA_START, DATA_END, LINK_START, LINK_END, PIXEL_SLOT, PREHEADER_SLOT, SEGMENT, OUTPUT, HREF_START, HREF_END -> "";
                 default -> null;
             };
             if (rep != null) {
@@ -97,7 +108,7 @@ public final class Escapes {
         StringBuilder out = new StringBuilder(t.length() + 16);
         for (int i = 0; i < t.length(); i++) {
             char c = t.charAt(i);
-            if (c >= DATA_START && c <= PREHEADER_SLOT) {
+            if (c >= DATA_START && c <= HREF_END) {
                 continue;
             }
             if (c <= ' ' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}' || c == '\\') {
@@ -120,7 +131,7 @@ public final class Escapes {
         for (int i = 0; i < t.length(); i++) {
             char c = t.charAt(i);
             if (c <= ' ' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}' || c == '\\'
-                    || c == '&' || (c >= DATA_START && c <= PREHEADER_SLOT)) {
+                    || c == '&' || (c >= DATA_START && c <= HREF_END)) {
                 return false;
             }
         }

@@ -139,21 +139,11 @@ public final class KafkaDefinitionFeed implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
         Thread t;
         synchronized (this) {
             t = thread;
         }
-        if (t != null) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ConsumerThreads.stop(t, consumer, () -> { }, Duration.ofSeconds(10));
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -157,17 +157,7 @@ public final class KafkaMembershipChanges implements MembershipChangeStream {
         void stop(boolean halt) {
             halted = halt;
             stopped = true;
-            KafkaConsumer<String, byte[]> c = consumer;
-            if (c != null) {
-                c.wakeup();
-            }
-            try {
-                if (thread != null) {
-                    thread.join(10_000);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ConsumerThreads.stop(thread, consumer, () -> { }, Duration.ofSeconds(10));
         }
     }
 

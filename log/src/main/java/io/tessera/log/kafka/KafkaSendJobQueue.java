@@ -301,21 +301,11 @@ public final class KafkaSendJobQueue implements SendJobQueue {
     @Override
     public void close() {
         stopped = true;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
         Thread t;
         synchronized (this) {
             t = thread;
         }
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ConsumerThreads.stop(t, consumer, () -> { }, Duration.ofSeconds(30));
         if (pool != null) {
             pool.shutdownNow();
         }

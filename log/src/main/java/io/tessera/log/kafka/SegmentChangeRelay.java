@@ -317,15 +317,7 @@ public final class SegmentChangeRelay implements AutoCloseable {
             t = thread;
         }
         if (t != null) {
-            wake();
-            if (leaseConsumer != null) {
-                leaseConsumer.wakeup();
-            }
-            try {
-                t.join(15_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ConsumerThreads.stop(t, leaseConsumer, this::wake, Duration.ofSeconds(15));
         }
     }
 }

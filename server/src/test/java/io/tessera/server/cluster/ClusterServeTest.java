@@ -115,6 +115,7 @@ class ClusterServeTest {
                     acked.addAll(load.acked());
                     verify(db, acked, smtp);
                 }
+                assertPartitionsClaimedAndMovedAtTheKill(pg);
             } finally {
                 for (ServeNode n : nodes) {
                     n.close();
@@ -245,6 +246,21 @@ class ClusterServeTest {
     }
 
     private final long started = System.nanoTime();
+
+    /**
+     * The owner epochs (docs/SCALE-OUT.md, "Owner epochs"): every partition was claimed by the node
+     * it was assigned to, and the killed node's partitions were claimed again by their new owners.
+     */
+    private static void assertPartitionsClaimedAndMovedAtTheKill(TestPostgres.Schema pg) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.url(), pg.user(), pg.password());
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT count(*), min(epoch), max(epoch) FROM partition_owner")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("partitions claimed").isEqualTo(PARTITIONS);
+            assertThat(rs.getLong(2)).isGreaterThanOrEqualTo(1);
+            assertThat(rs.getLong(3)).as("a partition claimed again").isGreaterThanOrEqualTo(2);
+        }
+    }
 
     private void log(String what) {
         System.out.printf("ClusterServeTest +%.1fs %s%n", (System.nanoTime() - started) / 1e9, what);

@@ -17,16 +17,24 @@ import java.util.TreeMap;
  * Segment memberships in PostgreSQL (migration {@code V4__segments.sql}): current members and the
  * log of every change, as in {@code SqliteMembershipStore}.
  *
- * <p>{@link #apply} is one transaction: the partition positions, then the log rows in the order given, then the
+ * <p>{@link #apply} is one transaction: the owner-epoch check ({@link PostgresOwnerEpochs}), the partition positions, then the log rows in the order given, then the
  * final state of each (segment, profile) the batch touched — the last change wins, which is what
  * applying the changes one by one would leave — as one batch of upserts and one of deletes, in
  * key order. Thread-safe; does not own the {@link PostgresDatabase}.
  */
 public final class PostgresMembershipStore implements MembershipStore {
     private final PostgresDatabase db;
+    private final PostgresOwnerEpochs epochs;
 
+    /** Unfenced: for one node (and the tests of the port). */
     public PostgresMembershipStore(PostgresDatabase db) {
+        this(db, new PostgresOwnerEpochs(db));
+    }
+
+    /** Every {@link #apply} first checks the node's owner epochs, and is rolled back if one moved. */
+    public PostgresMembershipStore(PostgresDatabase db, PostgresOwnerEpochs epochs) {
         this.db = db;
+        this.epochs = epochs;
     }
 
     private record Key(String segment, String profileId) implements Comparable<Key> {
@@ -61,6 +69,7 @@ public final class PostgresMembershipStore implements MembershipStore {
         Map<Key, MembershipChange> last = new TreeMap<>();
         changes.forEach(ch -> last.put(new Key(ch.segment(), ch.profileId()), ch));
         db.write(c -> {
+            epochs.check(c);
             savePositions(c, appliedThrough);
             if (changes.isEmpty()) {
                 return null;

@@ -233,7 +233,7 @@ public final class PostgresProfileStore implements ProfileStore {
             insertHistory(c, commit.history());
             linkOwnedOnly(c, commit);
             recordMerges(c, commit.merges());
-            upsertProfiles(c, commit.upserts());
+            upsertProfiles(c, commit.upserts(), homePartition(commit));
             deleteProfiles(c, commit.deletes());
             saveOffsets(c, commit.offsets(), commit.startedFrom().keySet());
             relays.save(c, commit.relays(), commit.relaysApplied());
@@ -348,7 +348,23 @@ public final class PostgresProfileStore implements ProfileStore {
         }
     }
 
+    /**
+     * The partition whose batch this commit is: the home partition of every profile it writes,
+     * since a profile is written only by the owner of its home partition (docs/SCALE-OUT.md,
+     * "Identity merges across partitions"). Empty for a commit of no single partition.
+     */
+    private static Optional<Integer> homePartition(ProfileCommit commit) {
+        java.util.Set<Integer> partitions = new java.util.HashSet<>(commit.offsets().keySet());
+        partitions.addAll(commit.startedFrom().keySet());
+        return partitions.size() == 1 ? Optional.of(partitions.iterator().next()) : Optional.empty();
+    }
+
     private void upsertProfiles(Connection c, List<Profile> upserts) throws SQLException {
+        upsertProfiles(c, upserts, Optional.empty());
+    }
+
+    /** Upserts with their home partition (an empty one keeps the stored partition). */
+    private void upsertProfiles(Connection c, List<Profile> upserts, Optional<Integer> home) throws SQLException {
         if (upserts.isEmpty()) {
             return;
         }
@@ -357,12 +373,18 @@ public final class PostgresProfileStore implements ProfileStore {
         upserts.forEach(p -> byId.put(p.id(), p));
         List<Profile> ordered = new ArrayList<>(byId.values());
         ordered.sort(Comparator.comparing(Profile::id));
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO profiles(id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body")) {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO profiles(id, body, home_partition) VALUES (?, ?, ?) "
+                + "ON CONFLICT (id) DO UPDATE SET body = excluded.body, "
+                + "home_partition = COALESCE(excluded.home_partition, profiles.home_partition)")) {
             for (Profile p : ordered) {
                 s.setString(1, p.id());
                 // the timeline is derived from history on read (see ProfileStore#get)
                 s.setString(2, profiles.encode(new Profile(p.id(), p.identities(), p.traits(), p.events(), List.of(), p.lastOffset())));
+                if (home.isPresent()) {
+                    s.setInt(3, home.get());
+                } else {
+                    s.setNull(3, java.sql.Types.INTEGER);
+                }
                 s.addBatch();
             }
             s.executeBatch();
@@ -414,6 +436,37 @@ public final class PostgresProfileStore implements ProfileStore {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM profiles")) {
                 rs.next();
                 return rs.getLong(1);
+            }
+        });
+    }
+
+    /**
+     * The profiles whose home partition is {@code partition} (recorded by their partition's
+     * commits), plus those with none recorded (written before the column existed, or only by a
+     * commit of no single partition): the caller checks those. Two scans of the
+     * {@code (home_partition, id)} index, merged in id order.
+     */
+    @Override
+    public List<String> idsInPartition(int partition, String afterId, int limit) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("""
+                    (SELECT id FROM profiles WHERE home_partition = ? AND id > ? ORDER BY id LIMIT ?)
+                    UNION ALL
+                    (SELECT id FROM profiles WHERE home_partition IS NULL AND id > ? ORDER BY id LIMIT ?)
+                    ORDER BY id LIMIT ?""")) {
+                s.setInt(1, partition);
+                s.setString(2, afterId);
+                s.setInt(3, limit);
+                s.setString(4, afterId);
+                s.setInt(5, limit);
+                s.setInt(6, limit);
+                List<String> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
             }
         });
     }

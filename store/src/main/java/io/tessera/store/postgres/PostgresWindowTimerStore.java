@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * Window timers in PostgreSQL (migrations {@code V4__segments.sql}, {@code V37__segment_timer_partition.sql}):
  * one row per profile, due time in microseconds rounded up (PostgreSQL's own timestamps stop at
  * microseconds too), filed under the log partition of the profile, indexed by due time and by
- * (partition, due time) for a node that fires only its own partitions' timers. {@link #apply} is one transaction of an upsert batch and a delete batch. Thread-safe; does
+ * (partition, due time) for a node that fires only its own partitions' timers. {@link #apply} is one transaction of the owner-epoch check
+ * ({@link PostgresOwnerEpochs}), an upsert batch and a delete batch. Thread-safe; does
  * not own the {@link PostgresDatabase}.
  */
 public final class PostgresWindowTimerStore implements WindowTimerStore {
@@ -24,9 +25,17 @@ public final class PostgresWindowTimerStore implements WindowTimerStore {
     private static final String DELETE = "DELETE FROM segment_timer WHERE profile_id = ?";
 
     private final PostgresDatabase db;
+    private final PostgresOwnerEpochs epochs;
 
+    /** Unfenced: for one node (and the tests of the port). */
     public PostgresWindowTimerStore(PostgresDatabase db) {
+        this(db, new PostgresOwnerEpochs(db));
+    }
+
+    /** Every {@link #apply} first checks the node's owner epochs, and is rolled back if one moved. */
+    public PostgresWindowTimerStore(PostgresDatabase db, PostgresOwnerEpochs epochs) {
         this.db = db;
+        this.epochs = epochs;
     }
 
     /** Rounded up to the microsecond so a timer never fires before its exact instant. */
@@ -54,6 +63,7 @@ public final class PostgresWindowTimerStore implements WindowTimerStore {
             return;
         }
         db.write(c -> {
+            epochs.check(c);
             try (PreparedStatement upsert = c.prepareStatement(UPSERT); PreparedStatement delete = c.prepareStatement(DELETE)) {
                 int upserts = 0;
                 int deletes = 0;
