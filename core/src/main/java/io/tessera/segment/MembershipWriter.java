@@ -43,7 +43,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Failures.</b> A failed transaction is retried in process, with backoff ({@link Retry}),
  * from the step that failed (the steps already committed are not written twice), while the engine
  * goes on queueing until the queue is full; nothing is lost and the order is kept. Only when the
- * retries are exhausted (by default they never are) does the writer drop everything queued (the
+ * retries are exhausted (by default they never are), or the store refused the write for good
+ * ({@link WriteRefusedException}: a fenced node), does the writer drop everything queued (the
  * next start recovers from the positions, which stop advancing) and report it once to the engine
  * through {@link #failure}, which then drops its cache ({@code SegmentEngine.abandon}).
  *
@@ -380,7 +381,7 @@ public final class MembershipWriter {
                 return;
             } catch (RuntimeException e) {
                 lastFailure = Optional.of(e);
-                if (attempt >= retry.attempts()) {
+                if (attempt >= retry.attempts() || e instanceof WriteRefusedException) {
                     throw e;
                 }
                 retries++;
