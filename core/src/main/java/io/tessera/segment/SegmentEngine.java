@@ -58,7 +58,9 @@ public final class SegmentEngine implements ProfileChangeListener {
     private final InstantSource clock;
     private final ProfileScores scores;
     private final MembershipWriter writer;
-    private final ReentrantLock lock = new ReentrantLock();
+    // Fair: the timer runner and the profile engine thread alternate (a barging lock let either
+    // starve the other while it had work: SegmentBench, JFR, docs/BENCHMARKS.md "Segments").
+    private final ReentrantLock lock = new ReentrantLock(true);
     private final PendingWrites pending = new PendingWrites();
     private final WindowStates states;
     private final MembershipEvaluator evaluator;
@@ -154,6 +156,8 @@ public final class SegmentEngine implements ProfileChangeListener {
      * the writer at the next {@link #onBatchCommitted} (or the next timer, backfill or rescore operation).
      */
     public void onProfileChange(Optional<Profile> before, Profile after, LoggedEvent cause, Collection<String> mergedAway) {
+        // Backpressure before the lock: a full writer queue holds back events, never the timers.
+        writer.awaitCapacity();
         lock.lock();
         try {
             surfaceWriteFailure();
@@ -281,6 +285,7 @@ public final class SegmentEngine implements ProfileChangeListener {
      * meanwhile is built again under the lock.
      */
     public void evaluatePage(Set<String> segmentKeys, List<String> profileIds, String cause) {
+        writer.awaitCapacity();
         Set<String> changedMeanwhile = new HashSet<>();
         SegmentCatalog before;
         List<String> missing = new ArrayList<>();
@@ -346,6 +351,7 @@ public final class SegmentEngine implements ProfileChangeListener {
 
     /** Re-evaluates the segments that read scores, after the scores of these profiles changed. */
     public void rescore(Collection<String> profileIds) {
+        writer.awaitCapacity();
         locked(() -> {
             Instant now = clock.instant();
             SegmentCatalog catalog = this.catalog;
