@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * with until it ends (a cleared 4xx would be repeated for ever on the old one), greylisting and
  * rate limits are evaluated per connection, and 421 means the relay is closing it anyway.
  *
- * <p>Implementation notes. The pool is a bounded queue of connected {@link SMTPTransport}s,
+ * <p>Implementation notes. Reads time out by the socket's SO_TIMEOUT ({@code mail.smtp.timeout});
+ * a write that blocks longer than the same timeout (a relay that stopped reading) is ended by the
+ * {@link WriteWatchdog} closing the socket. The pool is a bounded queue of connected {@link SMTPTransport}s,
  * created lazily up to {@code connections}; a connection that failed at the socket level is
  * closed and not returned. Each message is assembled once (MIME + DKIM) and streamed as raw
  * bytes by {@link RawMessage}, whose {@code writeTo} calls the {@link CommitPoint} after the body
@@ -58,6 +60,7 @@ public final class SmtpMailer implements Mailer {
     private final Semaphore connectionPermits;
     private final ConcurrentHashMap<String, Semaphore> domainPermits = new ConcurrentHashMap<>();
     private final AtomicInteger opened = new AtomicInteger();
+    private final WriteWatchdog watchdog;
 
     public SmtpMailer(SmtpSettings settings, MimeAssembler assembler) {
         this.settings = settings;
@@ -67,12 +70,14 @@ public final class SmtpMailer implements Mailer {
         p.put("mail.smtp.port", String.valueOf(settings.port()));
         p.put("mail.smtp.connectiontimeout", String.valueOf(settings.timeout().toMillis()));
         p.put("mail.smtp.timeout", String.valueOf(settings.timeout().toMillis()));
-        p.put("mail.smtp.writetimeout", String.valueOf(settings.timeout().toMillis()));
+        // no mail.smtp.writetimeout: Angus would schedule a timer task around every socket write;
+        // the watchdog bounds a stuck write as well at a fraction of the cost (see WriteWatchdog)
         p.put("mail.smtp.auth", String.valueOf(settings.username().isPresent()));
         p.put("mail.smtp.starttls.enable", String.valueOf(settings.startTls()));
         p.put("mail.smtp.starttls.required", String.valueOf(settings.startTls()));
         p.put("mail.smtp.localhost", "tessera.localdomain");
-        p.put("mail.smtp.socketFactory", new NoDelaySocketFactory());
+        this.watchdog = new WriteWatchdog(settings.timeout());
+        p.put("mail.smtp.socketFactory", watchdog.socketFactory());
         p.put("mail.smtp.socketFactory.fallback", "false");
         this.session = Session.getInstance(p);
         this.idle = new ArrayBlockingQueue<>(settings.connections());
@@ -221,6 +226,7 @@ public final class SmtpMailer implements Mailer {
         while ((t = idle.poll()) != null) {
             closeQuietly(t);
         }
+        watchdog.close();
     }
 
     private static void closeQuietly(SMTPTransport t) {

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param perDomainConcurrency  at most this many messages to one recipient domain in flight
  * @param maxAttempts           attempts per message on 4xx / connection failures (1 = no retry)
  * @param initialBackoff        wait before the second attempt; doubles each time up to {@code maxBackoff}
+ * @param timeout               how long connecting, one reply, or one socket write may take
  */
 public record SmtpSettings(String host, int port, Optional<String> username, Optional<String> password,
                            boolean startTls, int connections, int perDomainConcurrency, int maxAttempts,
@@ -42,6 +43,12 @@ public record SmtpSettings(String host, int port, Optional<String> username, Opt
     public SmtpSettings withPool(int newConnections, int newPerDomain) {
         return new SmtpSettings(host, port, username, password, startTls, newConnections, newPerDomain, maxAttempts,
                 initialBackoff, maxBackoff, timeout);
+    }
+
+    /** @param newTimeout connect, read and write timeout of one SMTP step */
+    public SmtpSettings withTimeout(Duration newTimeout) {
+        return new SmtpSettings(host, port, username, password, startTls, connections, perDomainConcurrency, maxAttempts,
+                initialBackoff, maxBackoff, newTimeout);
     }
 
     public SmtpSettings withRetries(int attempts, Duration initial, Duration max) {
