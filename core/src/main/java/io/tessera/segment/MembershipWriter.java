@@ -40,15 +40,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * is then seen by the store read, and the overlay holds the same values. Only the engine (under
  * its lock) adds to the overlay, so nothing newer can appear during a read.
  *
- * <p><b>Failures.</b> A failed write drops everything queued (the next start recovers from the
- * positions, which stop advancing) and is reported once to the engine through {@link #failure},
- * which then drops its cache ({@code SegmentEngine.abandon}).
+ * <p><b>Failures.</b> A failed transaction is retried in process, with backoff ({@link Retry}),
+ * from the step that failed (the steps already committed are not written twice), while the engine
+ * goes on queueing until the queue is full; nothing is lost and the order is kept. Only when the
+ * retries are exhausted (by default they never are), or the store refused the write for good
+ * ({@link WriteRefusedException}: a fenced node), does the writer drop everything queued (the
+ * next start recovers from the positions, which stop advancing) and report it once to the engine
+ * through {@link #failure}, which then drops its cache ({@code SegmentEngine.abandon}).
  *
  * <p><b>Threading.</b> {@link #submit} is called under the engine's lock; drains run on
  * {@code executor} (one at a time); {@link #awaitWritten} from any thread not holding the lock.
  * With a direct executor ({@code Runnable::run}) every submit is written before it returns, as in
- * the tests that read the stores right after an operation. Backpressure: {@link #submit} waits while
- * more than {@code maxQueuedChanges} changes are unwritten.
+ * the tests that read the stores right after an operation. Backpressure: {@link #awaitCapacity}
+ * waits while more than {@code maxQueuedChanges} changes are unwritten.
  */
 public final class MembershipWriter {
     private final MembershipStore memberships;
@@ -66,6 +70,30 @@ public final class MembershipWriter {
     private boolean draining;
     private volatile RuntimeException failed;
     private volatile long groups;
+    private final Retry retry;
+    private final Condition backoff = lock.newCondition();
+    private volatile long retries;
+    private volatile Optional<RuntimeException> lastFailure = Optional.empty();
+
+    /**
+     * How a failed transaction of a group commit is retried: after {@code first}, doubling up to
+     * {@code max}, at most {@code attempts} tries of the same step in all.
+     */
+    public record Retry(int attempts, java.time.Duration first, java.time.Duration max) {
+        /** Until it succeeds: 10 ms doubling to 2 s (an outage stalls the queue, then the engine; nothing is dropped). */
+        public static final Retry FOREVER = new Retry(Integer.MAX_VALUE, java.time.Duration.ofMillis(10), java.time.Duration.ofSeconds(2));
+
+        public Retry {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("attempts must be at least 1");
+            }
+        }
+
+        long delayNanos(int failedAttempts) {
+            long d = first.toNanos() << Math.min(30, failedAttempts - 1);
+            return Math.min(d < 0 ? Long.MAX_VALUE : d, max.toNanos());
+        }
+    }
 
     /** The writes of one engine operation. */
     record Writes(List<MembershipChange> changes, Map<String, Optional<Instant>> timers,
@@ -78,11 +106,17 @@ public final class MembershipWriter {
     /** What is unwritten for one profile: segment → since (empty: left), the timer, and the last operation touching it. */
     private record Pending(Map<String, Optional<Instant>> segments, Optional<Optional<Instant>> timer, long seq) {}
 
+    /** Retries a failed write until it succeeds ({@link Retry#FOREVER}). */
     public MembershipWriter(MembershipStore memberships, WindowTimerStore timers, Executor executor, int maxQueuedChanges) {
+        this(memberships, timers, executor, maxQueuedChanges, Retry.FOREVER);
+    }
+
+    public MembershipWriter(MembershipStore memberships, WindowTimerStore timers, Executor executor, int maxQueuedChanges, Retry retry) {
         this.memberships = memberships;
         this.timers = timers;
         this.executor = executor;
         this.maxQueuedChanges = maxQueuedChanges;
+        this.retry = retry;
     }
 
     /** Writes on the calling thread (tests, tools): every operation is durable when the engine returns. */
@@ -94,7 +128,24 @@ public final class MembershipWriter {
         listeners.add(listener);
     }
 
-    /** Queues one operation's writes (under the engine's lock); waits while the queue is full. */
+    /**
+     * Waits while more than {@code maxQueuedChanges} changes are unwritten. The engine calls it
+     * <em>before</em> taking its lock, so a full queue holds back the profile engine's thread, not
+     * the timer runner: a timer's changes join the queue at once and are written with the next
+     * group commit (the queue may exceed the bound by one operation).
+     */
+    void awaitCapacity() {
+        lock.lock();
+        try {
+            while (queuedChanges > maxQueuedChanges && draining && failed == null) {
+                progress.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues one operation's writes (under the engine's lock) without waiting; see {@link #awaitCapacity}. */
     void submit(Writes w) {
         if (w.isEmpty()) {
             return;
@@ -102,9 +153,6 @@ public final class MembershipWriter {
         boolean start;
         lock.lock();
         try {
-            while (queuedChanges > maxQueuedChanges && draining && failed == null) {
-                progress.awaitUninterruptibly();
-            }
             long seq = ++submitted;
             for (MembershipChange c : w.changes()) {
                 overlay.compute(c.profileId(), (id, p) -> {
@@ -214,7 +262,17 @@ public final class MembershipWriter {
         return groups;
     }
 
-    /** The failure of a write since the last call, once; the queue was dropped with it. */
+    /** Failed transactions retried so far (each retry after a failure counts once). */
+    public long retries() {
+        return retries;
+    }
+
+    /** The last failure of a write, retried or not (for health reporting). */
+    public Optional<RuntimeException> lastFailure() {
+        return lastFailure;
+    }
+
+    /** The failure of a write since the last call, once, after its retries ran out; the queue was dropped with it. */
     Optional<RuntimeException> failure() {
         RuntimeException f = failed;
         if (f == null) {
@@ -300,14 +358,51 @@ public final class MembershipWriter {
             w.positions().forEach((k, v) -> positions.merge(k, v, Math::max));
         }
         if (!changes.isEmpty()) {
-            memberships.apply(changes, Map.of());
+            retrying(() -> memberships.apply(changes, Map.of()));
         }
         if (!due.isEmpty()) {
-            timers.apply(due, partitions);
+            retrying(() -> timers.apply(due, partitions));
         }
         if (!positions.isEmpty()) {
-            memberships.apply(List.of(), positions);
+            retrying(() -> memberships.apply(List.of(), positions));
         }
         return changes;
+    }
+
+    /**
+     * Runs one transaction, again after a backoff while it fails (a store's transaction either
+     * commits or leaves nothing behind, so running it again writes it once); rethrows the last
+     * failure when the attempts run out.
+     */
+    private void retrying(Runnable transaction) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                transaction.run();
+                return;
+            } catch (RuntimeException e) {
+                lastFailure = Optional.of(e);
+                if (attempt >= retry.attempts() || e instanceof WriteRefusedException) {
+                    throw e;
+                }
+                retries++;
+                pause(retry.delayNanos(attempt));
+            }
+        }
+    }
+
+    /** Waits on the writer's own thread (nothing signals {@code backoff}: a timed wait). */
+    private void pause(long nanos) {
+        lock.lock();
+        try {
+            long left = nanos;
+            while (left > 0) {
+                left = backoff.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying a segment write", e);
+        } finally {
+            lock.unlock();
+        }
     }
 }

@@ -58,7 +58,9 @@ public final class SegmentEngine implements ProfileChangeListener {
     private final InstantSource clock;
     private final ProfileScores scores;
     private final MembershipWriter writer;
-    private final ReentrantLock lock = new ReentrantLock();
+    // Fair: the timer runner and the profile engine thread alternate (a barging lock let either
+    // starve the other while it had work: SegmentBench, JFR, docs/BENCHMARKS.md "Segments").
+    private final ReentrantLock lock = new ReentrantLock(true);
     private final PendingWrites pending = new PendingWrites();
     private final WindowStates states;
     private final MembershipEvaluator evaluator;
@@ -128,6 +130,9 @@ public final class SegmentEngine implements ProfileChangeListener {
         }
     }
 
+    /** Guarded by {@code lock}; read through {@link #writeFailures}. */
+    private long writeFailures;
+
     /** Blocks until every change made so far is durable and delivered. Not for the profile engine's thread in a hurry. */
     public void awaitWritten() {
         writer.awaitWritten();
@@ -151,6 +156,8 @@ public final class SegmentEngine implements ProfileChangeListener {
      * the writer at the next {@link #onBatchCommitted} (or the next timer, backfill or rescore operation).
      */
     public void onProfileChange(Optional<Profile> before, Profile after, LoggedEvent cause, Collection<String> mergedAway) {
+        // Backpressure before the lock: a full writer queue holds back events, never the timers.
+        writer.awaitCapacity();
         lock.lock();
         try {
             surfaceWriteFailure();
@@ -278,6 +285,7 @@ public final class SegmentEngine implements ProfileChangeListener {
      * meanwhile is built again under the lock.
      */
     public void evaluatePage(Set<String> segmentKeys, List<String> profileIds, String cause) {
+        writer.awaitCapacity();
         Set<String> changedMeanwhile = new HashSet<>();
         SegmentCatalog before;
         List<String> missing = new ArrayList<>();
@@ -343,6 +351,7 @@ public final class SegmentEngine implements ProfileChangeListener {
 
     /** Re-evaluates the segments that read scores, after the scores of these profiles changed. */
     public void rescore(Collection<String> profileIds) {
+        writer.awaitCapacity();
         locked(() -> {
             Instant now = clock.instant();
             SegmentCatalog catalog = this.catalog;
@@ -442,7 +451,26 @@ public final class SegmentEngine implements ProfileChangeListener {
         Optional<RuntimeException> failed = writer.failure();
         if (failed.isPresent()) {
             abandon();
+            writeFailures++;
             throw failed.get();
+        }
+    }
+
+    /**
+     * Writes behind the engine that have failed since it started, counting one not yet reported
+     * (which is reported here instead, and abandons as any operation would): a
+     * {@link PartitionBackfills} task compares the count before and after its pages were written.
+     */
+    long writeFailures() {
+        lock.lock();
+        try {
+            writer.failure().ifPresent(f -> {
+                abandon();
+                writeFailures++;
+            });
+            return writeFailures;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -28,10 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link MembershipWriter}) on an executor the test holds and releases, and the node is killed at
  * every point of the write path: after the profile commit, between evaluation and the group commit,
  * inside it (after the membership changes, before the timers; before the log position) and with
- * timer-caused changes unwritten. The restarted node recovers from the stored profile offsets
+ * timer-caused changes unwritten; and each of the three transactions fails for a while and is
+ * retried in process ({@link MembershipWriter.Retry}) with no restart. The restarted node recovers from the stored profile offsets
  * ({@link MembershipRecovery}) and the durable timers. Real SQLite stores; seeded, seed printed.
  */
 class SegmentMembershipPropertyTest {
+    /** Attempts the writer makes of each transaction before it gives up (a kill: the stores stay dead). */
+    private static final int RETRIES = 3;
     private static final List<String> NAMES = List.of("Product Viewed", "Order Completed", "Cart Viewed");
     private static final Map<String, String> SEGMENTS = Map.of(
             "browse_abandoners", "count(\"Product Viewed\", duration(\"48h\")) > 0 && count(\"Order Completed\", duration(\"48h\")) == 0",
@@ -100,15 +103,31 @@ class SegmentMembershipPropertyTest {
                         // Killed between evaluation and the group commit: nothing of the batch is durable.
                         node = node.restart();
                     } else if (crash < 5) {
-                        // Killed inside the group commit, after the membership changes, before the timers.
-                        node.timers.failNext = true;
+                        // Killed inside the group commit, after the membership changes, before the timers
+                        // (the timer store fails every write, so the writer's retries run out).
+                        node.timers.dead = true;
                         node.writes.release();
                         node = node.restart();
                     } else if (crash < 6) {
                         // Killed after the changes and timers, before the log position.
-                        node.memberships.failNextPosition = true;
+                        node.memberships.deadPositions = true;
                         node.writes.release();
                         node = node.restart();
+                    } else if (crash < 8) {
+                        // A passing failure of one of the three transactions (fewer failures than the
+                        // writer's attempts): retried in process, nothing lost, no restart.
+                        long retriesBefore = node.writer.retries();
+                        int armedBefore = node.armedFailures();
+                        int failures = 1 + random.nextInt(RETRIES - 1);
+                        switch (random.nextInt(3)) {
+                            case 0 -> node.memberships.failingChanges = failures;
+                            case 1 -> node.timers.failing = failures;
+                            default -> node.memberships.failingPositions = failures;
+                        }
+                        node.writes.release();
+                        // (a failure armed for a write this batch did not make stays armed for a later one)
+                        assertThat(node.writer.retries()).as("retries: one per failure that happened")
+                                .isEqualTo(retriesBefore + armedBefore + failures - node.armedFailures());
                     }
                 }
             } else if (action < 92) {
@@ -150,6 +169,7 @@ class SegmentMembershipPropertyTest {
         final HeldExecutor writes = new HeldExecutor();
         final FailingTimers timers;
         final FailingMemberships memberships;
+        final MembershipWriter writer;
         final SegmentEngine engine;
         final SegmentRegistry registry;
         boolean recovered;
@@ -167,7 +187,8 @@ class SegmentMembershipPropertyTest {
             // Reopened at each start, as after a restart: the timer store reloads its due order from the table.
             this.timers = new FailingTimers(new SqliteWindowTimerStore(db));
             this.memberships = new FailingMemberships(durable);
-            MembershipWriter writer = new MembershipWriter(memberships, timers, writes, Integer.MAX_VALUE);
+            this.writer = new MembershipWriter(memberships, timers, writes, Integer.MAX_VALUE,
+                    new MembershipWriter.Retry(RETRIES, Duration.ZERO, Duration.ZERO));
             this.engine = new SegmentEngine(profiles, writer, timers, ProfileScores.none(), clock, 8);
             this.registry = new SegmentRegistry(definitions, durable, engine, profiles, clock, Runnable::run);
             registry.start();
@@ -175,6 +196,11 @@ class SegmentMembershipPropertyTest {
             recovered = recovery.needed();
             recovery.run();
             writes.release();
+        }
+
+        /** Passing failures injected and not yet happened. */
+        int armedFailures() {
+            return memberships.failingChanges + timers.failing + memberships.failingPositions;
         }
 
         /**
@@ -232,10 +258,14 @@ class SegmentMembershipPropertyTest {
         }
     }
 
-    /** The real timer store, with one injected failure of the next write (a kill inside the group commit). */
+    /**
+     * The real timer store, with injected failures: of every write from now on (a kill inside the
+     * group commit: the writer's retries run out), or of the next few (a passing failure).
+     */
     private static final class FailingTimers implements WindowTimerStore {
         private final SqliteWindowTimerStore real;
-        boolean failNext;
+        boolean dead;
+        int failing;
 
         FailingTimers(SqliteWindowTimerStore real) {
             this.real = real;
@@ -253,9 +283,12 @@ class SegmentMembershipPropertyTest {
 
         @Override
         public void apply(Map<String, Optional<Instant>> updates, Map<String, Integer> partitions) {
-            if (failNext) {
-                failNext = false;
+            if (dead) {
                 throw new IllegalStateException("killed before the timers were written");
+            }
+            if (failing > 0) {
+                failing--;
+                throw new IllegalStateException("timer write failed (passing)");
             }
             real.apply(updates, partitions);
         }
@@ -291,10 +324,15 @@ class SegmentMembershipPropertyTest {
         }
     }
 
-    /** The real membership store, with one injected failure of the next position write. */
+    /**
+     * The real membership store, with injected failures: of every position write from now on (a
+     * kill before the position), or of the next few writes of changes or of positions (passing).
+     */
     private static final class FailingMemberships implements MembershipStore {
         private final SqliteMembershipStore real;
-        boolean failNextPosition;
+        boolean deadPositions;
+        int failingChanges;
+        int failingPositions;
 
         FailingMemberships(SqliteMembershipStore real) {
             this.real = real;
@@ -312,9 +350,16 @@ class SegmentMembershipPropertyTest {
 
         @Override
         public void apply(List<MembershipChange> changes, Map<Integer, Long> appliedThrough) {
-            if (failNextPosition && !appliedThrough.isEmpty()) {
-                failNextPosition = false;
+            if (deadPositions && !appliedThrough.isEmpty()) {
                 throw new IllegalStateException("killed before the log position was written");
+            }
+            if (failingPositions > 0 && !appliedThrough.isEmpty()) {
+                failingPositions--;
+                throw new IllegalStateException("position write failed (passing)");
+            }
+            if (failingChanges > 0 && !changes.isEmpty()) {
+                failingChanges--;
+                throw new IllegalStateException("membership write failed (passing)");
             }
             real.apply(changes, appliedThrough);
         }

@@ -5,8 +5,9 @@ package io.tessera.store.postgres;
  * one of this node's partitions since this node did ({@link PostgresOwnerEpochs}): this node has
  * been fenced out of the partition and must not write for it. Also while this node's own claim of
  * an assigned partition has not succeeded ({@code held} -1): it cannot prove it owns it yet.
+ * A {@link io.tessera.segment.WriteRefusedException}: the segment writer does not retry it.
  */
-public final class StaleEpochException extends RuntimeException {
+public final class StaleEpochException extends io.tessera.segment.WriteRefusedException {
     private final int partition;
     private final long held;
     private final long stored;

@@ -13,7 +13,14 @@ import java.sql.Statement;
 final class SegmentSqlite {
     private SegmentSqlite() {}
 
+    /** How long a write waits for another connection's write lock before it fails, by default. */
+    static final java.time.Duration BUSY_TIMEOUT = java.time.Duration.ofSeconds(10);
+
     static Connection open(Path dbFile, String... ddl) {
+        return open(dbFile, BUSY_TIMEOUT, ddl);
+    }
+
+    static Connection open(Path dbFile, java.time.Duration busyTimeout, String... ddl) {
         try {
             // No generated-keys query after each insert: nothing reads them, and it was a third of
             // the cost of writing a membership change (SegmentBench, JFR).
@@ -25,7 +32,7 @@ final class SegmentSqlite {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");
-                s.execute("PRAGMA busy_timeout=10000");
+                s.execute("PRAGMA busy_timeout=" + busyTimeout.toMillis());
                 // Membership, log and timer indexes are written at random profile ids: with the
                 // default 2,000-page cache every write re-read B-tree pages through the OS, and the
                 // cost per change grew with the table (SegmentBench: 25 -> 50 µs at 600k rows).
@@ -148,7 +155,9 @@ final class SegmentSqlite {
             int k = 1;
             for (int i = from; i < from + n; i++) {
                 for (Object v : rows.get(i)) {
-                    if (v instanceof String str) {
+                    if (v == null) {
+                        st.setNull(k++, java.sql.Types.INTEGER);
+                    } else if (v instanceof String str) {
                         st.setString(k++, str);
                     } else {
                         st.setLong(k++, ((Number) v).longValue());

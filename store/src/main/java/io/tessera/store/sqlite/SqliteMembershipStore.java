@@ -84,8 +84,16 @@ public final class SqliteMembershipStore implements MembershipStore {
      *               {@code segment_member} (30 s by default; zero writes them with the next commit)
      */
     public SqliteMembershipStore(Path dbFile, java.time.Duration settle) {
+        this(dbFile, settle, SegmentSqlite.BUSY_TIMEOUT);
+    }
+
+    /**
+     * @param busyTimeout how long a write waits for another connection's lock before it fails (10 s
+     *                    by default; the segment writer retries a failed write)
+     */
+    public SqliteMembershipStore(Path dbFile, java.time.Duration settle, java.time.Duration busyTimeout) {
         this.settleNanos = settle.toNanos();
-        this.db = SegmentSqlite.open(dbFile,
+        this.db = SegmentSqlite.open(dbFile, busyTimeout,
                 "CREATE TABLE IF NOT EXISTS segment_member (segment TEXT NOT NULL, profile_id TEXT NOT NULL, since INTEGER NOT NULL, "
                         + "PRIMARY KEY (segment, profile_id)) WITHOUT ROWID",
                 "CREATE INDEX IF NOT EXISTS segment_member_profile ON segment_member(profile_id)",
@@ -98,7 +106,7 @@ public final class SqliteMembershipStore implements MembershipStore {
                 "CREATE TABLE IF NOT EXISTS segment_member_through (id INTEGER PRIMARY KEY CHECK (id = 0), seq INTEGER NOT NULL)",
                 // A database from before the log came first had its members written directly: all of its log is in them.
                 "INSERT OR IGNORE INTO segment_member_through(id, seq) SELECT 0, COALESCE(MAX(seq), 0) FROM segment_membership_log");
-        this.reader = SegmentSqlite.open(dbFile);
+        this.reader = SegmentSqlite.open(dbFile, busyTimeout);
         try {
             ofProfile = reader.prepareStatement("SELECT segment, since FROM segment_member WHERE profile_id = ?");
             enter = db.prepareStatement("INSERT OR REPLACE INTO segment_member(segment, profile_id, since) "
@@ -145,17 +153,26 @@ public final class SqliteMembershipStore implements MembershipStore {
 
     /** Records a logged change as the profile's net change (under the monitor). */
     private void net(String segment, String profileId, boolean entered, long at, long replayAfter) {
+        net(profileId, Map.of(segment, entered ? at : LEFT), replayAfter);
+    }
+
+    /** Records a profile's logged changes (segment → since, or {@link #LEFT}) as its net change (under the monitor). */
+    private void net(String profileId, Map<String, Long> changes, long replayAfter) {
         Settling was = settling.remove(profileId);
         long from = was != null ? was.replayAfter() : replayAfter;
         if (was == null) {
             firstSeqs.merge(from, 1, Integer::sum);
         }
         settling.put(profileId, new Settling(System.nanoTime(), from));
-        unmaterialized.compute(profileId, (id, m) -> {
-            Map<String, Long> next = m == null ? new HashMap<>(4) : new HashMap<>(m);
-            next.put(segment, entered ? at : LEFT);
-            return Map.copyOf(next);
-        });
+        Map<String, Long> m = unmaterialized.get(profileId);
+        if (m == null) {
+            // Never mutated after it is published: readers take it without a lock.
+            unmaterialized.put(profileId, Map.copyOf(changes));
+        } else {
+            Map<String, Long> next = new HashMap<>(m);
+            next.putAll(changes);
+            unmaterialized.put(profileId, Map.copyOf(next));
+        }
     }
 
     /** Writes every unwritten net change, in its own transaction (under the monitor). */
@@ -347,9 +364,12 @@ public final class SqliteMembershipStore implements MembershipStore {
         forget(written);
         // Durable in the log (AUTOINCREMENT: one writer, consecutive sequences): now the net changes.
         maxSeq = before + list.size();
+        // One update of a profile's net changes per commit, not one copy of its map per change (JFR).
+        Map<String, Map<String, Long>> byProfile = new java.util.LinkedHashMap<>();
         for (MembershipChange c : list) {
-            net(c.segment(), c.profileId(), c.entered(), millis(c.at()), before);
+            byProfile.computeIfAbsent(c.profileId(), k -> new HashMap<>(4)).put(c.segment(), c.entered() ? millis(c.at()) : LEFT);
         }
+        byProfile.forEach((profile, segments) -> net(profile, segments, before));
     }
 
     @Override
