@@ -130,6 +130,9 @@ public final class SegmentEngine implements ProfileChangeListener {
         }
     }
 
+    /** Guarded by {@code lock}; read through {@link #writeFailures}. */
+    private long writeFailures;
+
     /** Blocks until every change made so far is durable and delivered. Not for the profile engine's thread in a hurry. */
     public void awaitWritten() {
         writer.awaitWritten();
@@ -453,7 +456,26 @@ public final class SegmentEngine implements ProfileChangeListener {
         Optional<RuntimeException> failed = writer.failure();
         if (failed.isPresent()) {
             abandon();
+            writeFailures++;
             throw failed.get();
+        }
+    }
+
+    /**
+     * Writes behind the engine that have failed since it started, counting one not yet reported
+     * (which is reported here instead, and abandons as any operation would): a
+     * {@link PartitionBackfills} task compares the count before and after its pages were written.
+     */
+    long writeFailures() {
+        lock.lock();
+        try {
+            writer.failure().ifPresent(f -> {
+                abandon();
+                writeFailures++;
+            });
+            return writeFailures;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -26,6 +26,8 @@ public final class SegmentRegistry {
     private final Executor backfills;
     private final SegmentCompiler compiler = new SegmentCompiler();
     private final Map<String, Backfill> running = new ConcurrentHashMap<>();
+    /** In a cluster: each partition's owner backfills it, instead of this node backfilling every profile. */
+    private volatile Optional<PartitionBackfills> byPartition = Optional.empty();
 
     public SegmentRegistry(SegmentDefinitionStore definitions, MembershipStore memberships, SegmentEngine engine,
                            ProfileStore profiles, InstantSource clock, Executor backfills) {
@@ -35,6 +37,14 @@ public final class SegmentRegistry {
         this.profiles = profiles;
         this.clock = clock;
         this.backfills = backfills;
+    }
+
+    /**
+     * In a cluster: a saved version is backfilled by each partition's owner ({@link PartitionBackfills}),
+     * which also takes over when this node's catalog changes. Call before the first save.
+     */
+    public void backfillByPartition(PartitionBackfills backfills) {
+        this.byPartition = Optional.of(backfills);
     }
 
     /** Activates the stored definitions (at start-up). Memberships and timers are already durable. */
@@ -75,6 +85,7 @@ public final class SegmentRegistry {
             return false;
         }
         start();
+        byPartition.ifPresent(PartitionBackfills::resume);
         return true;
     }
 
@@ -94,8 +105,14 @@ public final class SegmentRegistry {
         if (next.catalog().isEmpty()) {
             return new SaveVerdict.Rejected("invalid_condition", next.error().orElse("rejected"), 1, 1);
         }
+        byPartition.ifPresent(b -> b.open(key, version)); // before the definition is announced
         definitions.save(d);
         engine.setCatalog(next.catalog().get());
+        if (byPartition.isPresent()) {
+            PartitionBackfills b = byPartition.get();
+            b.resume();
+            return new SaveVerdict.Saved(d, b.progress(key).orElseThrow());
+        }
         Backfill backfill = new Backfill(key, version, profiles, engine);
         Optional.ofNullable(running.put(key, backfill)).ifPresent(Backfill::cancel);
         backfills.execute(backfill);
@@ -131,6 +148,7 @@ public final class SegmentRegistry {
     }
 
     public Optional<Backfill.Progress> backfill(String key) {
-        return Optional.ofNullable(running.get(key)).map(Backfill::progress);
+        return byPartition.isPresent() ? byPartition.get().progress(key)
+                : Optional.ofNullable(running.get(key)).map(Backfill::progress);
     }
 }

@@ -14,10 +14,13 @@
  *       then publishes the {@link io.tessera.segment.MembershipChange}s to
  *       {@link io.tessera.segment.MembershipListener}s.</li>
  *   <li>{@link io.tessera.segment.SegmentRegistry}: save/delete/list/versions and
- *       {@link io.tessera.segment.Backfill}s.</li>
+ *       {@link io.tessera.segment.Backfill}s; in a cluster {@link io.tessera.segment.PartitionBackfills}
+ *       (each partition backfilled by its owner, shared through a {@link io.tessera.segment.BackfillLedger})
+ *       and {@link io.tessera.segment.PartitionHandover}.</li>
  *   <li>{@link io.tessera.segment.HistoryEvaluator}: the brute-force ground truth.</li>
  *   <li>Ports: {@link io.tessera.segment.MembershipStore}, {@link io.tessera.segment.WindowTimerStore},
- *       {@link io.tessera.segment.SegmentDefinitionStore}, {@link io.tessera.segment.ProfileScores}.</li>
+ *       {@link io.tessera.segment.SegmentDefinitionStore}, {@link io.tessera.segment.ProfileScores},
+ *       {@link io.tessera.segment.BackfillLedger}.</li>
  *   <li>Sub-packages: {@code rfm} (RFM scores and groups), {@code predict} (BG/NBD, Gamma-Gamma, CLV).</li>
  * </ul>
  */

@@ -150,6 +150,13 @@ public final class Stores implements AutoCloseable {
         return postgres.map(db -> epochs());
     }
 
+    /** Which partitions of each segment backfill are done (PostgreSQL only: the cluster's backfills by partition owner). */
+    public Optional<io.tessera.segment.BackfillLedger> backfillLedger() {
+        return postgres.map(db -> store(io.tessera.store.postgres.PostgresBackfillLedger.class, file -> {
+            throw new IllegalStateException("the backfill ledger exists only in PostgreSQL");
+        }, io.tessera.store.postgres.PostgresBackfillLedger::new));
+    }
+
     /** Deletes old profile history in batches (PostgreSQL only; the embedded store keeps all history). */
     public Optional<io.tessera.store.postgres.PostgresHistoryRetention> historyRetention() {
         return postgres.map(io.tessera.store.postgres.PostgresHistoryRetention::new);

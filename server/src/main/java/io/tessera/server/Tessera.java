@@ -100,7 +100,8 @@ public final class Tessera implements AutoCloseable {
                 streams.map(s -> s.announcing(stores.segmentDefinitions())).orElseGet(stores::segmentDefinitions),
                 profiles, engine, clock, config::setting);
         streams.ifPresent(s -> segments.changes(s.changes()));
-        segments.partition(io.tessera.server.cluster.PartitionOwnership.of(log, engine));
+        segments.partition(io.tessera.server.cluster.PartitionOwnership.of(log, engine), stores.backfillLedger(),
+                io.tessera.server.cluster.ProfileRouting.partitions(log).count());
         stores.ownerEpochs().ifPresent(e -> io.tessera.server.cluster.PartitionClaims.releaseLast(engine, e));
         this.webhooks = new io.tessera.server.webhook.WebhookFeature(stores.webhooks(), java.util.List.of(new io.tessera.webhook.MembershipWebhookSource(segments.memberships())), clock, config::setting);
         this.quality = new QualityChecks(QualityConfig.rules(config::setting));

@@ -121,10 +121,30 @@ public final class SegmentFeature implements AutoCloseable {
      * ({@link PartitionHandover}).
      */
     public void partition(io.tessera.server.cluster.PartitionOwnership ownership) {
+        partition(ownership, java.util.Optional.empty(), 1);
+    }
+
+    /**
+     * As {@link #partition(io.tessera.server.cluster.PartitionOwnership)}, and with a backfill ledger
+     * (PostgreSQL) a saved segment is backfilled by each partition's owner
+     * ({@link io.tessera.segment.PartitionBackfills}) instead of by the node that saved it. Call
+     * before the listener that releases the owner epochs is registered.
+     *
+     * @param partitions how many log partitions there are
+     */
+    public void partition(io.tessera.server.cluster.PartitionOwnership ownership,
+                          java.util.Optional<io.tessera.segment.BackfillLedger> ledger, int partitions) {
         this.ownership = ownership;
         engine.partitionTimersBy(ownership.partitionOf());
         if (ownership != io.tessera.server.cluster.PartitionOwnership.SINGLE) {
             profileEngine.addListener(new io.tessera.segment.PartitionHandover(profiles, memberships, engine, ownership.partitionOf()));
+            ledger.ifPresent(l -> {
+                var byPartition = new io.tessera.segment.PartitionBackfills(profiles, engine, l, partitions,
+                        () -> ownership.owned().get().orElse(java.util.Set.of()), ownership.partitionOf(), backfills,
+                        java.lang.management.ManagementFactory.getRuntimeMXBean().getName());
+                registry.backfillByPartition(byPartition);
+                profileEngine.addListener(byPartition);
+            });
         }
     }
 
