@@ -81,10 +81,13 @@ public final class EmailRenderer {
 
         String subject = text(email.subject().render(data), "subject", problems);
         String preheader = text(email.preheader().render(data), "preheader", problems);
-        // every piece renders straight into this one buffer, made UTF-16 while empty: the link
-        // markers are not Latin-1, and inflating a half-full buffer copies it
-        StringBuilder html = new StringBuilder(32 * 1024).append('\u0100');
+        // every piece renders straight into this one buffer, made UTF-16 while empty (the link
+        // markers are not Latin-1, and inflating a half-full buffer copies it) and only then sized:
+        // a 32 K Latin-1 buffer inflated was 32 KB allocated, 64 KB allocated and copied (3.4% of a
+        // price-watch message, JFR)
+        StringBuilder html = new StringBuilder(1).append('\u0100');
         html.setLength(0);
+        html.ensureCapacity(32 * 1024);
         for (CompiledEmail.Piece piece : email.pieces()) {
             switch (piece) {
                 case CompiledEmail.Static s -> {

@@ -36,10 +36,14 @@ final class HtmlFinisher {
     Finished finish(String html, String preheader, Optional<LinkTracking> tracking, String profileId,
                     String messageId, Instant now, Optional<TextTemplate> textTemplate) {
         // UTF-16 from the start when the body is (its markers are not Latin-1; nor is "€" or "★"):
-        // inflating a half-full buffer copies it
-        StringBuilder out = new StringBuilder(html.length() + 2048);
-        if (html.indexOf(Escapes.LINK_START) >= 0 || html.indexOf(Escapes.PIXEL_SLOT) >= 0) {
-            out.append('\u0100').setLength(0);
+        // inflating a half-full buffer copies it; sized after the switch, not allocated twice
+        StringBuilder out;
+        if (textTemplate.isPresent() || html.indexOf(Escapes.LINK_START) >= 0 || html.indexOf(Escapes.PIXEL_SLOT) >= 0) {
+            out = new StringBuilder(1).append('\u0100');
+            out.setLength(0);
+            out.ensureCapacity(html.length() + 2048);
+        } else {
+            out = new StringBuilder(html.length() + 2048);
         }
         int n = html.length();
         int from = 0;

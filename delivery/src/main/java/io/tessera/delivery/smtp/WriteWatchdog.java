@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * {@code WriteTimeoutSocket} with a one-thread {@code ScheduledThreadPoolExecutor} per connection
  * and schedules, then cancels, a timer task around <em>every</em> socket write — each a hand-off
  * that wakes the connection's timer thread. In the delivery benchmark (16 connections, about eight
- * socket writes per message) those 16 timer threads used about a quarter as much CPU as the 16
- * campaign workers (JFR, docs/BENCHMARKS.md, "Write watchdog instead of Angus' write timeout").
+ * socket writes per message) the timer threads and the workers' extra system time came to about
+ * 0.15–0.2 ms of CPU per message (per-thread CPU from /proc; docs/BENCHMARKS.md, "Write watchdog
+ * instead of Angus' write timeout"; docs/adr/0004-smtp-write-watchdog.md).
  * Here a write costs two volatile stores of {@link System#nanoTime()}, and one daemon thread per
  * mailer looks at the sockets a few times per timeout.
  *

@@ -138,11 +138,14 @@ class SignedTrackingLinksTest {
     }
 
     @Test
-    void rewritesExactlyTheLinksTheHrefPatternMatches() {
+    void rewritesExactlyTheLinksTheHrefPatternMatchesAndEncodesUAsUrlEncoderDoes() {
         SendKey key = KEY;
         String[] pieces = {"<a href=\"https://a.example/x?a=1&amp;b=2\">", "<a href=\"http://b.example\">", "href=\"https://\"",
                 "href=\"ftp://c.example\"", "HREF=\"https://d.example\"", "href=\"https://e.example", "href=\"", "\"", "text ",
-                "href='https://f.example'", "<a href=\"http://\">", "href=\"httpss://g\"", "</body>", "\n", "href=\"https://h.example/\nz\""};
+                "href='https://f.example'", "<a href=\"http://\">", "href=\"httpss://g\"", "</body>", "\n", "href=\"https://h.example/\nz\"",
+                // non-Latin-1 text (the output must not depend on the string's internal coder) and URLs that need every kind of encoding
+                "★ 4.8", "Grüße ", "href=\"https://i.example/ä ö?q=a b&amp;c=€~!'()\"", "href=\"https://j.example/😀\uD800:\uDC00x%20+\"",
+                "href=\"https://k.example/A-Z_a.z*0~9\""};
         Pattern href = Pattern.compile("href=\"(https?://[^\"]+)\"");
         long seed = System.nanoTime();
         java.util.Random rnd = new java.util.Random(seed);
