@@ -62,10 +62,11 @@ public final class MembershipWriter {
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
-    private final List<Writes> queue = new ArrayList<>();
+    private final List<Queued> queue = new ArrayList<>();
+    /** Operations submitted and not yet written (queued or in the commit in progress), by sequence. */
+    private final java.util.TreeSet<Long> unwritten = new java.util.TreeSet<>();
     private final Map<String, Pending> overlay = new ConcurrentHashMap<>();
     private long submitted;
-    private long written;
     private int queuedChanges;
     private boolean draining;
     private volatile RuntimeException failed;
@@ -102,6 +103,15 @@ public final class MembershipWriter {
             return changes.isEmpty() && timers.isEmpty() && positions.isEmpty();
         }
     }
+
+    /** A queued operation: its sequence, writes, whether it is urgent (a timer's), and the profiles it touches. */
+    private record Queued(long seq, Writes writes, boolean urgent, java.util.Set<String> profiles) {}
+
+    /**
+     * Changes a group commit takes from the head of the queue, at most (a whole operation at least):
+     * so an urgent operation waits for at most one commit of about this size.
+     */
+    static final int MAX_GROUP_CHANGES = 10_000;
 
     /** What is unwritten for one profile: segment → since (empty: left), the timer, and the last operation touching it. */
     private record Pending(Map<String, Optional<Instant>> segments, Optional<Optional<Instant>> timer, long seq) {}
@@ -147,6 +157,14 @@ public final class MembershipWriter {
 
     /** Queues one operation's writes (under the engine's lock) without waiting; see {@link #awaitCapacity}. */
     void submit(Writes w) {
+        submit(w, false);
+    }
+
+    /**
+     * Queues one operation's writes; an {@code urgent} one (fired timers) goes into the next group
+     * commit ahead of the queued operations, unless one of them touches the same profiles.
+     */
+    void submit(Writes w, boolean urgent) {
         if (w.isEmpty()) {
             return;
         }
@@ -154,7 +172,9 @@ public final class MembershipWriter {
         lock.lock();
         try {
             long seq = ++submitted;
+            java.util.Set<String> profiles = new java.util.HashSet<>(w.timers().keySet());
             for (MembershipChange c : w.changes()) {
+                profiles.add(c.profileId());
                 overlay.compute(c.profileId(), (id, p) -> {
                     Map<String, Optional<Instant>> segments = p == null ? new HashMap<>(4) : p.segments();
                     segments.put(c.segment(), c.entered() ? Optional.of(c.at()) : Optional.empty());
@@ -163,7 +183,8 @@ public final class MembershipWriter {
             }
             w.timers().forEach((id, due) -> overlay.compute(id, (k, p) ->
                     new Pending(p == null ? new HashMap<>(4) : p.segments(), Optional.of(due), seq)));
-            queue.add(w);
+            queue.add(new Queued(seq, w, urgent, profiles));
+            unwritten.add(seq);
             queuedChanges += w.changes().size();
             start = !draining;
             draining = true;
@@ -249,7 +270,7 @@ public final class MembershipWriter {
         lock.lock();
         try {
             long target = submitted;
-            while (written < target && failed == null) {
+            while (!unwritten.isEmpty() && unwritten.first() <= target && failed == null) {
                 progress.awaitUninterruptibly();
             }
         } finally {
@@ -287,10 +308,38 @@ public final class MembershipWriter {
         }
     }
 
+    /**
+     * The next group commit (under {@code lock}): the urgent operations no earlier queued operation
+     * shares a profile with, first, then operations from the head of the queue, in order, up to
+     * {@link #MAX_GROUP_CHANGES}. Per profile the order is kept: an urgent operation goes ahead
+     * only of operations on other profiles, and whatever follows it on its profiles comes after it
+     * (later in this group or in a later one). Positions ride only on operations taken in order
+     * from the head, so a position is still written after every operation queued before it.
+     */
+    private List<Queued> nextGroup() {
+        List<Queued> group = new ArrayList<>();
+        java.util.Set<String> behind = new java.util.HashSet<>();
+        for (java.util.Iterator<Queued> it = queue.iterator(); it.hasNext(); ) {
+            Queued q = it.next();
+            if (q.urgent() && q.writes().positions().isEmpty() && java.util.Collections.disjoint(q.profiles(), behind)) {
+                group.add(q);
+                it.remove();
+            } else {
+                behind.addAll(q.profiles());
+            }
+        }
+        int changes = 0;
+        while (!queue.isEmpty() && (changes == 0 || changes + queue.get(0).writes().changes().size() <= MAX_GROUP_CHANGES)) {
+            Queued q = queue.remove(0);
+            changes += q.writes().changes().size();
+            group.add(q);
+        }
+        return group;
+    }
+
     private void drain() {
         while (true) {
-            List<Writes> group;
-            long through;
+            List<Queued> taken;
             lock.lock();
             try {
                 if (queue.isEmpty()) {
@@ -298,19 +347,20 @@ public final class MembershipWriter {
                     progress.signalAll();
                     return;
                 }
-                group = List.copyOf(queue);
-                queue.clear();
-                through = submitted;
+                taken = nextGroup();
             } finally {
                 lock.unlock();
             }
+            List<Writes> group = taken.stream().map(Queued::writes).toList();
+            java.util.Set<Long> seqs = new java.util.HashSet<>();
+            taken.forEach(q -> seqs.add(q.seq()));
             try {
                 List<MembershipChange> changes = write(group);
                 groups++;
-                // Written: what is queued after this group stays in the overlay.
+                // Written: an entry whose last operation is still queued stays in the overlay.
                 // (conditional removes: the engine may be replacing an entry with a newer one meanwhile)
                 overlay.forEach((id, p) -> {
-                    if (p.seq() <= through) {
+                    if (seqs.contains(p.seq())) {
                         overlay.remove(id, p);
                     }
                 });
@@ -321,7 +371,7 @@ public final class MembershipWriter {
                 }
                 lock.lock();
                 try {
-                    written = through;
+                    unwritten.removeAll(seqs);
                     queuedChanges -= group.stream().mapToInt(w -> w.changes().size()).sum();
                     progress.signalAll();
                 } finally {
@@ -332,9 +382,9 @@ public final class MembershipWriter {
                 try {
                     failed = e;
                     queue.clear();
+                    unwritten.clear();
                     overlay.clear();
                     queuedChanges = 0;
-                    written = submitted;
                     draining = false;
                     progress.signalAll();
                 } finally {

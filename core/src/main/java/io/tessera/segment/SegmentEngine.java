@@ -244,7 +244,8 @@ public final class SegmentEngine implements ProfileChangeListener {
      * lock; empty: all partitions, as in the embedded mode); returns how many fired.
      */
     public int fireDueTimers(int limit, Supplier<Optional<Set<Integer>>> owned) {
-        return locked(() -> {
+        // urgent: the writer commits a timer's changes ahead of queued event batches (other profiles)
+        return locked(true, () -> {
             Instant now = clock.instant();
             SegmentCatalog catalog = this.catalog;
             Optional<Set<Integer>> partitions = owned.get();
@@ -432,11 +433,15 @@ public final class SegmentEngine implements ProfileChangeListener {
 
     /** Runs one operation under the lock and hands its writes to the writer at its end. */
     private <T> T locked(Supplier<T> operation) {
+        return locked(false, operation);
+    }
+
+    private <T> T locked(boolean urgent, Supplier<T> operation) {
         lock.lock();
         try {
             surfaceWriteFailure();
             T result = operation.get();
-            flush();
+            flush(urgent);
             return result;
         } catch (RuntimeException e) {
             abandon();
@@ -482,11 +487,11 @@ public final class SegmentEngine implements ProfileChangeListener {
     }
 
     /** Hands the operation's writes to the writer (positions held back during a recovery or after a failure). */
-    private void flush() {
+    private void flush(boolean urgent) {
         if (recovering) {
             pending.positions().forEach((k, v) -> heldPositions.merge(k, v, Math::max));
         }
-        writer.submit(pending.take(!positionsFrozen && !recovering));
+        writer.submit(pending.take(!positionsFrozen && !recovering), urgent);
         surfaceWriteFailure();
     }
 }
