@@ -58,30 +58,11 @@ final class TextTemplateCompiler {
     private static final char HOLD = '\uE0F0';
     private static final Set<String> URL_ATTRIBUTES = Set.of("href", "src", "action", "background", "poster",
             "cite", "formaction", "xlink:href", "longdesc", "usemap", "data");
-    private static final Set<String> OPENERS = Set.of("if", "unless", "for");
-    private static final Set<String> MIDDLES = Set.of("elsif", "else");
-    private static final Set<String> CLOSERS = Set.of("endif", "endunless", "endfor");
 
     /** Thrown inside the derivation when the version cannot have a text template. */
-    private static final class Refusal extends RuntimeException {
+    static final class Refusal extends RuntimeException {
         Refusal(String reason) {
             super(reason, null, false, false);
-        }
-    }
-
-    /** One Liquid construct of a source: its text without trim dashes, and what the scan found. */
-    private static final class Construct {
-        final boolean output;
-        final String name;
-        final String text;
-        int at;          // placeholder position in the analysis string
-        int context;     // 0 comment/raw/unvisited, 1 visible text, 2 hidden text, 3 inside a start tag
-        int segment = -1;
-
-        Construct(boolean output, String name, String text) {
-            this.output = output;
-            this.name = name;
-            this.text = text;
         }
     }
 
@@ -105,7 +86,7 @@ final class TextTemplateCompiler {
 
     // the source being scanned
     private String s = "";
-    private List<Construct> constructs = List.of();
+    private List<TextTemplateTokens.Construct> constructs = List.of();
     private StartTagAttributes attributes;
     /** Markers to add before the char at a position of the source being scanned. */
     private final java.util.Map<Integer, String> insertions = new java.util.HashMap<>();
@@ -155,9 +136,9 @@ final class TextTemplateCompiler {
 
     /** Scans one source from the current state and returns it with the markers. */
     private String piece(String source) {
-        List<Object> tokens = tokenize(source);
+        List<Object> tokens = TextTemplateTokens.tokenize(source, trimsAllowed);
         StringBuilder analysis = new StringBuilder(source.length());
-        List<Construct> list = new ArrayList<>();
+        List<TextTemplateTokens.Construct> list = new ArrayList<>();
         for (Object t : tokens) {
             if (t instanceof String text) {
                 for (int k = 0; k < text.length(); k++) {
@@ -168,7 +149,7 @@ final class TextTemplateCompiler {
                 }
                 analysis.append(text);
             } else {
-                Construct c = (Construct) t;
+                TextTemplateTokens.Construct c = (TextTemplateTokens.Construct) t;
                 c.at = analysis.length();
                 analysis.append(HOLD);
                 list.add(c);
@@ -207,7 +188,7 @@ final class TextTemplateCompiler {
                 out.append(ch);
                 continue;
             }
-            Construct c = list.get(next++);
+            TextTemplateTokens.Construct c = list.get(next++);
             if (c.output && c.context == 1) {
                 out.append(Escapes.OUTPUT).append(c.text).append(Escapes.SEGMENT).append(id(c.segment));
             } else if (!c.output) {
@@ -227,113 +208,6 @@ final class TextTemplateCompiler {
         return (char) (TextTemplate.ID_BASE + n);
     }
 
-    // ---- Liquid tokens, with whitespace control applied -------------------------------------
-
-    /** Text (String) and {@link Construct} tokens of a source, trims applied and dashes removed. */
-    private List<Object> tokenize(String src) {
-        List<Object> tokens = new ArrayList<>();
-        List<boolean[]> trims = new ArrayList<>();
-        int i = 0;
-        StringBuilder text = new StringBuilder();
-        while (i < src.length()) {
-            int open = nextDelimiter(src, i);
-            if (open < 0) {
-                text.append(src, i, src.length());
-                break;
-            }
-            text.append(src, i, open);
-            boolean output = src.charAt(open + 1) == '{';
-            int end = end(src, open + 2, output ? "}}" : "%}");
-            if (end < 0) {
-                throw new Refusal("an unclosed Liquid delimiter");
-            }
-            String inner = src.substring(open + 2, end);
-            boolean left = inner.startsWith("-");
-            boolean right = inner.endsWith("-") && inner.length() > (left ? 1 : 0);
-            if ((left || right) && !trimsAllowed) {
-                throw new Refusal("whitespace control with an engine whose trimming is not mirrored here");
-            }
-            String body = inner.substring(left ? 1 : 0, inner.length() - (right ? 1 : 0));
-            String name = output ? "" : body.strip().split("\\s+", 2)[0];
-            if (output) {
-                if (lastFilterIsSafe(body)) {
-                    throw new Refusal("an output marked safe");
-                }
-            } else if (!OPENERS.contains(name) && !MIDDLES.contains(name) && !CLOSERS.contains(name) && !name.equals("assign")) {
-                throw new Refusal("the Liquid tag '" + name + "'");
-            }
-            tokens.add(text.toString());
-            trims.add(null);
-            text.setLength(0);
-            tokens.add(new Construct(output, name, (output ? "{{" : "{%") + body + (output ? "}}" : "%}")));
-            trims.add(new boolean[] {left, right});
-            i = end + 2;
-        }
-        tokens.add(text.toString());
-        trims.add(null);
-        for (int k = 0; k < tokens.size(); k++) {
-            boolean[] t = trims.get(k);
-            if (t == null) {
-                continue;
-            }
-            if (t[0] && tokens.get(k - 1) instanceof String before) {
-                tokens.set(k - 1, before.stripTrailing());
-            }
-            if (t[1] && tokens.get(k + 1) instanceof String after) {
-                tokens.set(k + 1, after.stripLeading());
-            }
-        }
-        return tokens;
-    }
-
-    private static int nextDelimiter(String src, int from) {
-        for (int k = src.indexOf('{', from); k >= 0 && k + 1 < src.length(); k = src.indexOf('{', k + 1)) {
-            char next = src.charAt(k + 1);
-            if (next == '{' || next == '%') {
-                return k;
-            }
-        }
-        return -1;
-    }
-
-    /** The closing delimiter, skipping quoted strings (as the contextual escaper does); -1 if none. */
-    private static int end(String src, int from, String close) {
-        char q = 0;
-        for (int k = from; k < src.length() - 1; k++) {
-            char c = src.charAt(k);
-            if (q != 0) {
-                if (c == q) {
-                    q = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                q = c;
-            } else if (c == close.charAt(0) && src.charAt(k + 1) == close.charAt(1)) {
-                return k;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean lastFilterIsSafe(String expr) {
-        int pipe = -1;
-        char q = 0;
-        for (int k = 0; k < expr.length(); k++) {
-            char c = expr.charAt(k);
-            if (q != 0) {
-                if (c == q) {
-                    q = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                q = c;
-            } else if (c == '|') {
-                pipe = k;
-            }
-        }
-        return pipe >= 0 && expr.substring(pipe + 1).strip().startsWith("safe")
-                && (expr.substring(pipe + 1).strip().length() == 4
-                || !Character.isLetterOrDigit(expr.substring(pipe + 1).strip().charAt(4)));
-    }
-
     // ---- the scan (mirrors HtmlText) ----------------------------------------------------------
 
     private int startSegment() {
@@ -345,7 +219,7 @@ final class TextTemplateCompiler {
         return segments.getLast();
     }
 
-    private Construct constructAt(int pos) {
+    private TextTemplateTokens.Construct constructAt(int pos) {
         int lo = 0;
         int hi = constructs.size() - 1;
         while (lo <= hi) {
@@ -560,7 +434,7 @@ final class TextTemplateCompiler {
         }
         boolean strict = !tag.isVoid() || tag.name().equals("a");
         for (; k >= 0; k = s.indexOf(HOLD, k + 1, end)) {
-            Construct c = constructAt(k);
+            TextTemplateTokens.Construct c = constructAt(k);
             if (!c.output) {
                 throw new Refusal("a Liquid tag inside <" + tag.name() + ">");
             }
@@ -704,7 +578,7 @@ final class TextTemplateCompiler {
                 break;
             }
             checkEntityBoundary(hold);
-            Construct c = constructAt(hold);
+            TextTemplateTokens.Construct c = constructAt(hold);
             if (c.output) {
                 if (hiddenDepth < 0) {
                     c.context = 1;
@@ -735,18 +609,18 @@ final class TextTemplateCompiler {
         }
     }
 
-    private void liquidTag(Construct c) {
+    private void liquidTag(TextTemplateTokens.Construct c) {
         Snapshot now = snapshot();
-        if (OPENERS.contains(c.name)) {
+        if (TextTemplateTokens.OPENERS.contains(c.name)) {
             liquidBlocks.add(now);
-        } else if (MIDDLES.contains(c.name) || CLOSERS.contains(c.name)) {
+        } else if (TextTemplateTokens.MIDDLES.contains(c.name) || TextTemplateTokens.CLOSERS.contains(c.name)) {
             if (liquidBlocks.isEmpty()) {
                 throw new Refusal("'" + c.name + "' outside a block");
             }
             if (!liquidBlocks.getLast().sameAs(now)) {
                 throw new Refusal("a Liquid branch or loop body leaves HTML elements open or closes outer ones near " + c.text);
             }
-            if (CLOSERS.contains(c.name)) {
+            if (TextTemplateTokens.CLOSERS.contains(c.name)) {
                 liquidBlocks.removeLast();
             }
         }

@@ -330,6 +330,27 @@ public final class ProfileEngine implements EventBatchHandler {
         return outcome;
     }
 
+    /**
+     * {@link #reverseMerge} on the engine that owns the survivor's partition, empty on any other
+     * (docs/SCALE-OUT.md, "Merge reversals"): only the owner may write the survivor, and only its
+     * caches hold it, so a reversal written elsewhere would be lost at the owner's next commit. The
+     * check and the reversal are one step on this engine's monitor, so the partition cannot be
+     * revoked in between. An engine with no assignment (embedded) owns everything; a merge that
+     * is unknown, already reversed or superseded is refused by whichever engine is asked (nothing
+     * is written).
+     */
+    public synchronized Optional<MergeReversal.Outcome> reverseMergeIfOwner(String profileId, String mergeId) {
+        if (!owned.isEmpty()) {
+            Optional<Integer> home = store.merges(profileId).stream().filter(m -> m.id().equals(mergeId)).findFirst()
+                    .filter(m -> store.separations().stream().noneMatch(s -> s.mergeId().equals(mergeId)))
+                    .flatMap(m -> profile(m.into())).flatMap(Profile::homeKey).map(partitions::partitionOf);
+            if (home.isPresent() && !owned.contains(home.get())) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(reverseMerge(profileId, mergeId));
+    }
+
     private void tellListenersOfSplit(ProfileStore.ProfileSplit split, Optional<Profile> survivorBefore) {
         String into = split.separation().into();
         List<Profile> ordered = new java.util.ArrayList<>(split.profiles());

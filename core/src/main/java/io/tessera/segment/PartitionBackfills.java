@@ -159,25 +159,28 @@ public final class PartitionBackfills implements ProfileChangeListener {
             long evaluated = 0;
             String cursor = "";
             while (true) {
-                List<String> ids;
+                if (!current(o)) {
+                    return; // revoked (the next owner finds the entry open) or superseded
+                }
+                List<String> ids = profiles.idsInPartition(o.partition(), cursor, PAGE);
+                if (ids.isEmpty()) {
+                    break;
+                }
+                List<String> home = ids.stream().filter(id -> profiles.get(id)
+                        .filter(p -> partitionOf.applyAsInt(p) == o.partition()).isPresent()).toList();
+                // only the evaluation (whose writes it hands to the writer) holds revocation off
                 pages.readLock().lock();
                 try {
                     if (!current(o)) {
-                        return; // revoked (the next owner finds the entry open) or superseded
+                        return;
                     }
-                    ids = profiles.idsInPartition(o.partition(), cursor, PAGE);
-                    if (ids.isEmpty()) {
-                        break;
-                    }
-                    List<String> home = ids.stream().filter(id -> profiles.get(id)
-                            .filter(p -> partitionOf.applyAsInt(p) == o.partition()).isPresent()).toList();
                     if (!home.isEmpty()) {
                         engine.evaluatePage(o.segment(), home, "backfill:v" + o.version());
                     }
-                    evaluated += home.size();
                 } finally {
                     pages.readLock().unlock();
                 }
+                evaluated += home.size();
                 cursor = ids.getLast();
                 ledger.progress(o.segment(), o.version(), o.partition(), evaluated, node);
             }

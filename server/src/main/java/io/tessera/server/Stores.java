@@ -119,7 +119,7 @@ public final class Stores implements AutoCloseable {
     }
 
     public ProfileStore profiles() {
-        return store(ProfileStore.class, SqliteProfileStore::new, PostgresProfileStore::new);
+        return store(ProfileStore.class, SqliteProfileStore::new, db -> new PostgresProfileStore(db, epochs()));
     }
 
     public QuarantineStore quarantine() {

@@ -150,7 +150,7 @@ public final class Tessera implements AutoCloseable {
         bounces.register(routes); // before /hooks/{source}: Javalin matches in registration order
         new io.tessera.server.ingest.HookRoutes(stores.hookSources(), ingestor, clock, gate, metrics, json).register(routes);
         new ProfileRoutes(profiles, engine, log, quarantine, segments::membershipsOf).register(routes);
-        new io.tessera.server.profile.MergeRoutes(profiles, engine).register(routes);
+        new io.tessera.server.profile.MergeRoutes(profiles, engine, streams.map(s -> s::requestReversal)).register(routes);
         new io.tessera.server.quality.DedupeRoutes(dedupe).register(routes);
         new QualityRoutes(plans, quality, quarantine, log, dictionary, settings).register(cfg);
         segments.register(cfg);
@@ -193,7 +193,8 @@ public final class Tessera implements AutoCloseable {
             routes(cfg, errors);
         });
         http.start();
-        streams.ifPresent(s -> s.start(segments.registry()::refresh, delivery::campaignsChanged));
+        streams.ifPresent(s -> s.start(segments.registry()::refresh, delivery::campaignsChanged,
+                (profileId, mergeId) -> io.tessera.server.profile.MergeRoutes.reverseIfOwner(engine, profileId, mergeId)));
         delivery.start();
         pulls.start();
         cdc.ifPresent(io.tessera.server.sync.cdc.PostgresCdc::start);

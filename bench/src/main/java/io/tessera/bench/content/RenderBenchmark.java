@@ -215,9 +215,10 @@ public class RenderBenchmark {
         naiveSource = main.toString();
     }
 
-    /** Our escapers and our own filters (which liqp does not have) removed. */
+    /** Our escapers, our own filters (which liqp does not have) and the text template's markers removed. */
     private static String plain(String instrumented) {
-        return instrumented.replaceAll(" \\| escape_[a-z_]+_auto", "")
+        return instrumented.replaceAll("\uE008[\uE100-\uF8FF]|[\uE009\uE00A\uE00B]", "")
+                .replaceAll(" \\| escape_[a-z_]+_auto", "")
                 .replaceAll("\\| (image_resize|money|local_date)(: (\"[^\"]*\"|[^|}\\s]+))?", "");
     }
 

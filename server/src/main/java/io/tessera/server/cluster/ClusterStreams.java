@@ -12,6 +12,7 @@ import io.tessera.segment.SegmentDefinitionStore;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -25,6 +26,7 @@ import java.util.function.Function;
  * run; the features have subscribed by then), {@link #close}.
  */
 public final class ClusterStreams implements AutoCloseable {
+    private static final String REVERSAL = "merge-reversal";
     private final KafkaStreamSettings topics;
     private final KafkaMembershipChanges changes;
     private final KafkaSendJobQueue jobs;
@@ -76,12 +78,29 @@ public final class ClusterStreams implements AutoCloseable {
     }
 
     /**
-     * Starts the relay and the definitions feed: {@code segmentsChanged} and {@code campaignsChanged}
-     * run (on the feed's thread) whenever another node announces a change, and once at start.
+     * Asks every node to reverse a merge; the one that owns the survivor's partition does it
+     * ({@code ProfileEngine#reverseMergeIfOwner}). The notice carries the request; the outcome is
+     * read from the store (a separation appears). Returns once Kafka has it.
      */
-    public void start(Runnable segmentsChanged, Runnable campaignsChanged) {
+    public void requestReversal(String profileId, String mergeId) {
+        definitions.publish(REVERSAL, mergeId + "/" + profileId);
+    }
+
+    /**
+     * Starts the relay and the definitions feed: {@code segmentsChanged} and {@code campaignsChanged}
+     * run (on the feed's thread) whenever another node announces a change, and once at start;
+     * {@code reversalRequested} (profileId, mergeId) for each reversal requested after start.
+     */
+    public void start(Runnable segmentsChanged, Runnable campaignsChanged, BiConsumer<String, String> reversalRequested) {
         changes.start();
         Consumer<KafkaDefinitionFeed.Notice> reload = n -> {
+            if (n.kind().equals(REVERSAL)) {
+                int slash = n.key().indexOf('/');
+                if (slash > 0) {
+                    reversalRequested.accept(n.key().substring(slash + 1), n.key().substring(0, slash));
+                }
+                return;
+            }
             if (n.concerns("segment")) {
                 segmentsChanged.run();
             }

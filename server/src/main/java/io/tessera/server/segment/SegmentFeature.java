@@ -55,6 +55,8 @@ public final class SegmentFeature implements AutoCloseable {
     private final ProfileStore profiles;
     /** Where consumers read durable membership changes: in-process, or the cluster's topic. */
     private volatile io.tessera.segment.MembershipChangeStream changes;
+    /** This node's name in the backfill ledger: {@code cluster.node}, else the JVM's pid@host and this instance. */
+    private final String node;
 
     public SegmentFeature(Path dbFile, ProfileStore profiles, ProfileEngine profileEngine, InstantSource clock) {
         this(dbFile, profiles, profileEngine, clock, key -> java.util.Optional.empty());
@@ -88,6 +90,8 @@ public final class SegmentFeature implements AutoCloseable {
         this.ownsStores = ownsStores;
         this.profileEngine = profileEngine;
         this.profiles = profiles;
+        this.node = settings.apply("cluster.node").orElseGet(() -> java.lang.management.ManagementFactory.getRuntimeMXBean().getName()
+                + "#" + Integer.toHexString(System.identityHashCode(this)));
         ModelScores scores = new ModelScores();
         // Membership changes, timers and positions are written behind the engine, one group commit
         // at a time, on their own thread (docs/SEGMENTS.md "Durability"); listeners run there too.
@@ -140,8 +144,7 @@ public final class SegmentFeature implements AutoCloseable {
             profileEngine.addListener(new io.tessera.segment.PartitionHandover(profiles, memberships, engine, ownership.partitionOf()));
             ledger.ifPresent(l -> {
                 var byPartition = new io.tessera.segment.PartitionBackfills(profiles, engine, l, partitions,
-                        () -> ownership.owned().get().orElse(java.util.Set.of()), ownership.partitionOf(), backfills,
-                        java.lang.management.ManagementFactory.getRuntimeMXBean().getName());
+                        () -> ownership.owned().get().orElse(java.util.Set.of()), ownership.partitionOf(), backfills, node);
                 registry.backfillByPartition(byPartition);
                 profileEngine.addListener(byPartition);
             });

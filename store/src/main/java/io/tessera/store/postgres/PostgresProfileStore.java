@@ -39,8 +39,22 @@ public final class PostgresProfileStore implements ProfileStore {
     private final EventCodec events = new EventCodec();
     private final PostgresRelays relays = new PostgresRelays();
 
+    /** The node's owner epochs: checked by {@link #split}, the one write that is not a batch's commit. */
+    private final PostgresOwnerEpochs epochs;
+
+    /** Unfenced merge reversals: for one node (and the tests of the port). */
     public PostgresProfileStore(PostgresDatabase db) {
+        this(db, new PostgresOwnerEpochs(db));
+    }
+
+    /**
+     * A merge reversal ({@link #split}) first checks the node's owner epochs and is rolled back if
+     * one moved: a node fenced out of the group without knowing it cannot write a split over the
+     * profiles its successor is applying events to (batch commits are fenced by their offsets).
+     */
+    public PostgresProfileStore(PostgresDatabase db, PostgresOwnerEpochs epochs) {
         this.db = db;
+        this.epochs = epochs;
     }
 
     /**
@@ -530,6 +544,7 @@ public final class PostgresProfileStore implements ProfileStore {
     @Override
     public void split(ProfileSplit split) {
         db.write(c -> {
+            epochs.check(c);
             java.util.Set<String> ids = new java.util.TreeSet<>(List.of(split.separation().from(), split.separation().into()));
             split.profiles().forEach(p -> ids.add(p.id()));
             try (PreparedStatement s = c.prepareStatement("DELETE FROM history WHERE profile_id = ANY (?)")) {
