@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.SocketFactory;
 
@@ -17,6 +18,7 @@ import javax.net.SocketFactory;
 final class NoDelaySocketFactory extends SocketFactory {
 
     private final Supplier<Socket> sockets;
+    private volatile Socket last;
 
     NoDelaySocketFactory(Supplier<Socket> sockets) {
         this.sockets = sockets;
@@ -26,7 +28,13 @@ final class NoDelaySocketFactory extends SocketFactory {
     public Socket createSocket() throws IOException {
         Socket s = sockets.get();
         s.setTcpNoDelay(true);
+        last = s;
         return s;
+    }
+
+    /** The socket this factory made last, if any: a connection's own factory knows its plain socket. */
+    Optional<Socket> lastSocket() {
+        return Optional.ofNullable(last);
     }
 
     @Override

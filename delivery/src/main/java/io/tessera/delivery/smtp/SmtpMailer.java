@@ -8,6 +8,7 @@ import io.tessera.delivery.mime.MimeAssembler;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
+import jakarta.mail.URLName;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Implementation notes. Reads time out by the socket's SO_TIMEOUT ({@code mail.smtp.timeout});
  * a write that blocks longer than the same timeout (a relay that stopped reading) is ended by the
- * {@link WriteWatchdog} closing the socket. The pool is a bounded queue of connected {@link SMTPTransport}s,
+ * {@link WriteWatchdog} closing the socket. Connections are Angus' {@link SMTPTransport} with the
+ * message body written in one pass ({@link DirectDataTransport}). The pool is a bounded queue of connected {@link SMTPTransport}s,
  * created lazily up to {@code connections}; a connection that failed at the socket level is
  * closed and not returned. Each message is assembled once (MIME + DKIM) and streamed as raw
  * bytes by {@link RawMessage}, whose {@code writeTo} calls the {@link CommitPoint} after the body
@@ -61,6 +63,7 @@ public final class SmtpMailer implements Mailer {
     private final ConcurrentHashMap<String, Semaphore> domainPermits = new ConcurrentHashMap<>();
     private final AtomicInteger opened = new AtomicInteger();
     private final WriteWatchdog watchdog;
+    private final Properties properties;
 
     public SmtpMailer(SmtpSettings settings, MimeAssembler assembler) {
         this.settings = settings;
@@ -77,8 +80,8 @@ public final class SmtpMailer implements Mailer {
         p.put("mail.smtp.starttls.required", String.valueOf(settings.startTls()));
         p.put("mail.smtp.localhost", "tessera.localdomain");
         this.watchdog = new WriteWatchdog(settings.timeout());
-        p.put("mail.smtp.socketFactory", watchdog.socketFactory());
         p.put("mail.smtp.socketFactory.fallback", "false");
+        this.properties = p;
         this.session = Session.getInstance(p);
         this.idle = new ArrayBlockingQueue<>(settings.connections());
         this.connectionPermits = new Semaphore(settings.connections());
@@ -194,7 +197,13 @@ public final class SmtpMailer implements Mailer {
     }
 
     private SMTPTransport open() throws MessagingException {
-        SMTPTransport t = (SMTPTransport) session.getTransport("smtp");
+        // each connection its own session and socket factory, so that its transport knows its plain socket
+        NoDelaySocketFactory sockets = watchdog.socketFactory();
+        Properties p = new Properties();
+        p.putAll(properties);
+        p.put("mail.smtp.socketFactory", sockets);
+        SMTPTransport t = new DirectDataTransport(Session.getInstance(p),
+                new URLName("smtp", settings.host(), settings.port(), null, null, null), sockets);
         try {
             t.connect(settings.host(), settings.port(), settings.username().orElse(null),
                     settings.password().orElse(null));

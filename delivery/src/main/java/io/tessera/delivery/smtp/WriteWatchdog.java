@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * that wakes the connection's timer thread. In the delivery benchmark (16 connections, about eight
  * socket writes per message) the timer threads and the workers' extra system time came to about
  * 0.15–0.2 ms of CPU per message (per-thread CPU from /proc; docs/BENCHMARKS.md, "Write watchdog
- * instead of Angus' write timeout"; docs/adr/0004-smtp-write-watchdog.md).
+ * instead of Angus' write timeout"; docs/adr/0004-smtp-write-path.md).
  * Here a write costs two volatile stores of {@link System#nanoTime()}, and one daemon thread per
  * mailer looks at the sockets a few times per timeout.
  *
