@@ -12,7 +12,8 @@
  *       {@code MembershipEvaluator}, one operation's writes in {@code PendingWrites});
  *       {@link io.tessera.segment.MembershipWriter} writes them behind it as a group commit and
  *       then publishes the {@link io.tessera.segment.MembershipChange}s to
- *       {@link io.tessera.segment.MembershipListener}s.</li>
+ *       {@link io.tessera.segment.MembershipListener}s (a fired timer's writes first; a failed
+ *       write retried, one the store refuses for good, {@link io.tessera.segment.WriteRefusedException}, not).</li>
  *   <li>{@link io.tessera.segment.SegmentRegistry}: save/delete/list/versions and
  *       {@link io.tessera.segment.Backfill}s; in a cluster {@link io.tessera.segment.PartitionBackfills}
  *       (each partition backfilled by its owner, shared through a {@link io.tessera.segment.BackfillLedger})
