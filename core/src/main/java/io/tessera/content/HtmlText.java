@@ -218,7 +218,7 @@ final class HtmlText {
             return end + 1;
         }
         if (tag.raw()) {
-            int close = indexOfIgnoreCase("</" + name, end + 1);
+            int close = indexOfIgnoreCase(html, "</" + name, end + 1);
             if (close < 0) {
                 problems.add("broken HTML at " + lt + ": <" + name + "> is never closed");
                 return html.length();
@@ -295,15 +295,15 @@ final class HtmlText {
             return;
         }
         if (html.indexOf('&', from, to) < 0) {
-            appendCollapsed(chars, from, to);
+            appendCollapsed(chars, from, to, out);
         } else {
             char[] decoded = Parser.unescapeEntities(html.substring(from, to), false).toCharArray();
-            appendCollapsed(decoded, 0, decoded.length);
+            appendCollapsed(decoded, 0, decoded.length, out);
         }
     }
 
-    /** Appends src[from, to) with each run of white space as one space. */
-    private void appendCollapsed(char[] src, int from, int to) {
+    /** Appends src[from, to) to {@code out} with each run of white space as one space (the text part's rule). */
+    static void appendCollapsed(char[] src, int from, int to, StringBuilder out) {
         boolean space = false;
         int word = -1; // where the run of non-space chars being copied starts
         for (int i = from; i < to; i++) {
@@ -330,11 +330,11 @@ final class HtmlText {
         }
     }
 
-    /** Where {@code </name} (any case) is, from {@code from}; -1 if nowhere. */
-    private int indexOfIgnoreCase(String needle, int from) {
+    /** Where {@code needle} (a {@code </name}, any case) is in {@code s}, from {@code from}; -1 if nowhere. */
+    static int indexOfIgnoreCase(String s, String needle, int from) {
         int k = from;
-        while ((k = html.indexOf("</", k)) >= 0) {
-            if (html.regionMatches(true, k, needle, 0, needle.length())) {
+        while ((k = s.indexOf("</", k)) >= 0) {
+            if (s.regionMatches(true, k, needle, 0, needle.length())) {
                 return k;
             }
             k += 2;

@@ -137,32 +137,8 @@ public final class TextTemplate {
 
     /** An escaped output as the text scan reads it: entities decoded, each run of white space one space. */
     private static void appendOutput(String html, int from, int to, StringBuilder out) {
-        String s = html.indexOf('&', from, to) < 0 ? html.substring(from, to)
-                : Parser.unescapeEntities(html.substring(from, to), false);
-        boolean space = false;
-        int word = -1;
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u00A0') {
-                if (word >= 0) {
-                    out.append(s, word, i);
-                    word = -1;
-                }
-                space = true;
-            } else if (word < 0) {
-                if (space) {
-                    out.append(' ');
-                    space = false;
-                }
-                word = i;
-            }
-        }
-        if (word >= 0) {
-            out.append(s, word, n);
-        }
-        if (space) {
-            out.append(' ');
-        }
+        char[] s = (html.indexOf('&', from, to) < 0 ? html.substring(from, to)
+                : Parser.unescapeEntities(html.substring(from, to), false)).toCharArray();
+        HtmlText.appendCollapsed(s, 0, s.length, out);
     }
 }

@@ -353,7 +353,7 @@ final class TextTemplateCompiler {
             return end + 1;
         }
         if (tag.raw()) {
-            int close = indexOfIgnoreCase("</" + name, end + 1);
+            int close = HtmlText.indexOfIgnoreCase(s, "</" + name, end + 1);
             if (close < 0) {
                 throw new Refusal("<" + name + "> is never closed");
             }
@@ -638,41 +638,7 @@ final class TextTemplateCompiler {
     }
 
     private void appendCollapsed(String src) {
-        StringBuilder out = cur();
-        boolean space = false;
-        int word = -1;
-        for (int i = 0; i < src.length(); i++) {
-            char c = src.charAt(i);
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u00A0') {
-                if (word >= 0) {
-                    out.append(src, word, i);
-                    word = -1;
-                }
-                space = true;
-            } else if (word < 0) {
-                if (space) {
-                    out.append(' ');
-                    space = false;
-                }
-                word = i;
-            }
-        }
-        if (word >= 0) {
-            out.append(src, word, src.length());
-        }
-        if (space) {
-            out.append(' ');
-        }
-    }
-
-    private int indexOfIgnoreCase(String needle, int from) {
-        int k = from;
-        while ((k = s.indexOf("</", k)) >= 0) {
-            if (s.regionMatches(true, k, needle, 0, needle.length())) {
-                return k;
-            }
-            k += 2;
-        }
-        return -1;
+        char[] c = src.toCharArray();
+        HtmlText.appendCollapsed(c, 0, c.length, cur());
     }
 }

@@ -1,5 +1,6 @@
 package io.tessera.content;
 
+import io.tessera.content.liquid.LiquidSyntax;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -50,7 +51,7 @@ final class TextTemplateTokens {
             }
             text.append(src, i, open);
             boolean output = src.charAt(open + 1) == '{';
-            int end = end(src, open + 2, output ? "}}" : "%}");
+            int end = LiquidSyntax.tagEnd(src, open + 2, output ? "}}" : "%}");
             if (end < 0) {
                 throw new TextTemplateCompiler.Refusal("an unclosed Liquid delimiter");
             }
@@ -103,41 +104,7 @@ final class TextTemplateTokens {
         return -1;
     }
 
-    /** The closing delimiter, skipping quoted strings (as the contextual escaper does); -1 if none. */
-    private static int end(String src, int from, String close) {
-        char q = 0;
-        for (int k = from; k < src.length() - 1; k++) {
-            char c = src.charAt(k);
-            if (q != 0) {
-                if (c == q) {
-                    q = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                q = c;
-            } else if (c == close.charAt(0) && src.charAt(k + 1) == close.charAt(1)) {
-                return k;
-            }
-        }
-        return -1;
-    }
-
     private static boolean lastFilterIsSafe(String expr) {
-        int pipe = -1;
-        char q = 0;
-        for (int k = 0; k < expr.length(); k++) {
-            char c = expr.charAt(k);
-            if (q != 0) {
-                if (c == q) {
-                    q = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                q = c;
-            } else if (c == '|') {
-                pipe = k;
-            }
-        }
-        return pipe >= 0 && expr.substring(pipe + 1).strip().startsWith("safe")
-                && (expr.substring(pipe + 1).strip().length() == 4
-                || !Character.isLetterOrDigit(expr.substring(pipe + 1).strip().charAt(4)));
+        return LiquidSyntax.lastFilter(expr).equals("safe");
     }
 }

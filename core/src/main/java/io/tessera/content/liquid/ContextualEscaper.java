@@ -156,7 +156,7 @@ final class ContextualEscaper {
 
     private String emitOutput(String expr, boolean trimLeft, boolean trimRight) {
         String escaper;
-        if (lastFilter(expr).equals("safe")) {
+        if (LiquidSyntax.lastFilter(expr).equals("safe")) {
             escaper = null;
         } else {
             String chosen = escaperHere();
@@ -204,46 +204,7 @@ final class ContextualEscaper {
 
     /** Index of the closing delimiter, skipping quoted strings; -1 if none. */
     private int tagEnd(int from, String close) {
-        char q = 0;
-        for (int k = from; k < in.length() - 1; k++) {
-            char c = in.charAt(k);
-            if (q != 0) {
-                if (c == q) {
-                    q = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                q = c;
-            } else if (c == close.charAt(0) && in.charAt(k + 1) == close.charAt(1)) {
-                return k;
-            }
-        }
-        return -1;
-    }
-
-    private static String lastFilter(String expr) {
-        int pipe = -1;
-        char q = 0;
-        for (int k = 0; k < expr.length(); k++) {
-            char c = expr.charAt(k);
-            if (q != 0) {
-                if (c == q) {
-                    q = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                q = c;
-            } else if (c == '|') {
-                pipe = k;
-            }
-        }
-        if (pipe < 0) {
-            return "";
-        }
-        String f = expr.substring(pipe + 1).trim();
-        int stop = 0;
-        while (stop < f.length() && (Character.isLetterOrDigit(f.charAt(stop)) || f.charAt(stop) == '_')) {
-            stop++;
-        }
-        return f.substring(0, stop);
+        return LiquidSyntax.tagEnd(in, from, close);
     }
 
     /** Advances the HTML state by one template character (already copied to the output). */
