@@ -121,7 +121,7 @@ public final class DeliveryBench {
     /**
      * The size of recipient 1's complete message, rendered and assembled as the campaign sends it
      * (for smtp-source's -l): 8bit parts, since smtp-sink advertises 8BITMIME (quoted-printable
-     * made the same message ~7% larger).
+     * made the weekly-picks message 6% larger: 30,152 bytes, 28,374 8bit).
      */
     private static int sampleSize(Campaign campaign, ShopAudience audience, MessageRenderer renderer,
                                   SignedTrackingLinks tracking, MimeAssembler assembler) {
