@@ -31,6 +31,20 @@ public interface ProfileStore extends AutoCloseable {
     List<Event> history(String profileId);
 
     /**
+     * The profiles of a page of ids, each with its {@link #history}, in the order given; ids with
+     * no profile are left out. Each pair is what {@link #get} and {@link #history} return. For
+     * backfills: adapters read a page in one bulk read (one query per table, in index order)
+     * instead of three queries a profile (docs/BENCHMARKS.md, "Segment backfill, session 6").
+     */
+    default List<ProfileHistory> histories(List<String> profileIds) {
+        List<ProfileHistory> out = new java.util.ArrayList<>(profileIds.size());
+        for (String id : profileIds) {
+            get(id).ifPresent(p -> out.add(new ProfileHistory(p, history(id))));
+        }
+        return out;
+    }
+
+    /**
      * Makes one batch of the engine's work durable, atomically: upserted profiles, profiles merged
      * away, identity links, appended history, merge records, and the new resume offsets.
      *
@@ -164,6 +178,13 @@ public interface ProfileStore extends AutoCloseable {
 
     /** A relay record ({@link RelayRecord}) waiting to be appended under {@code key}, decided by a batch of {@code partition}. */
     record Relay(String messageId, int partition, String key, Event record) {}
+
+    /** A profile and its full history, by event time then offset ({@link #histories}). */
+    record ProfileHistory(Profile profile, List<Event> history) {
+        public ProfileHistory {
+            history = List.copyOf(history);
+        }
+    }
 
     /** One event appended to a profile's history. Moving history on merge is the store's job. */
     record HistoryEntry(String profileId, long offset, Event event) {}

@@ -242,6 +242,30 @@ public abstract class ProfileStoreContract {
     }
 
     @Test
+    void historiesOfAPageAreWhatGetAndHistoryReturnInTheOrderAsked() {
+        ProfileStore store = store();
+        List<HistoryEntry> history = new ArrayList<>();
+        for (int i = 0; i < Profile.TIMELINE_LIMIT + 5; i++) {
+            // newest first, and interleaved over two profiles, so order must come from event time
+            history.add(new HistoryEntry("p_1", 2L * i, track("a" + i, "u1", "X", T0.minusSeconds(i))));
+            history.add(new HistoryEntry("p_3", 2L * i + 1, track("c" + i, "u3", "Y", T0.plusSeconds(i % 3))));
+        }
+        store.commit(commit(List.of(profile("p_1", "u1", 108), profile("p_2", "u2", -1), profile("p_3", "u3", 109)),
+                List.of(), Map.of(), history, List.of(), Map.of(0, 109L)));
+
+        List<ProfileStore.ProfileHistory> page = store.histories(List.of("p_3", "p_missing", "p_1", "p_2"));
+
+        assertThat(page).extracting(h -> h.profile().id()).containsExactly("p_3", "p_1", "p_2");
+        for (ProfileStore.ProfileHistory h : page) {
+            assertThat(h.profile()).isEqualTo(store.get(h.profile().id()).orElseThrow());
+            assertThat(h.history()).isEqualTo(store.history(h.profile().id()));
+        }
+        assertThat(page.get(1).history()).hasSize(Profile.TIMELINE_LIMIT + 5);
+        assertThat(page.get(2).history()).isEmpty();
+        assertThat(store.histories(List.of())).isEmpty();
+    }
+
+    @Test
     void timelineIsTheLastEntriesOfTheHistoryByEventTime() {
         ProfileStore store = store();
         List<HistoryEntry> history = new java.util.ArrayList<>();

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,6 +46,7 @@ public final class SegmentBench {
         int profiles = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        boolean backfillOnly = args.length > 3 && args[3].equals("backfill");
         long run0 = System.nanoTime();
         Path dir = Files.createTempDirectory("tessera-segment-bench");
         InstantSource clock = InstantSource.system();
@@ -89,6 +91,11 @@ public final class SegmentBench {
             Runtime rt = Runtime.getRuntime();
             System.out.printf("heap in use with every profile's window state cached: %.0f MB%n", (rt.totalMemory() - rt.freeMemory()) / 1e6);
 
+            if (backfillOnly) {
+                backfill(engine, store, memberships, definitions, clock, profiles);
+                writes.shutdown();
+                return;
+            }
             System.out.printf("load average before live: %.2f%n", loadAverage());
             long w0 = CPU.getThreadCpuTime(writerThread[0].threadId());
             long g0 = writer.groups();
@@ -107,15 +114,7 @@ public final class SegmentBench {
             long m0 = System.nanoTime();
             memberships.count("backfill_probe");
             System.out.printf("materializing the live phase's current-member rows before the backfill: %.1f s%n", (System.nanoTime() - m0) / 1e9);
-            SegmentRegistry registry = new SegmentRegistry(definitions, memberships, engine, store, clock, Runnable::run);
-            long b0 = System.nanoTime();
-            long bc0 = processCpu();
-            SaveVerdict saved = registry.save("backfill_probe", "Backfill probe",
-                    "sum(\"Order Completed\", \"revenue\", duration(\"72h\")) > 60.0 && traits.plan == \"pro\"");
-            double backfill = (System.nanoTime() - b0) / 1e9;
-            System.out.printf("backfill of one new segment (a new aggregate: every history read) over %d profiles: %.1f s, %.1f µs process CPU a profile (%s, %d members)%n",
-                    profiles, backfill, (processCpu() - bc0) / 1e3 / profiles,
-                    ((SaveVerdict.Saved) saved).backfill().status(), memberships.count("backfill_probe"));
+            backfill(engine, store, memberships, definitions, clock, profiles);
 
             NaiveRefresh.Result naive = NaiveRefresh.run(dir, store, specs, profiles);
             double p99 = LiveLoad.pct(live.changes(), 99);
@@ -130,6 +129,38 @@ public final class SegmentBench {
             }
         }
         System.out.printf("load average at end: %.2f; whole run %.0f s%n", loadAverage(), (System.nanoTime() - run0) / 1e9);
+    }
+
+    /** Saves one new segment over a new aggregate and times its backfill over every profile. */
+    private static void backfill(SegmentEngine engine, SyntheticProfiles store, SqliteMembershipStore memberships,
+                                 SqliteSegmentDefinitionStore definitions, InstantSource clock, int profiles) {
+        SegmentRegistry registry = new SegmentRegistry(definitions, memberships, engine, store, clock, Runnable::run);
+        // -Dbench.jfr=FILE records the backfill alone (profile settings), for `jfr view hot-methods FILE`
+        Optional<jdk.jfr.Recording> jfr = Optional.ofNullable(System.getProperty("bench.jfr")).map(SegmentBench::record);
+        long b0 = System.nanoTime();
+        long bc0 = processCpu();
+        SaveVerdict saved = registry.save("backfill_probe", "Backfill probe",
+                "sum(\"Order Completed\", \"revenue\", duration(\"72h\")) > 60.0 && traits.plan == \"pro\"");
+        double backfill = (System.nanoTime() - b0) / 1e9;
+        System.out.printf("backfill of one new segment (a new aggregate: every history read) over %d profiles: %.1f s, %.1f µs process CPU a profile (%s, %d members)%n",
+                profiles, backfill, (processCpu() - bc0) / 1e3 / profiles,
+                ((SaveVerdict.Saved) saved).backfill().status(), memberships.count("backfill_probe"));
+        jfr.ifPresent(r -> {
+            r.stop(); // writes the destination
+            r.close();
+        });
+
+    }
+
+    private static jdk.jfr.Recording record(String file) {
+        try {
+            jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            r.setDestination(Path.of(file));
+            r.start();
+            return r;
+        } catch (java.io.IOException | java.text.ParseException e) {
+            throw new IllegalStateException("cannot record " + file, e);
+        }
     }
 
     private static void report(LiveLoad.Result r, int rate) {

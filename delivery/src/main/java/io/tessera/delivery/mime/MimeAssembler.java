@@ -19,7 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Structure: {@code multipart/alternative} with {@code text/plain}, then {@code text/x-amp-html}
  * when present, then {@code text/html} last — the order AMP for Email requires (clients show the
- * last part they understand, so HTML must come after AMP). Parts are quoted-printable UTF-8.
+ * last part they understand, so HTML must come after AMP). Parts are UTF-8, quoted-printable, or
+ * 8bit when asked for {@link TransferEncoding#EIGHT_BIT} (for a relay that advertised 8BITMIME) —
+ * each part with a line over 998 octets stays quoted-printable even then ({@link EightBitText}).
  * Extra headers (List-Unsubscribe, List-Unsubscribe-Post …) are copied in order; Message-ID is
  * the message's own.
  *
@@ -49,7 +51,20 @@ public final class MimeAssembler {
         this.dkim = dkim;
     }
 
+    /** How body parts are written: quoted-printable (7bit-safe; the default), or 8bit where a part allows it. */
+    public enum TransferEncoding { QUOTED_PRINTABLE, EIGHT_BIT }
+
+    /** The message with quoted-printable parts: safe over any relay and for the outbox. */
     public byte[] assemble(OutgoingMessage m) {
+        return assemble(m, TransferEncoding.QUOTED_PRINTABLE);
+    }
+
+    /**
+     * The message with its parts in {@code encoding} where possible. An 8bit message may only be
+     * sent to a relay that advertised 8BITMIME, with {@code BODY=8BITMIME} on MAIL FROM.
+     */
+    public byte[] assemble(OutgoingMessage m, TransferEncoding encoding) {
+        boolean eightBit = encoding == TransferEncoding.EIGHT_BIT;
         MessageBytes out = new MessageBytes(m.html().length() * 23 / 20 + m.text().length() * 23 / 20
                 + m.amp().map(String::length).orElse(0) * 23 / 20 + 2048);
         String boundary = "=_tessera_" + Integer.toHexString(m.messageId().hashCode()) + "_"
@@ -65,11 +80,11 @@ public final class MimeAssembler {
         }
         header(out, "Content-Type", "multipart/alternative;\r\n boundary=\"" + boundary + "\"");
         ascii(out, "\r\n");
-        part(out, boundary, "text/plain", m.text());
+        part(out, boundary, "text/plain", m.text(), eightBit);
         if (m.amp().isPresent()) {
-            part(out, boundary, "text/x-amp-html", m.amp().get());
+            part(out, boundary, "text/x-amp-html", m.amp().get(), eightBit);
         }
-        part(out, boundary, "text/html", m.html());
+        part(out, boundary, "text/html", m.html(), eightBit);
         ascii(out, "--" + boundary + "--\r\n");
         byte[] raw = out.toByteArray();
         return dkim.map(s -> s.sign(raw)).orElse(raw);
@@ -84,9 +99,19 @@ public final class MimeAssembler {
         return d.text();
     }
 
-    private static void part(MessageBytes out, String boundary, String type, String content) {
-        ascii(out, "--" + boundary + "\r\nContent-Type: " + type
-                + "; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n");
+    private static void part(MessageBytes out, String boundary, String type, String content, boolean eightBit) {
+        String head = "--" + boundary + "\r\nContent-Type: " + type + "; charset=UTF-8\r\nContent-Transfer-Encoding: ";
+        // quoted-printable can never contain "=_", so never a boundary; 8bit text could, so such a part stays QP
+        if (eightBit && !content.contains("--=_")) {
+            int at = out.size;
+            ascii(out, head + "8bit\r\n\r\n");
+            if (EightBitText.encode(content, out)) {
+                ascii(out, "\r\n");
+                return;
+            }
+            out.size = at; // a line over 998 octets: this part stays quoted-printable
+        }
+        ascii(out, head + "quoted-printable\r\n\r\n");
         QuotedPrintable.encode(content, out);
         ascii(out, "\r\n");
     }

@@ -41,7 +41,11 @@ import org.slf4j.LoggerFactory;
  * <p>Implementation notes. Reads time out by the socket's SO_TIMEOUT ({@code mail.smtp.timeout});
  * a write that blocks longer than the same timeout (a relay that stopped reading) is ended by the
  * {@link WriteWatchdog} closing the socket. Connections are Angus' {@link SMTPTransport} with the
- * message body written in one pass ({@link DirectDataTransport}). The pool is a bounded queue of connected {@link SMTPTransport}s,
+ * send of a message made ours ({@link DirectDataTransport}): MAIL, RCPT and DATA pipelined when
+ * the relay advertises PIPELINING, the body written in one pass, and 8bit parts with
+ * {@code BODY=8BITMIME} when it advertises 8BITMIME (learned from the connections opened; until
+ * the first one, and on a connection without it, quoted-printable). A pipelined transaction that
+ * failed is reset with RSET before its connection is reused. The pool is a bounded queue of connected {@link SMTPTransport}s,
  * created lazily up to {@code connections}; a connection that failed at the socket level is
  * closed and not returned. Each message is assembled once (MIME + DKIM) and streamed as raw
  * bytes by {@link RawMessage}, whose {@code writeTo} calls the {@link CommitPoint} after the body
@@ -58,12 +62,14 @@ public final class SmtpMailer implements Mailer {
     private final SmtpSettings settings;
     private final MimeAssembler assembler;
     private final Session session;
-    private final BlockingQueue<SMTPTransport> idle;
+    private final BlockingQueue<DirectDataTransport> idle;
     private final Semaphore connectionPermits;
     private final ConcurrentHashMap<String, Semaphore> domainPermits = new ConcurrentHashMap<>();
     private final AtomicInteger opened = new AtomicInteger();
     private final WriteWatchdog watchdog;
     private final Properties properties;
+    /** Whether the relay advertised 8BITMIME (and the settings allow 8bit): learned from each connection opened. */
+    private volatile boolean relayTakes8Bit;
 
     public SmtpMailer(SmtpSettings settings, MimeAssembler assembler) {
         this.settings = settings;
@@ -89,7 +95,8 @@ public final class SmtpMailer implements Mailer {
 
     @Override
     public DeliveryVerdict send(OutgoingMessage message, CommitPoint commit) {
-        byte[] raw = assembler.assemble(message);
+        boolean eightBit = relayTakes8Bit;
+        byte[] raw = assembler.assemble(message, encoding(eightBit));
         Semaphore domain = domainPermits.computeIfAbsent(message.recipientDomain(),
                 d -> new Semaphore(settings.perDomainConcurrency()));
         domain.acquireUninterruptibly();
@@ -97,7 +104,7 @@ public final class SmtpMailer implements Mailer {
             Duration backoff = settings.initialBackoff();
             DeliveryVerdict last = null;
             for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
-                last = attempt(message, raw, commit);
+                last = attempt(message, raw, eightBit, commit);
                 if (!(last instanceof DeliveryVerdict.TemporaryFailure)) {
                     return last;
                 }
@@ -113,27 +120,33 @@ public final class SmtpMailer implements Mailer {
         }
     }
 
-    private DeliveryVerdict attempt(OutgoingMessage message, byte[] raw, CommitPoint commit) {
-        InternetAddress[] to;
-        RawMessage mime;
+    private static MimeAssembler.TransferEncoding encoding(boolean eightBit) {
+        return eightBit ? MimeAssembler.TransferEncoding.EIGHT_BIT : MimeAssembler.TransferEncoding.QUOTED_PRINTABLE;
+    }
+
+    private DeliveryVerdict attempt(OutgoingMessage message, byte[] assembled, boolean assembled8Bit, CommitPoint commit) {
+        InternetAddress to;
+        InternetAddress from;
         try {
-            to = new InternetAddress[] {new InternetAddress(message.to(), true)};
-            mime = new RawMessage(session, raw, commit);
-            mime.setEnvelopeFrom(new InternetAddress(message.from()).getAddress());
+            to = new InternetAddress(message.to(), true);
+            from = new InternetAddress(message.from());
         } catch (AddressException e) {
             return new DeliveryVerdict.PermanentFailure(553, "5.1.3 invalid address: " + e.getMessage());
-        } catch (MessagingException e) {
-            return new DeliveryVerdict.PermanentFailure(554, "invalid message: " + e.getMessage());
         }
-        SMTPTransport transport;
+        DirectDataTransport transport;
         try {
             transport = borrow();
         } catch (MessagingException e) {
             return new DeliveryVerdict.TemporaryFailure(0, "cannot connect to relay: " + rootMessage(e));
         }
+        boolean eightBit = assembled8Bit && transport.accepts8BitMime();
+        // a relay that stopped advertising 8BITMIME since the message was assembled gets it quoted-printable
+        byte[] raw = assembled8Bit && !eightBit ? assembler.assemble(message, encoding(false)) : assembled;
+        RawMessage mime = new RawMessage(session, raw, commit);
+        mime.setEnvelopeFrom(from.getAddress());
         boolean reusable = true;
         try {
-            transport.sendMessage(mime, to);
+            transport.send(mime, from, to, eightBit);
             return new DeliveryVerdict.Delivered(transport.getLastServerResponse().strip());
         } catch (SMTPAddressFailedException e) {
             reusable = e.getReturnCode() >= 500;
@@ -157,7 +170,7 @@ public final class SmtpMailer implements Mailer {
             reusable = false;
             return lost(mime, rootMessage(e));
         } finally {
-            giveBack(transport, reusable);
+            giveBack(transport, reusable && !transport.broken());
         }
     }
 
@@ -177,10 +190,10 @@ public final class SmtpMailer implements Mailer {
         return new DeliveryVerdict.TemporaryFailure(code, text);
     }
 
-    private SMTPTransport borrow() throws MessagingException {
+    private DirectDataTransport borrow() throws MessagingException {
         // no isConnected() here: Angus answers it with a NOOP round trip; a dead connection
         // fails before the commit point and is retried on a fresh one instead
-        SMTPTransport t = idle.poll();
+        DirectDataTransport t = idle.poll();
         if (t != null) {
             return t;
         }
@@ -196,18 +209,19 @@ public final class SmtpMailer implements Mailer {
         }
     }
 
-    private SMTPTransport open() throws MessagingException {
+    private DirectDataTransport open() throws MessagingException {
         // each connection its own session and socket factory, so that its transport knows its plain socket
         NoDelaySocketFactory sockets = watchdog.socketFactory();
         Properties p = new Properties();
         p.putAll(properties);
         p.put("mail.smtp.socketFactory", sockets);
-        SMTPTransport t = new DirectDataTransport(Session.getInstance(p),
+        DirectDataTransport t = new DirectDataTransport(Session.getInstance(p),
                 new URLName("smtp", settings.host(), settings.port(), null, null, null), sockets);
         try {
             t.connect(settings.host(), settings.port(), settings.username().orElse(null),
                     settings.password().orElse(null));
             opened.incrementAndGet();
+            relayTakes8Bit = settings.eightBitMime() && t.accepts8BitMime();
             return t;
         } catch (MessagingException | RuntimeException e) {
             connectionPermits.release();
@@ -215,7 +229,7 @@ public final class SmtpMailer implements Mailer {
         }
     }
 
-    private void giveBack(SMTPTransport t, boolean reusable) {
+    private void giveBack(DirectDataTransport t, boolean reusable) {
         if (reusable) {
             idle.offer(t);
         } else {
@@ -231,7 +245,7 @@ public final class SmtpMailer implements Mailer {
 
     @Override
     public void close() {
-        SMTPTransport t;
+        DirectDataTransport t;
         while ((t = idle.poll()) != null) {
             closeQuietly(t);
         }

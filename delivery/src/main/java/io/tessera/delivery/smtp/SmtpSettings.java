@@ -13,10 +13,15 @@ import java.util.Optional;
  * @param maxAttempts           attempts per message on 4xx / connection failures (1 = no retry)
  * @param initialBackoff        wait before the second attempt; doubles each time up to {@code maxBackoff}
  * @param timeout               how long connecting, one reply, or one socket write may take
+ * @param eightBitMime          send body parts 8bit instead of quoted-printable when the relay
+ *                              advertises 8BITMIME (RFC 6152); off, every message is quoted-printable
+ *                              (for DKIM-signed mail through hops that might downgrade 8bit:
+ *                              docs/adr/0005-smtp-pipelining.md)
  */
 public record SmtpSettings(String host, int port, Optional<String> username, Optional<String> password,
                            boolean startTls, int connections, int perDomainConcurrency, int maxAttempts,
-                           Duration initialBackoff, Duration maxBackoff, Duration timeout) {
+                           Duration initialBackoff, Duration maxBackoff, Duration timeout,
+                           boolean eightBitMime) {
 
     public SmtpSettings {
         Objects.requireNonNull(host, "host");
@@ -27,32 +32,38 @@ public record SmtpSettings(String host, int port, Optional<String> username, Opt
 
     public static SmtpSettings of(String host, int port) {
         return new SmtpSettings(host, port, Optional.empty(), Optional.empty(), false, 4, 4, 3,
-                Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(30));
+                Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(30), true);
     }
 
     public SmtpSettings withAuth(String user, String pass) {
         return new SmtpSettings(host, port, Optional.of(user), Optional.of(pass), startTls, connections,
-                perDomainConcurrency, maxAttempts, initialBackoff, maxBackoff, timeout);
+                perDomainConcurrency, maxAttempts, initialBackoff, maxBackoff, timeout, eightBitMime);
     }
 
     public SmtpSettings withStartTls(boolean on) {
         return new SmtpSettings(host, port, username, password, on, connections, perDomainConcurrency, maxAttempts,
-                initialBackoff, maxBackoff, timeout);
+                initialBackoff, maxBackoff, timeout, eightBitMime);
     }
 
     public SmtpSettings withPool(int newConnections, int newPerDomain) {
         return new SmtpSettings(host, port, username, password, startTls, newConnections, newPerDomain, maxAttempts,
-                initialBackoff, maxBackoff, timeout);
+                initialBackoff, maxBackoff, timeout, eightBitMime);
     }
 
     /** @param newTimeout connect, read and write timeout of one SMTP step */
     public SmtpSettings withTimeout(Duration newTimeout) {
         return new SmtpSettings(host, port, username, password, startTls, connections, perDomainConcurrency, maxAttempts,
-                initialBackoff, maxBackoff, newTimeout);
+                initialBackoff, maxBackoff, newTimeout, eightBitMime);
     }
 
     public SmtpSettings withRetries(int attempts, Duration initial, Duration max) {
         return new SmtpSettings(host, port, username, password, startTls, connections, perDomainConcurrency, attempts,
-                initial, max, timeout);
+                initial, max, timeout, eightBitMime);
+    }
+
+    /** @param on whether to send 8bit bodies to a relay that advertises 8BITMIME */
+    public SmtpSettings withEightBitMime(boolean on) {
+        return new SmtpSettings(host, port, username, password, startTls, connections, perDomainConcurrency, maxAttempts,
+                initialBackoff, maxBackoff, timeout, on);
     }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MimeAssemblerTest {
@@ -73,5 +74,72 @@ class MimeAssemblerTest {
         String text = new String(raw, StandardCharsets.ISO_8859_1);
         assertThat(text.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(998));
         assertThat(text).doesNotContain("\n\n").contains("\r\n\r\n");
+    }
+
+    static String contentOf(BodyPart part) throws Exception {
+        return new String(part.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    static MimeMultipart parts(byte[] raw) throws Exception {
+        return (MimeMultipart) parse(raw).getContent();
+    }
+
+    @Test
+    void eightBitPartsDecodeToTheSameTextAndALineOver998OctetsKeepsItsPartQuotedPrintable() throws Exception {
+        MimeAssembler assembler = new MimeAssembler(CLOCK, Optional.empty());
+        OutgoingMessage m = sample(Optional.of("<!doctype html><html ⚡4email>\n<body>amp</body></html>"));
+        byte[] eightBit = assembler.assemble(m, MimeAssembler.TransferEncoding.EIGHT_BIT);
+        byte[] qp = assembler.assemble(m);
+        MimeMultipart got = parts(eightBit);
+        MimeMultipart expected = parts(qp);
+        assertThat(got.getBodyPart(0).getHeader("Content-Transfer-Encoding")).containsExactly("8bit");
+        assertThat(got.getBodyPart(1).getHeader("Content-Transfer-Encoding")).containsExactly("8bit");
+        assertThat(got.getBodyPart(2).getHeader("Content-Transfer-Encoding"))
+                .as("the HTML has a 1,200-octet line").containsExactly("quoted-printable");
+        for (int i = 0; i < 3; i++) {
+            assertThat(contentOf(got.getBodyPart(i))).isEqualTo(contentOf(expected.getBodyPart(i)));
+        }
+        assertThat(new String(eightBit, StandardCharsets.UTF_8)).contains("⚡4email");
+        assertThat(new String(eightBit, StandardCharsets.ISO_8859_1).split("\r\n"))
+                .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(998));
+    }
+
+    @Test
+    void aPartThatCouldHoldABoundaryLineStaysQuotedPrintable() throws Exception {
+        OutgoingMessage m = new OutgoingMessage("b@shop.example", "news@shop.example", "ann@example.com", "s",
+                "<p>x</p>\n--=_tessera_0_0--\n", "plain", Optional.empty(), Map.of());
+        MimeMultipart got = parts(new MimeAssembler(CLOCK, Optional.empty()).assemble(m, MimeAssembler.TransferEncoding.EIGHT_BIT));
+        assertThat(got.getCount()).isEqualTo(2);
+        assertThat(got.getBodyPart(0).getHeader("Content-Transfer-Encoding")).containsExactly("8bit");
+        assertThat(got.getBodyPart(1).getHeader("Content-Transfer-Encoding")).containsExactly("quoted-printable");
+        assertThat(contentOf(got.getBodyPart(1))).isEqualTo("<p>x</p>\r\n--=_tessera_0_0--\r\n");
+    }
+
+    @Test
+    void randomTextsReadBackTheSameFromEightBitAndQuotedPrintable() throws Exception {
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        String[] pieces = {"a", "Z", " ", "\t", ".", "..", "=", "\r", "\n", "\r\n", "é", "€", "★", "😀", "\uD800",
+                "<td>", "&amp;", "x".repeat(400)};
+        MimeAssembler assembler = new MimeAssembler(CLOCK, Optional.empty());
+        for (int n = 0; n < 200; n++) {
+            StringBuilder html = new StringBuilder();
+            StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(60); k > 0; k--) {
+                html.append(pieces[random.nextInt(pieces.length)]);
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            OutgoingMessage m = new OutgoingMessage("r" + n + "@shop.example", "news@shop.example", "ann@example.com",
+                    "s", html.toString(), text.toString(), Optional.empty(), Map.of());
+            byte[] raw = assembler.assemble(m, MimeAssembler.TransferEncoding.EIGHT_BIT);
+            MimeMultipart got = parts(raw);
+            MimeMultipart expected = parts(assembler.assemble(m));
+            for (int i = 0; i < 2; i++) {
+                assertThat(contentOf(got.getBodyPart(i))).as("seed %d, message %d, part %d", seed, n, i)
+                        .isEqualTo(contentOf(expected.getBodyPart(i)));
+            }
+            assertThat(new String(raw, StandardCharsets.ISO_8859_1)).as("seed %d: only CRLF line ends", seed)
+                    .doesNotContainPattern("\r(?!\n)|(?<!\r)\n");
+        }
     }
 }

@@ -45,6 +45,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private volatile Function<String, Optional<String>> dataRule = a -> Optional.empty();
     private volatile int dropEveryNthTransaction;
     private volatile boolean dropAfterEndOfData;
+    private volatile boolean pipelining;
+    private volatile boolean dataWithoutRecipients;
+    private final AtomicInteger emptyMessages = new AtomicInteger();
+    private final List<String> commands = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     public ScriptedSmtpServer() throws IOException {
@@ -94,6 +98,35 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Advertise PIPELINING (RFC 2920) and hold the replies to MAIL FROM and RCPT TO until DATA
+     * arrives, then send them with DATA's in one write: a client that waits for each reply before
+     * its next command (does not pipeline) waits until its read timeout.
+     */
+    public ScriptedSmtpServer pipeliningOnly() {
+        this.pipelining = true;
+        return this;
+    }
+
+    /**
+     * Answer DATA with 354 even when no recipient was accepted (RFC 2920 asks for 554; not every
+     * server obeys), read the message, keep nothing, and answer its "." with 554.
+     */
+    public ScriptedSmtpServer acceptsDataWithoutRecipients() {
+        this.dataWithoutRecipients = true;
+        return this;
+    }
+
+    /** How many messages with no accepted recipient were sent after DATA (kept by no one). */
+    public int emptyMessages() {
+        return emptyMessages.get();
+    }
+
+    /** Every command line received, in order, over all connections (message bodies not included). */
+    public List<String> commands() {
+        return List.copyOf(commands);
+    }
+
     public List<Received> received() {
         return List.copyOf(received);
     }
@@ -126,15 +159,28 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
     private void serve(Socket socket) {
         try (socket; InputStream in = new BufferedInputStream(socket.getInputStream());
-             OutputStream out = socket.getOutputStream()) {
+             OutputStream socketOut = socket.getOutputStream()) {
+            OutputStream out = socketOut;
             reply(out, "220 scripted.test ESMTP ready");
             String from = "";
             List<String> rcpts = new CopyOnWriteArrayList<>();
+            StringBuilder held = new StringBuilder();
             String line;
             while ((line = readLine(in)) != null) {
+                commands.add(line);
                 String upper = line.toUpperCase(java.util.Locale.ROOT);
+                if (pipelining && (upper.startsWith("MAIL FROM:") || upper.startsWith("RCPT TO:"))) {
+                    out = new HoldingStream(socketOut, held);
+                } else if (pipelining) {
+                    out = socketOut;
+                    if (!held.isEmpty()) {
+                        out.write(held.toString().getBytes(StandardCharsets.US_ASCII)); // before the reply to the command that ends the group
+                        held.setLength(0);
+                    }
+                }
                 if (upper.startsWith("EHLO")) {
-                    reply(out, "250-scripted.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME");
+                    reply(out, "250-scripted.test\r\n250-AUTH PLAIN LOGIN\r\n" + (pipelining ? "250-PIPELINING\r\n" : "")
+                            + "250 8BITMIME");
                 } else if (upper.startsWith("HELO")) {
                     reply(out, "250 scripted.test");
                 } else if (upper.startsWith("AUTH")) {
@@ -157,7 +203,16 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                         reply(out, "250 2.1.5 ok");
                     }
                 } else if (upper.equals("DATA")) {
+                    if (rcpts.isEmpty() && !dataWithoutRecipients) {
+                        reply(out, "554 5.5.1 no valid recipients");
+                        continue;
+                    }
                     if (rcpts.isEmpty()) {
+                        reply(out, "354 go ahead (to nobody)");
+                        if (readData(in) == null) {
+                            return;
+                        }
+                        emptyMessages.incrementAndGet();
                         reply(out, "554 5.5.1 no valid recipients");
                         continue;
                     }
@@ -191,6 +246,32 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             }
         } catch (IOException e) {
             // client went away; nothing to clean up
+        }
+    }
+
+    /** Replies that wait for the next unheld one (see {@link #pipeliningOnly()}). */
+    private static final class HoldingStream extends OutputStream {
+        private final OutputStream socket;
+        private final StringBuilder held;
+
+        HoldingStream(OutputStream socket, StringBuilder held) {
+            this.socket = socket;
+            this.held = held;
+        }
+
+        @Override
+        public void write(int b) {
+            held.append((char) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            held.append(new String(b, off, len, StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 

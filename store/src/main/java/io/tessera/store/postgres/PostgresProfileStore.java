@@ -238,6 +238,50 @@ public final class PostgresProfileStore implements ProfileStore {
         });
     }
 
+    /**
+     * Two queries a page, whatever its size: the profiles, then every history row of the page in
+     * {@code history_by_profile} order; the timelines are cut from the histories.
+     */
+    @Override
+    public List<ProfileHistory> histories(List<String> profileIds) {
+        if (profileIds.isEmpty()) {
+            return List.of();
+        }
+        return db.read(c -> {
+            java.sql.Array ids = c.createArrayOf("text", profileIds.toArray());
+            Map<String, Profile> found = new java.util.HashMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id, body FROM profiles WHERE id = ANY(?)")) {
+                s.setArray(1, ids);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(rs.getString(1), profiles.decode(rs.getString(2)));
+                    }
+                }
+            }
+            Map<String, List<Event>> histories = new java.util.HashMap<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT profile_id, body FROM history WHERE profile_id = ANY(?) ORDER BY profile_id, ts_seconds, ts_nanos, log_offset")) {
+                s.setArray(1, ids);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        histories.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(events.decode(rs.getBytes(2)));
+                    }
+                }
+            }
+            List<ProfileHistory> out = new ArrayList<>(found.size());
+            for (String id : profileIds) {
+                Profile summary = found.get(id);
+                if (summary != null) {
+                    List<Event> history = histories.getOrDefault(id, List.of());
+                    List<Event> timeline = history.subList(Math.max(0, history.size() - Profile.TIMELINE_LIMIT), history.size());
+                    out.add(new ProfileHistory(new Profile(summary.id(), summary.identities(), summary.traits(), summary.events(),
+                            List.copyOf(timeline), summary.lastOffset()), history));
+                }
+            }
+            return out;
+        });
+    }
+
     @Override
     public void commit(ProfileCommit commit) {
         db.write(c -> {
