@@ -99,11 +99,14 @@ public final class SegmentBench {
             System.out.printf("load average before live: %.2f%n", loadAverage());
             long w0 = CPU.getThreadCpuTime(writerThread[0].threadId());
             long g0 = writer.groups();
+            long io0 = bytesWritten();
             LiveLoad.Result live = LiveLoad.run(engine, store, rate, seconds);
             report(live, rate);
             System.out.printf("writer thread (group commits behind the engine): %.1f µs CPU an event, %d group commits (%.0f events a commit)%n",
                     (CPU.getThreadCpuTime(writerThread[0].threadId()) - w0) / 1e3 / Math.max(1, live.processed()),
                     writer.groups() - g0, live.processed() / (double) Math.max(1, writer.groups() - g0));
+            System.out.printf("bytes written by the process during the live phase (WAL and checkpoints): %.1f KB an event%n",
+                    (bytesWritten() - io0) / 1e3 / Math.max(1, live.processed()));
 
             // The backfill is timed on its own: first the live phase's writes are finished (LiveLoad
             // waited for the group commits) and its member rows materialized, which would otherwise
@@ -195,6 +198,20 @@ public final class SegmentBench {
     /** CPU time of the whole process (all threads: the fork-join workers of a backfill, the writer). */
     static long processCpu() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Bytes the process has passed to write calls ({@code wchar} of /proc/self/io; 0 where there is none). */
+    private static long bytesWritten() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+                if (line.startsWith("wchar:")) {
+                    return Long.parseLong(line.substring(6).trim());
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
     }
 
     private static double loadAverage() {
