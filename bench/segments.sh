@@ -3,6 +3,7 @@
 # lateness, backfill time and the naive SQL-refresh baseline with the ratio, in one run. Usage:
 #   bench/segments.sh [profiles=1000000] [events/s=10000] [seconds=30]
 #   PROFILES=100000 bench/segments.sh      # quick mode (also RATE=, SECONDS_=)
+#   ONLY=backfill bench/segments.sh        # set-up, initial evaluation and the backfills only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
@@ -11,5 +12,5 @@ if [ ! -f bench/target/tessera-bench.jar ] || [ -n "$(find core store log testki
   ./mvnw -q -DskipTests package -pl bench -am
 fi
 exec "$JAVA" -Xmx10g --enable-native-access=ALL-UNNAMED -cp bench/target/tessera-bench.jar \
-  io.tessera.bench.segment.SegmentBench "${PROFILES:-${1:-1000000}}" "${RATE:-${2:-10000}}" "${SECONDS_:-${3:-30}}" \
+  io.tessera.bench.segment.SegmentBench "${PROFILES:-${1:-1000000}}" "${RATE:-${2:-10000}}" "${SECONDS_:-${3:-30}}" "${ONLY:-all}" \
   2> >(grep -v -e '^WARNING' -e SLF4J >&2)

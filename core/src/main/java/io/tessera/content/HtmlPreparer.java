@@ -1,6 +1,7 @@
 package io.tessera.content;
 
 import io.tessera.content.liquid.Escapes;
+import io.tessera.content.liquid.LiquidSyntax;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -216,7 +217,7 @@ final class HtmlPreparer {
                 out.append(html.charAt(i++));
                 continue;
             }
-            int end = end(html, i + 2, output ? "}}" : "%}");
+            int end = LiquidSyntax.tagEnd(html, i + 2, output ? "}}" : "%}");
             if (end < 0) {
                 out.append(html, i, html.length());
                 break;
@@ -233,23 +234,6 @@ final class HtmlPreparer {
             i = end + 2;
         }
         return out.toString();
-    }
-
-    private static int end(String s, int from, String close) {
-        char q = 0;
-        for (int k = from; k < s.length() - 1; k++) {
-            char c = s.charAt(k);
-            if (q != 0) {
-                if (c == q) {
-                    q = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                q = c;
-            } else if (c == close.charAt(0) && s.charAt(k + 1) == close.charAt(1)) {
-                return k;
-            }
-        }
-        return -1;
     }
 
     private static String release(CharSequence s, List<String> held) {

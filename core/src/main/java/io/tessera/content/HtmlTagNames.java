@@ -4,11 +4,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Tag names as {@link HtmlText} needs them: lower-cased, with what HTML says about each (void,
- * end tag optional, a block that breaks the text, raw text like {@code <style>}). Names of the
- * elements email HTML uses are found in a fixed table straight from the document's chars, without
- * a substring or a lower-cased copy per tag (the text scan is run per message); any other name is
- * copied. Immutable and thread-safe.
+ * Tag names as the text scans ({@link HtmlText}, {@link TextTemplateCompiler}) need them:
+ * lower-cased, with what HTML says about each (void, end tag optional, a block that breaks the
+ * text, raw text like {@code <style>}). Names of the elements email HTML uses are found in a fixed
+ * table straight from the document's chars, without a substring or a lower-cased copy per tag (the
+ * text scan is run per message); any other name is copied. Immutable and thread-safe.
  */
 final class HtmlTagNames {
 
@@ -42,6 +42,24 @@ final class HtmlTagNames {
     }
 
     private HtmlTagNames() {
+    }
+
+    /**
+     * The tag whose name starts at {@code s[from]} (ASCII letters, digits, {@code -} and {@code :},
+     * any other letter or digit); {@code chars} holds the same chars as {@code s}.
+     */
+    static Tag at(String s, char[] chars, int from) {
+        int e = from;
+        int n = chars.length;
+        while (e < n) {
+            char c = chars[e];
+            if (!(c < 128 ? (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ':'
+                    : Character.isLetterOrDigit(c))) {
+                break;
+            }
+            e++;
+        }
+        return of(s, from, e);
     }
 
     /** The tag named by {@code s[from, to)}. */

@@ -1,7 +1,6 @@
 package io.tessera.content;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.jsoup.parser.Parser;
 
@@ -14,10 +13,10 @@ import org.jsoup.parser.Parser;
  * the message "broken HTML". Stateless.
  *
  * <p>Implementation note: runs once per message over ~28 KB, so it reads the document in place —
- * tag names from a fixed table ({@link HtmlTagNames}), attributes and text by index, the open
- * elements in parallel arrays — and copies only what it writes or decodes; the first version
- * (substrings and set lookups per tag) was a fifth of a complete message's CPU (JFR,
- * docs/BENCHMARKS.md). Same output: {@code HtmlTextTest} compares it with that version.
+ * tag names from a fixed table ({@link HtmlTagNames}), attributes and text by index — and copies
+ * only what it writes or decodes; the first version (substrings and set lookups per tag) was a
+ * fifth of a complete message's CPU (JFR, docs/BENCHMARKS.md). Same output: {@code HtmlTextTest} compares it with that version. Which
+ * elements are open and hidden follows {@link OpenElements}, the rules the text template shares.
  */
 final class HtmlText {
 
@@ -30,12 +29,11 @@ final class HtmlText {
     private final StartTagAttributes attributes;
     private final StringBuilder out = new StringBuilder(4096);
     private final List<String> problems = new ArrayList<>(0);
-    /** The open elements, innermost last; for a link, where its text starts in the output and its href. */
-    private HtmlTagNames.Tag[] openTags = new HtmlTagNames.Tag[32];
-    private int[] openTextStart = new int[32];
-    private String[] openHref = new String[32];
-    private int depth;
-    private int hiddenDepth = -1;
+    private final OpenElements<Link> open = new OpenElements<>();
+    private final OpenElements.Closing<Link> closing = this::closed;
+
+    /** An open link: its href and where its text starts in the output. */
+    private record Link(String href, int textStart) {}
 
     private HtmlText(String html) {
         this.html = html;
@@ -121,7 +119,7 @@ final class HtmlText {
                 endTag(name(lt + 2), lt);
                 i = end + 1;
             } else if (lt + 1 < n && Character.isLetter(chars[lt + 1])) {
-                int end = tagEnd(lt + 1);
+                int end = attributes.tagEnd(lt + 1);
                 if (end < 0) {
                     problems.add("broken HTML at " + lt + ": tag cut off");
                     return;
@@ -132,157 +130,67 @@ final class HtmlText {
                 i = lt + 1;
             }
         }
-        for (int k = depth - 1; k >= 0; k--) {
-            HtmlTagNames.Tag tag = openTags[k];
-            if (!tag.optionalEnd()) {
-                problems.add("broken HTML: <" + tag.name() + "> is never closed");
-            }
-            close();
+        for (HtmlTagNames.Tag tag : open.endOfDocument(closing)) {
+            problems.add("broken HTML: <" + tag.name() + "> is never closed");
         }
     }
 
     private HtmlTagNames.Tag name(int from) {
-        return HtmlTagNames.of(html, from, nameEnd(from));
-    }
-
-    private int nameEnd(int from) {
-        int e = from;
-        int n = html.length();
-        while (e < n) {
-            char c = chars[e];
-            if (!(c < 128 ? (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ':'
-                    : Character.isLetterOrDigit(c))) {
-                break;
-            }
-            e++;
-        }
-        return e;
-    }
-
-    /** The index of the {@code >} ending a start tag, skipping quoted attribute values; -1 if none. */
-    private int tagEnd(int from) {
-        int gt = html.indexOf('>', from);
-        if (gt < 0) {
-            return -1;
-        }
-        if (quotesEven(from, gt)) {
-            return gt;
-        }
-        char q = 0;
-        for (int k = from; k < html.length(); k++) {
-            char c = chars[k];
-            if (q != 0) {
-                if (c == q) {
-                    q = 0;
-                }
-            } else if (c == '"' || c == '\'') {
-                if (k > 0 && chars[k - 1] == '=' || k > 1 && chars[k - 1] == ' ' && chars[k - 2] == '=') {
-                    q = c;
-                }
-            } else if (c == '>') {
-                return k;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * Whether html[from, to) holds an even number of {@code "} and of {@code '}: by vectorised
-     * {@code indexOf} hops (a tag is ~150 chars of inlined style with a few quotes; the per-char
-     * loop was 4% of a complete message).
-     */
-    private boolean quotesEven(int from, int to) {
-        return even('"', from, to) && even('\'', from, to);
-    }
-
-    private boolean even(char quote, int from, int to) {
-        boolean even = true;
-        for (int k = html.indexOf(quote, from, to); k >= 0; k = html.indexOf(quote, k + 1, to)) {
-            even = !even;
-        }
-        return even;
+        return HtmlTagNames.at(html, chars, from);
     }
 
     /** Handles the start tag html[lt, end]; returns where scanning goes on. */
     private int startTag(int lt, int end) {
         HtmlTagNames.Tag tag = name(lt + 1);
         String name = tag.name();
-        boolean hidden = hiddenDepth >= 0;
+        boolean hidden = open.hidden();
         if (!hidden && name.equals("br")) {
             out.append('\n');
         }
-        if (tag.isVoid() || (end > lt && chars[end - 1] == '/')) {
-            if (!hidden && tag.block()) {
-                out.append("\n\n");
+        return switch (OpenElements.start(tag, end > lt && chars[end - 1] == '/')) {
+            case NOTHING -> {
+                if (!hidden && tag.block()) {
+                    out.append("\n\n");
+                }
+                yield end + 1;
             }
-            return end + 1;
-        }
-        if (tag.raw()) {
-            int close = indexOfIgnoreCase(html, "</" + name, end + 1);
-            if (close < 0) {
-                problems.add("broken HTML at " + lt + ": <" + name + "> is never closed");
-                return html.length();
+            case RAW_TEXT -> {
+                int close = OpenElements.rawTextEnd(html, tag, end + 1);
+                if (close < 0) {
+                    problems.add("broken HTML at " + lt + ": <" + name + "> is never closed");
+                    yield html.length();
+                }
+                int closeEnd = html.indexOf('>', close);
+                if (!hidden && name.equals("textarea")) {
+                    text(end + 1, close);
+                }
+                yield closeEnd < 0 ? html.length() : closeEnd + 1;
             }
-            int closeEnd = html.indexOf('>', close);
-            if (!hidden && name.equals("textarea")) {
-                text(end + 1, close);
+            case OPENS -> {
+                String href = name.equals("a") ? attributes.value(lt, end + 1, "href") : null;
+                open.open(tag, href == null ? null : new Link(href, out.length()), attributes, lt, end + 1);
+                if (!open.hidden() && tag.block()) {
+                    out.append('\n');
+                }
+                yield end + 1;
             }
-            return closeEnd < 0 ? html.length() : closeEnd + 1;
-        }
-        push(tag, name.equals("a") ? attributes.value(lt, end + 1, "href") : null);
-        if (!hidden) {
-            if (name.equals("head") || attributes.hidesContent(lt, end + 1)) {
-                hiddenDepth = depth;
-            } else if (tag.block()) {
-                out.append('\n');
-            }
-        }
-        return end + 1;
-    }
-
-    private void push(HtmlTagNames.Tag tag, String href) {
-        if (depth == openTags.length) {
-            openTags = Arrays.copyOf(openTags, depth * 2);
-            openTextStart = Arrays.copyOf(openTextStart, depth * 2);
-            openHref = Arrays.copyOf(openHref, depth * 2);
-        }
-        openTags[depth] = tag;
-        openTextStart[depth] = out.length();
-        openHref[depth] = href;
-        depth++;
+        };
     }
 
     private void endTag(HtmlTagNames.Tag tag, int at) {
-        if (tag.isVoid()) {
-            return;
-        }
-        int k = depth - 1;
-        while (k >= 0 && !openTags[k].name().equals(tag.name())) {
-            k--;
-        }
-        if (k < 0) {
+        if (!open.end(tag, closing)) {
             problems.add("broken HTML at " + at + ": unexpected </" + tag.name() + ">");
-            return;
-        }
-        while (depth > k) {
-            close();
         }
     }
 
-    /** Closes the innermost open element. */
-    private void close() {
-        depth--;
-        HtmlTagNames.Tag tag = openTags[depth];
-        String href = openHref[depth];
-        openHref[depth] = null;
-        if (hiddenDepth >= 0) {
-            if (hiddenDepth == depth + 1) {
-                hiddenDepth = -1;
-            }
+    /** What closing an element writes: a link's " (href)" unless it adds nothing, a block's line break. */
+    private void closed(HtmlTagNames.Tag tag, Link link, boolean visible) {
+        if (!visible) {
             return;
         }
-        if (href != null) {
-            if (!href.startsWith("#") && !sameText(out, Math.min(openTextStart[depth], out.length()), href)) {
+        if (link != null) {
+            String href = link.href();
+            if (!href.startsWith("#") && !sameText(out, Math.min(link.textStart(), out.length()), href)) {
                 out.append(" (").append(href).append(')');
             }
         } else if (tag.block()) {
@@ -291,7 +199,7 @@ final class HtmlText {
     }
 
     private void text(int from, int to) {
-        if (hiddenDepth >= 0 || from >= to) {
+        if (open.hidden() || from >= to) {
             return;
         }
         if (html.indexOf('&', from, to) < 0) {
@@ -328,18 +236,6 @@ final class HtmlText {
         if (space) {
             out.append(' ');
         }
-    }
-
-    /** Where {@code needle} (a {@code </name}, any case) is in {@code s}, from {@code from}; -1 if nowhere. */
-    static int indexOfIgnoreCase(String s, String needle, int from) {
-        int k = from;
-        while ((k = s.indexOf("</", k)) >= 0) {
-            if (s.regionMatches(true, k, needle, 0, needle.length())) {
-                return k;
-            }
-            k += 2;
-        }
-        return -1;
     }
 
     /** Whether out[from..] is {@code text} once white space is collapsed and stripped. */

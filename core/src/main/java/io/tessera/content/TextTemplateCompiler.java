@@ -2,7 +2,6 @@ package io.tessera.content;
 
 import io.tessera.content.liquid.Escapes;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.jsoup.parser.Parser;
@@ -13,9 +12,9 @@ import org.jsoup.parser.Parser;
  * {@link Escapes#SEGMENT} + id at the start of every piece and after every Liquid tag or output in
  * text, an {@link Escapes#OUTPUT} before every output in visible text.
  *
- * <p>Implementation notes: the pieces are scanned in document order by the same rules as
- * {@link HtmlText} (this class mirrors its start/end tag, hidden-element, link and white-space
- * handling), with each Liquid construct held as one placeholder char. The text a stretch between
+ * <p>Implementation notes: the pieces are scanned in document order as {@link HtmlText} scans a
+ * message (the same {@link OpenElements} rules; this class mirrors its tag reading, link and
+ * white-space handling), with each Liquid construct held as one placeholder char. The text a stretch between
  * two markers gives is then the same for every recipient if the HTML state (the open elements,
  * whether inside a hidden one) at each Liquid tag cannot depend on data, which holds when
  * <ul>
@@ -66,26 +65,22 @@ final class TextTemplateCompiler {
         }
     }
 
-    /** The scan state that must not depend on data: open elements (with their link) and the hidden depth. */
-    private record Snapshot(HtmlTagNames.Tag[] tags, Object[] links, int depth, int hiddenDepth) {
-        boolean sameAs(Snapshot o) {
-            return depth == o.depth && hiddenDepth == o.hiddenDepth && Arrays.equals(tags, 0, depth, o.tags, 0, depth)
-                    && Arrays.equals(links, 0, depth, o.links, 0, depth);
-        }
-    }
-
     private final boolean trimsAllowed;
     private final List<StringBuilder> segments = new ArrayList<>();
     private final List<String> staticHrefs = new ArrayList<>();
-    private HtmlTagNames.Tag[] openTags = new HtmlTagNames.Tag[32];
-    private Object[] openLinks = new Object[32];
-    private int depth;
-    private int hiddenDepth = -1;
-    private final ArrayList<Snapshot> liquidBlocks = new ArrayList<>();
+    /**
+     * The scan state that must not depend on data: the open elements, each link's operation (a
+     * fresh object per link, so compared by identity) and what hides.
+     */
+    private OpenElements<Object> open = new OpenElements<>();
+    private final OpenElements.Closing<Object> closing = this::closed;
+    /** The open elements where each open Liquid block started. */
+    private final ArrayList<OpenElements<Object>> liquidBlocks = new ArrayList<>();
     private int markedLinks;
 
     // the source being scanned
     private String s = "";
+    private char[] chars = {};
     private List<TextTemplateTokens.Construct> constructs = List.of();
     private StartTagAttributes attributes;
     /** Markers to add before the char at a position of the source being scanned. */
@@ -110,12 +105,12 @@ final class TextTemplateCompiler {
                 switch (p) {
                     case Part.Layout l -> out.add(new Part.Layout(c.piece(l.source())));
                     case Part.Choice ch -> {
-                        Snapshot before = c.snapshot();
+                        OpenElements<Object> before = c.open.copy();
                         List<String> rewritten = new ArrayList<>();
                         for (String alternative : ch.alternatives()) {
-                            c.restore(before);
+                            c.open = before.copy();
                             rewritten.add(c.piece(alternative));
-                            if (!c.snapshot().sameAs(before)) {
+                            if (!c.open.sameAs(before)) {
                                 throw new Refusal("a block variant or fallback leaves elements open or closes the layout's");
                             }
                         }
@@ -156,8 +151,9 @@ final class TextTemplateCompiler {
             }
         }
         s = analysis.toString();
+        chars = s.toCharArray();
         constructs = list;
-        attributes = new StartTagAttributes(s, s.toCharArray());
+        attributes = new StartTagAttributes(s, chars);
         int first = startSegment();
         int linksBefore = markedLinks;
         scan();
@@ -208,7 +204,7 @@ final class TextTemplateCompiler {
         return (char) (TextTemplate.ID_BASE + n);
     }
 
-    // ---- the scan (mirrors HtmlText) ----------------------------------------------------------
+    // ---- the scan (as HtmlText's) ------------------------------------------------------------
 
     private int startSegment() {
         segments.add(new StringBuilder());
@@ -270,7 +266,7 @@ final class TextTemplateCompiler {
                 endTag(name(lt + 2));
                 i = end + 1;
             } else if (lt + 1 < n && Character.isLetter(s.charAt(lt + 1))) {
-                int end = tagEnd(lt + 1);
+                int end = attributes.tagEnd(lt + 1);
                 if (end < 0) {
                     throw new Refusal("a tag is cut off");
                 }
@@ -283,105 +279,54 @@ final class TextTemplateCompiler {
     }
 
     private void finish() {
-        for (int k = depth - 1; k >= 0; k--) {
-            if (!openTags[k].optionalEnd()) {
-                throw new Refusal("<" + openTags[k].name() + "> is never closed");
-            }
-            close();
+        List<HtmlTagNames.Tag> neverClosed = open.endOfDocument(closing);
+        if (!neverClosed.isEmpty()) {
+            throw new Refusal("<" + neverClosed.getFirst().name() + "> is never closed");
         }
     }
 
     private HtmlTagNames.Tag name(int from) {
-        int e = from;
-        while (e < s.length()) {
-            char c = s.charAt(e);
-            if (!(c < 128 ? (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ':'
-                    : Character.isLetterOrDigit(c))) {
-                break;
-            }
-            e++;
-        }
-        return HtmlTagNames.of(s, from, e);
-    }
-
-    private int tagEnd(int from) {
-        int gt = s.indexOf('>', from);
-        if (gt < 0) {
-            return -1;
-        }
-        if (even('"', from, gt) && even('\'', from, gt)) {
-            return gt;
-        }
-        char q = 0;
-        for (int k = from; k < s.length(); k++) {
-            char c = s.charAt(k);
-            if (q != 0) {
-                if (c == q) {
-                    q = 0;
-                }
-            } else if (c == '"' || c == '\'') {
-                if (k > 0 && s.charAt(k - 1) == '=' || k > 1 && s.charAt(k - 1) == ' ' && s.charAt(k - 2) == '=') {
-                    q = c;
-                }
-            } else if (c == '>') {
-                return k;
-            }
-        }
-        return -1;
-    }
-
-    private boolean even(char quote, int from, int to) {
-        boolean even = true;
-        for (int k = s.indexOf(quote, from, to); k >= 0; k = s.indexOf(quote, k + 1, to)) {
-            even = !even;
-        }
-        return even;
+        return HtmlTagNames.at(s, chars, from);
     }
 
     private int startTag(int lt, int end) {
         HtmlTagNames.Tag tag = name(lt + 1);
         String name = tag.name();
-        boolean hidden = hiddenDepth >= 0;
+        boolean hidden = open.hidden();
         checkLiquidInStartTag(tag, lt, end);
         if (!hidden && name.equals("br")) {
             cur().append('\n');
         }
-        if (tag.isVoid() || (end > lt && s.charAt(end - 1) == '/')) {
-            if (!hidden && tag.block()) {
-                cur().append("\n\n");
+        return switch (OpenElements.start(tag, end > lt && s.charAt(end - 1) == '/')) {
+            case NOTHING -> {
+                if (!hidden && tag.block()) {
+                    cur().append("\n\n");
+                }
+                yield end + 1;
             }
-            return end + 1;
-        }
-        if (tag.raw()) {
-            int close = HtmlText.indexOfIgnoreCase(s, "</" + name, end + 1);
-            if (close < 0) {
-                throw new Refusal("<" + name + "> is never closed");
+            case RAW_TEXT -> {
+                int close = OpenElements.rawTextEnd(s, tag, end + 1);
+                if (close < 0) {
+                    throw new Refusal("<" + name + "> is never closed");
+                }
+                int closeEnd = s.indexOf('>', close);
+                if (name.equals("textarea") && s.indexOf(HOLD, end + 1, close) >= 0) {
+                    throw new Refusal("Liquid inside a textarea");
+                }
+                if (!hidden && name.equals("textarea")) {
+                    text(end + 1, close);
+                }
+                yield closeEnd < 0 ? s.length() : closeEnd + 1;
             }
-            int closeEnd = s.indexOf('>', close);
-            if (name.equals("textarea") && s.indexOf(HOLD, end + 1, close) >= 0) {
-                throw new Refusal("Liquid inside a textarea");
+            case OPENS -> {
+                String href = name.equals("a") ? attributes.value(lt, end + 1, "href") : null;
+                open.open(tag, href == null ? null : link(href, lt, end), attributes, lt, end + 1);
+                if (!open.hidden() && tag.block()) {
+                    cur().append('\n');
+                }
+                yield end + 1;
             }
-            if (!hidden && name.equals("textarea")) {
-                text(end + 1, close);
-            }
-            return closeEnd < 0 ? s.length() : closeEnd + 1;
-        }
-        Object link = null;
-        if (name.equals("a")) {
-            String href = attributes.value(lt, end + 1, "href");
-            if (href != null) {
-                link = link(href, lt, end);
-            }
-        }
-        push(tag, link);
-        if (!hidden) {
-            if (name.equals("head") || attributes.hidesContent(lt, end + 1)) {
-                hiddenDepth = depth;
-            } else if (tag.block()) {
-                cur().append('\n');
-            }
-        }
-        return end + 1;
+        };
     }
 
     /** The link operation for an {@code <a>} with this (decoded) href; a fresh object per link, compared by identity. */
@@ -515,49 +460,17 @@ final class TextTemplateCompiler {
         return null;
     }
 
-    private void push(HtmlTagNames.Tag tag, Object link) {
-        if (depth == openTags.length) {
-            openTags = Arrays.copyOf(openTags, depth * 2);
-            openLinks = Arrays.copyOf(openLinks, depth * 2);
-        }
-        openTags[depth] = tag;
-        openLinks[depth] = link;
-        depth++;
-    }
-
     private void endTag(HtmlTagNames.Tag tag) {
-        if (tag.isVoid()) {
-            return;
-        }
-        int k = depth - 1;
-        while (k >= 0 && !openTags[k].name().equals(tag.name())) {
-            k--;
-        }
-        if (k < 0) {
+        if (!open.end(tag, closing)) {
             throw new Refusal("unexpected </" + tag.name() + ">");
         }
-        while (depth > k) {
-            close();
-        }
     }
 
-    private void close() {
-        depth--;
-        HtmlTagNames.Tag tag = openTags[depth];
-        Object link = openLinks[depth];
-        openLinks[depth] = null;
-        if (hiddenDepth >= 0) {
-            if (hiddenDepth == depth + 1) {
-                hiddenDepth = -1;
-            }
-            if (link != null) {
-                cur().append(TextTemplate.CLOSE_SILENT);
-            }
-            return;
-        }
+    /** What closing an element writes: a link's close operation (silent when hidden), a visible block's line break. */
+    private void closed(HtmlTagNames.Tag tag, Object link, boolean visible) {
         if (link != null) {
-            cur().append(TextTemplate.CLOSE_EMIT);
-        } else if (tag.block()) {
+            cur().append(visible ? TextTemplate.CLOSE_EMIT : TextTemplate.CLOSE_SILENT);
+        } else if (visible && tag.block()) {
             cur().append('\n');
         }
     }
@@ -568,7 +481,7 @@ final class TextTemplateCompiler {
         while (k < to) {
             int hold = s.indexOf(HOLD, k, to);
             int stop = hold < 0 ? to : hold;
-            if (hiddenDepth < 0 && stop > k) {
+            if (!open.hidden() && stop > k) {
                 // the preheader and pixel slots become a hidden <div> and an <img>: no text, per message
                 String run = s.substring(k, stop).replace(String.valueOf(Escapes.PREHEADER_SLOT), "")
                         .replace(String.valueOf(Escapes.PIXEL_SLOT), "");
@@ -580,14 +493,14 @@ final class TextTemplateCompiler {
             checkEntityBoundary(hold);
             TextTemplateTokens.Construct c = constructAt(hold);
             if (c.output) {
-                if (hiddenDepth < 0) {
+                if (!open.hidden()) {
                     c.context = 1;
                     c.segment = startSegment();
                 } else {
                     c.context = 2;
                 }
             } else {
-                c.context = hiddenDepth < 0 ? 1 : 2;
+                c.context = open.hidden() ? 2 : 1;
                 liquidTag(c);
                 c.segment = startSegment();
             }
@@ -610,31 +523,19 @@ final class TextTemplateCompiler {
     }
 
     private void liquidTag(TextTemplateTokens.Construct c) {
-        Snapshot now = snapshot();
         if (TextTemplateTokens.OPENERS.contains(c.name)) {
-            liquidBlocks.add(now);
+            liquidBlocks.add(open.copy());
         } else if (TextTemplateTokens.MIDDLES.contains(c.name) || TextTemplateTokens.CLOSERS.contains(c.name)) {
             if (liquidBlocks.isEmpty()) {
                 throw new Refusal("'" + c.name + "' outside a block");
             }
-            if (!liquidBlocks.getLast().sameAs(now)) {
+            if (!open.sameAs(liquidBlocks.getLast())) {
                 throw new Refusal("a Liquid branch or loop body leaves HTML elements open or closes outer ones near " + c.text);
             }
             if (TextTemplateTokens.CLOSERS.contains(c.name)) {
                 liquidBlocks.removeLast();
             }
         }
-    }
-
-    private Snapshot snapshot() {
-        return new Snapshot(Arrays.copyOf(openTags, depth), Arrays.copyOf(openLinks, depth), depth, hiddenDepth);
-    }
-
-    private void restore(Snapshot sn) {
-        openTags = Arrays.copyOf(sn.tags(), Math.max(32, sn.depth() * 2));
-        openLinks = Arrays.copyOf(sn.links(), Math.max(32, sn.depth() * 2));
-        depth = sn.depth();
-        hiddenDepth = sn.hiddenDepth();
     }
 
     private void appendCollapsed(String src) {

@@ -26,6 +26,22 @@ public interface MembershipStore extends AutoCloseable {
         return out;
     }
 
+    /**
+     * {@link #memberships(java.util.Collection)} restricted to these segments: what evaluating a
+     * few segments over a page (a backfill) reads. Adapters read only those segments' rows.
+     */
+    default Map<String, Map<String, Instant>> memberships(java.util.Collection<String> profileIds, java.util.Set<String> segments) {
+        Map<String, Map<String, Instant>> out = new java.util.HashMap<>();
+        memberships(profileIds).forEach((id, m) -> {
+            Map<String, Instant> kept = new java.util.HashMap<>(m);
+            kept.keySet().retainAll(segments);
+            if (!kept.isEmpty()) {
+                out.put(id, kept);
+            }
+        });
+        return out;
+    }
+
     /** Appends the changes to the log and updates current memberships, atomically. */
     default void apply(List<MembershipChange> changes) {
         apply(changes, Map.of());

@@ -221,6 +221,20 @@ public final class MembershipWriter {
         return out;
     }
 
+    /** {@link #memberships(List)} of only these segments (other segments' may be present or not). */
+    Map<String, Map<String, Instant>> memberships(List<String> profileIds, java.util.Set<String> segments) {
+        Map<String, Map<String, Instant>> stored = memberships.memberships(profileIds, segments);
+        Map<String, Map<String, Instant>> out = null;
+        for (String id : profileIds) {
+            Pending p = overlay.get(id);
+            if (p != null) {
+                out = out == null ? new HashMap<>(stored) : out;
+                out.put(id, laid(stored.getOrDefault(id, Map.of()), p));
+            }
+        }
+        return out == null ? stored : out;
+    }
+
     private static Map<String, Instant> laid(Map<String, Instant> stored, Pending p) {
         Map<String, Instant> m = new HashMap<>(stored);
         p.segments().forEach((segment, since) -> {

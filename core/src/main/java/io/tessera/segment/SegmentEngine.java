@@ -50,8 +50,8 @@ import java.util.function.ToIntFunction;
  * run on the writer's thread.
  */
 public final class SegmentEngine implements ProfileChangeListener {
-    /** Below this many states to build, a page is built on the calling thread. */
-    private static final int PARALLEL_BUILD = 64;
+    /** A page's states are built in chunks of this many profiles, one bulk history read each, in parallel. */
+    private static final int BUILD_CHUNK = 250;
 
     private final ProfileStore profiles;
     private final WindowTimerStore timers;
@@ -281,9 +281,10 @@ public final class SegmentEngine implements ProfileChangeListener {
 
     /**
      * Re-evaluates several segments (and their dependents) for a page of profiles. The states of
-     * profiles not in the cache are built outside the lock, in parallel (reading histories is most
-     * of a backfill: SegmentBench, docs/BENCHMARKS.md "Segments"); a profile an event changed
-     * meanwhile is built again under the lock.
+     * profiles not in the cache are built outside the lock, in parallel chunks, each from one bulk
+     * read of its profiles' histories ({@link ProfileStore#histories}; reading histories is most of
+     * a backfill: SegmentBench, docs/BENCHMARKS.md "Segment backfill, session 6"); a profile an
+     * event changed meanwhile is built again under the lock.
      */
     public void evaluatePage(Set<String> segmentKeys, List<String> profileIds, String cause) {
         writer.awaitCapacity();
@@ -306,8 +307,13 @@ public final class SegmentEngine implements ProfileChangeListener {
         Map<String, ProfileWindows> built = new java.util.concurrent.ConcurrentHashMap<>();
         Instant then = clock.instant();
         try {
-            (missing.size() >= PARALLEL_BUILD ? missing.parallelStream() : missing.stream())
-                    .forEach(id -> states.build(id, scopeBefore, then).ifPresent(w -> built.put(id, w)));
+            // one bulk history read per chunk, the chunks on both cores
+            List<List<String>> chunks = new ArrayList<>();
+            for (int i = 0; i < missing.size(); i += BUILD_CHUNK) {
+                chunks.add(missing.subList(i, Math.min(missing.size(), i + BUILD_CHUNK)));
+            }
+            (chunks.size() > 1 ? chunks.parallelStream() : chunks.stream())
+                    .forEach(chunk -> built.putAll(states.build(chunk, scopeBefore, then)));
         } finally {
             lock.lock();
             try {

@@ -106,11 +106,7 @@ final class WindowStates {
             return out;
         }
         Scope scope = Scope.of(segments, catalog);
-        Map<String, ProfileWindows> built = new HashMap<>();
-        for (String id : missing) {
-            build(id, scope, now).ifPresent(w -> built.put(id, w));
-        }
-        adopt(built, scope, out);
+        adopt(build(missing, scope, now), scope, out);
         return out;
     }
 
@@ -118,11 +114,24 @@ final class WindowStates {
      * What a page's states must track to evaluate some segments: every aggregate (then they may be
      * cached), or only those of the segments and the segments they read. Computed once a page.
      */
-    record Scope(SegmentCatalog catalog, boolean full, Set<Aggregate> needed) {
+    record Scope(SegmentCatalog catalog, boolean full, Set<Aggregate> needed, Set<String> membershipsRead) {
+        /** The names of the track events the needed aggregates count: all a state is built from. */
+        Set<String> events() {
+            Set<String> names = new java.util.HashSet<>();
+            needed.forEach(a -> names.add(a.event()));
+            return names;
+        }
+
         static Scope of(Set<String> segments, SegmentCatalog catalog) {
             Set<String> closure = catalog.closure(segments);
             boolean full = closure.containsAll(catalog.keys());
-            return new Scope(catalog, full, full ? catalog.aggregates() : catalog.aggregatesOf(closure));
+            // evaluating a segment reads its own membership and those of the segments it names
+            Set<String> read = new java.util.HashSet<>(closure);
+            for (String k : closure) {
+                catalog.get(k).ifPresent(c -> read.addAll(c.dependsOn()));
+            }
+            return new Scope(catalog, full, full ? catalog.aggregates() : catalog.aggregatesOf(closure),
+                    full ? catalog.keys().stream().collect(java.util.stream.Collectors.toUnmodifiableSet()) : Set.copyOf(read));
         }
     }
 
@@ -131,24 +140,37 @@ final class WindowStates {
      * only (memberships and timers are set by {@link #adopt}). Safe outside the engine's lock.
      */
     Optional<ProfileWindows> build(String id, Scope scope, Instant now) {
-        Optional<Profile> p = profiles.get(id);
-        if (p.isEmpty()) {
-            return Optional.empty();
+        return profiles.get(id).map(p -> built(p, scope.needed().isEmpty() ? List.of() : profiles.history(id), scope, now));
+    }
+
+    /**
+     * {@link #build} for a page of profiles, with one bulk read of the events the scope's
+     * aggregates count ({@link ProfileStore#histories}) instead of a profile read and a full
+     * history read each: on a real store reading and decoding histories is most of a backfill
+     * (docs/BENCHMARKS.md, "Segment backfill, session 6"). Safe outside the engine's lock.
+     */
+    Map<String, ProfileWindows> build(List<String> ids, Scope scope, Instant now) {
+        Map<String, ProfileWindows> out = new HashMap<>();
+        for (ProfileStore.ProfileHistory h : profiles.histories(ids, scope.events())) {
+            out.put(h.profile().id(), built(h.profile(), h.history(), scope, now));
         }
-        ProfileWindows w = new ProfileWindows(p.get(), Map.of(), Optional.empty());
-        List<Event> history = scope.needed().isEmpty() ? List.of() : profiles.history(id);
+        return out;
+    }
+
+    private static ProfileWindows built(Profile p, List<Event> history, Scope scope, Instant now) {
+        ProfileWindows w = new ProfileWindows(p, Map.of(), Optional.empty());
         if (scope.full()) {
             w.track(scope.catalog(), history, now);
         } else {
             w.trackOnly(scope.catalog(), scope.needed(), history, now);
         }
-        w.appliedThrough = p.get().lastOffset();
-        return Optional.of(w);
+        w.appliedThrough = p.lastOffset();
+        return w;
     }
 
     /**
-     * Completes built states under the lock: gives them the page's memberships and timers (one
-     * read each) and puts them in {@code out}. A state built for every segment is cached: if the
+     * Completes built states under the lock: gives them the page's memberships (those of the
+     * scope's segments) and timers (one read each) and puts them in {@code out}. A state built for every segment is cached: if the
      * store already held a batch not yet delivered, the state includes it, every segment is
      * evaluated over it, and the delivery is skipped ({@code appliedThrough}).
      */
@@ -158,7 +180,9 @@ final class WindowStates {
         }
         boolean full = scope.full();
         List<String> ids = List.copyOf(built.keySet());
-        Map<String, Map<String, Instant>> stored = writer.memberships(ids);
+        // a partial state reads only the memberships its segments read: for a new segment, none
+        // (reading every membership of the page was 3/4 of a backfill's time: SegmentBench, JFR)
+        Map<String, Map<String, Instant>> stored = full ? writer.memberships(ids) : writer.memberships(ids, scope.membershipsRead());
         Map<String, Instant> scheduled = writer.timers(ids);
         for (String id : ids) {
             ProfileWindows w = built.get(id);

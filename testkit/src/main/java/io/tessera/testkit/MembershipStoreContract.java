@@ -62,6 +62,20 @@ public abstract class MembershipStoreContract {
     }
 
     @Test
+    void aPageReadOfSomeSegmentsGivesOnlyTheirCurrentMemberships() {
+        MembershipStore store = store();
+        store.apply(List.of(enter("vip", "p_1", T0), enter("churned", "p_1", T0), enter("new", "p_1", T0),
+                enter("vip", "p_2", T0.plusSeconds(2)), enter("churned", "p_3", T0)));
+        store.apply(List.of(exit("new", "p_1", T0.plusSeconds(5))));
+
+        Map<String, Map<String, Instant>> page = store.memberships(List.of("p_1", "p_2", "p_3", "p_9"), java.util.Set.of("vip", "new"));
+
+        assertThat(page).isEqualTo(Map.of("p_1", Map.of("vip", T0), "p_2", Map.of("vip", T0.plusSeconds(2))));
+        assertThat(store.memberships(List.of("p_1"), java.util.Set.of())).isEmpty();
+        assertThat(store.memberships(List.of("p_3"), java.util.Set.of("brand-new"))).isEmpty();
+    }
+
+    @Test
     void exitEndsMembershipAndTheLogKeepsEveryChangeInOrder() {
         MembershipStore store = store();
         MembershipChange in = enter("vip", "p_1", T0);

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,6 +46,7 @@ public final class SegmentBench {
         int profiles = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        boolean backfillOnly = args.length > 3 && args[3].equals("backfill");
         long run0 = System.nanoTime();
         Path dir = Files.createTempDirectory("tessera-segment-bench");
         InstantSource clock = InstantSource.system();
@@ -89,14 +91,22 @@ public final class SegmentBench {
             Runtime rt = Runtime.getRuntime();
             System.out.printf("heap in use with every profile's window state cached: %.0f MB%n", (rt.totalMemory() - rt.freeMemory()) / 1e6);
 
+            if (backfillOnly) {
+                backfill(engine, store, memberships, timers, definitions, db, clock, profiles);
+                writes.shutdown();
+                return;
+            }
             System.out.printf("load average before live: %.2f%n", loadAverage());
             long w0 = CPU.getThreadCpuTime(writerThread[0].threadId());
             long g0 = writer.groups();
+            long io0 = bytesWritten();
             LiveLoad.Result live = LiveLoad.run(engine, store, rate, seconds);
             report(live, rate);
             System.out.printf("writer thread (group commits behind the engine): %.1f µs CPU an event, %d group commits (%.0f events a commit)%n",
                     (CPU.getThreadCpuTime(writerThread[0].threadId()) - w0) / 1e3 / Math.max(1, live.processed()),
                     writer.groups() - g0, live.processed() / (double) Math.max(1, writer.groups() - g0));
+            System.out.printf("bytes written by the process during the live phase (WAL and checkpoints): %.1f KB an event%n",
+                    (bytesWritten() - io0) / 1e3 / Math.max(1, live.processed()));
 
             // The backfill is timed on its own: first the live phase's writes are finished (LiveLoad
             // waited for the group commits) and its member rows materialized, which would otherwise
@@ -104,15 +114,7 @@ public final class SegmentBench {
             long m0 = System.nanoTime();
             memberships.count("backfill_probe");
             System.out.printf("materializing the live phase's current-member rows before the backfill: %.1f s%n", (System.nanoTime() - m0) / 1e9);
-            SegmentRegistry registry = new SegmentRegistry(definitions, memberships, engine, store, clock, Runnable::run);
-            long b0 = System.nanoTime();
-            long bc0 = processCpu();
-            SaveVerdict saved = registry.save("backfill_probe", "Backfill probe",
-                    "sum(\"Order Completed\", \"revenue\", duration(\"72h\")) > 60.0 && traits.plan == \"pro\"");
-            double backfill = (System.nanoTime() - b0) / 1e9;
-            System.out.printf("backfill of one new segment (a new aggregate: every history read) over %d profiles: %.1f s, %.1f µs process CPU a profile (%s, %d members)%n",
-                    profiles, backfill, (processCpu() - bc0) / 1e3 / profiles,
-                    ((SaveVerdict.Saved) saved).backfill().status(), memberships.count("backfill_probe"));
+            backfill(engine, store, memberships, timers, definitions, db, clock, profiles);
 
             NaiveRefresh.Result naive = NaiveRefresh.run(dir, store, specs, profiles);
             double p99 = LiveLoad.pct(live.changes(), 99);
@@ -127,6 +129,50 @@ public final class SegmentBench {
             }
         }
         System.out.printf("load average at end: %.2f; whole run %.0f s%n", loadAverage(), (System.nanoTime() - run0) / 1e9);
+    }
+
+    /**
+     * Saves one new segment over a new aggregate and times its backfill over every profile: over
+     * the synthetic store (histories generated in memory: the engine's own cost), then over a real
+     * SQLite profile store holding the same base histories ({@link SqliteStoreBackfill}).
+     */
+    private static void backfill(SegmentEngine engine, SyntheticProfiles store, SqliteMembershipStore memberships,
+                                 SqliteWindowTimerStore timers, SqliteSegmentDefinitionStore definitions, Path db,
+                                 InstantSource clock, int profiles) {
+        String condition = "sum(\"Order Completed\", \"revenue\", duration(\"72h\")) > 60.0 && traits.plan == \"pro\"";
+        SegmentRegistry registry = new SegmentRegistry(definitions, memberships, engine, store, clock, Runnable::run);
+        profiled("", () -> {
+            long b0 = System.nanoTime();
+            long bc0 = processCpu();
+            SaveVerdict saved = registry.save("backfill_probe", "Backfill probe", condition);
+            double backfill = (System.nanoTime() - b0) / 1e9;
+            System.out.printf("backfill of one new segment (a new aggregate: every history read) over %d synthetic profiles (histories generated in memory, no storage read): %.1f s, %.1f µs process CPU a profile (%s, %d members)%n",
+                    profiles, backfill, (processCpu() - bc0) / 1e3 / profiles,
+                    ((SaveVerdict.Saved) saved).backfill().status(), memberships.count("backfill_probe"));
+        });
+        SqliteStoreBackfill.run(db, store, profiles, engine.catalog(), memberships, timers, definitions, clock,
+                "backfill_probe_sqlite", condition, r -> profiled(".sqlite", r));
+    }
+
+    /** -Dbench.jfr=FILE records a backfill alone (profile settings) into FILE + suffix, for `jfr view hot-methods`. */
+    static void profiled(String suffix, Runnable run) {
+        Optional<jdk.jfr.Recording> jfr = Optional.ofNullable(System.getProperty("bench.jfr")).map(f -> record(f + suffix));
+        run.run();
+        jfr.ifPresent(r -> {
+            r.stop(); // writes the destination
+            r.close();
+        });
+    }
+
+    private static jdk.jfr.Recording record(String file) {
+        try {
+            jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            r.setDestination(Path.of(file));
+            r.start();
+            return r;
+        } catch (java.io.IOException | java.text.ParseException e) {
+            throw new IllegalStateException("cannot record " + file, e);
+        }
     }
 
     private static void report(LiveLoad.Result r, int rate) {
@@ -150,8 +196,22 @@ public final class SegmentBench {
     }
 
     /** CPU time of the whole process (all threads: the fork-join workers of a backfill, the writer). */
-    private static long processCpu() {
+    static long processCpu() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Bytes the process has passed to write calls ({@code wchar} of /proc/self/io; 0 where there is none). */
+    private static long bytesWritten() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+                if (line.startsWith("wchar:")) {
+                    return Long.parseLong(line.substring(6).trim());
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
     }
 
     private static double loadAverage() {

@@ -1,8 +1,8 @@
 package io.tessera.content.liquid;
 
 /**
- * Two facts about Liquid source that the contextual escaper and the text-template compiler must
- * read the same way: where a tag or output ends (quoted strings skipped), and which filter an
+ * Two facts about Liquid source that the contextual escaper, the text-template compiler and the
+ * HTML preparer (which holds Liquid aside while it inlines CSS) must read the same way: where a tag or output ends (quoted strings skipped), and which filter an
  * output applies last (an output whose last filter is {@code safe} is not escaped).
  */
 public final class LiquidSyntax {

@@ -48,6 +48,19 @@ final class SegmentSqlite {
         }
     }
 
+    /**
+     * Turns off SQLite's automatic checkpoint on a segment writer's connection: its commits then
+     * only append to the WAL, and a {@link WalCheckpoints} thread copies the pages into the database.
+     */
+    static Connection withoutAutoCheckpoint(Connection c) {
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA wal_autocheckpoint=0");
+            return c;
+        } catch (SQLException e) {
+            throw failure("turn off automatic checkpoints", e);
+        }
+    }
+
     /** Work on the connection that may fail with SQLException. */
     @FunctionalInterface
     interface SqlWork {

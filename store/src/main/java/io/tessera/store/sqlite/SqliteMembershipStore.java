@@ -22,9 +22,10 @@ import java.util.Map;
  * transaction. {@code segment_member} (current members, keyed by segment then profile, so members
  * pages and counts are index range scans, and indexed by profile) is materialized from the log
  * behind it: the net change per (segment, profile) since the last materialization is kept in
- * memory and written once it has not changed for {@value #SETTLE_MS} ms, a slice at a time in the
- * same transaction as a later append (so the cost is spread evenly over the commits, never a
- * pause), with a log sequence from which replaying the log rebuilds every net change not yet
+ * memory and written once it has not changed for {@value #SETTLE_MS} ms, by a sweep in profile-id
+ * order, a slice every {@value #SWEEP_INTERVAL_MS} ms in the same transaction as a later append (so
+ * the cost is spread over the commits, never a pause, and a slice's rows share B-tree pages), with
+ * a log sequence from which replaying the log rebuilds every net change not yet
  * written ({@code segment_member_through}); and all of it before a count or members page, and at
  * close.
  *
@@ -46,6 +47,8 @@ import java.util.Map;
  */
 public final class SqliteMembershipStore implements MembershipStore {
     private final Connection db;
+    /** The WAL is checkpointed off the writer's thread (its connection checkpoints never). */
+    private final WalCheckpoints checkpoints;
     /** Reads run on their own connection (WAL: they see the last commit and never wait for a write in progress). */
     private final Connection reader;
     private final Object reads = new Object();
@@ -55,8 +58,15 @@ public final class SqliteMembershipStore implements MembershipStore {
     /** Net changes not yet in {@code segment_member}: profile → segment → since (millis), or {@link #LEFT}. */
     private final Map<String, Map<String, Long>> unmaterialized = new java.util.concurrent.ConcurrentHashMap<>();
     private static final long LEFT = Long.MIN_VALUE;
-    /** The profiles of {@link #unmaterialized}, least recently changed first (under the monitor). */
-    private final java.util.LinkedHashMap<String, Settling> settling = new java.util.LinkedHashMap<>();
+    /** The profiles of {@link #unmaterialized}, in profile-id order, the order of the sweep (under the monitor). */
+    private final java.util.TreeMap<String, Settling> settling = new java.util.TreeMap<>();
+    /** The last profile the sweep visited ("" before the first). */
+    private String cursor = "";
+    private long lastSweepNanos = System.nanoTime();
+    /** At most one sweep slice this often (each slice is a few ms of B-tree writes in one commit). */
+    static final long SWEEP_INTERVAL_MS = 50;
+    /** Profiles one slice visits at most (so a slice stays a few ms even after a long pause). */
+    static final int MAX_SWEEP_VISITS = 8_000;
     /** The log sequence before the batch that first changed each unwritten profile: a multiset. */
     private final java.util.TreeMap<Long, Integer> firstSeqs = new java.util.TreeMap<>();
     private long maxSeq;
@@ -106,6 +116,8 @@ public final class SqliteMembershipStore implements MembershipStore {
                 "CREATE TABLE IF NOT EXISTS segment_member_through (id INTEGER PRIMARY KEY CHECK (id = 0), seq INTEGER NOT NULL)",
                 // A database from before the log came first had its members written directly: all of its log is in them.
                 "INSERT OR IGNORE INTO segment_member_through(id, seq) SELECT 0, COALESCE(MAX(seq), 0) FROM segment_membership_log");
+        SegmentSqlite.withoutAutoCheckpoint(db);
+        this.checkpoints = new WalCheckpoints(dbFile, busyTimeout);
         this.reader = SegmentSqlite.open(dbFile, busyTimeout);
         try {
             ofProfile = reader.prepareStatement("SELECT segment, since FROM segment_member WHERE profile_id = ?");
@@ -187,18 +199,40 @@ public final class SqliteMembershipStore implements MembershipStore {
     }
 
     /**
-     * Writes the net changes of the profiles that have settled (unchanged for {@link #SETTLE_MS}),
-     * at most {@code limit} of them, inside the caller's transaction; returns what it wrote, for
-     * {@link #forget} after the commit.
+     * One slice of the sweep, inside the caller's transaction: visits the unwritten profiles in
+     * profile-id order from where the last slice stopped (wrapping around), about as many as make
+     * one round of all of them take the settle time, and writes the net changes of those unchanged
+     * for the settle time; returns what it wrote, for {@link #forget} after the commit. At most one
+     * slice every {@link #SWEEP_INTERVAL_MS} ms (every commit when the settle time is zero).
+     *
+     * <p>Why in id order, and in slices 50 ms apart rather than a few rows with every commit: the
+     * rows of one slice then lie in a narrow range of profile ids, so they share leaf pages of the
+     * profile index and, per segment, of the primary key, and each page goes to the WAL once per
+     * slice instead of once per commit that touched it. Picking the least recently changed profiles
+     * at every commit wrote ~2 random 4 KB pages per row: 45 KB of WAL and checkpoint an event at
+     * 1M profiles (SegmentBench, docs/BENCHMARKS.md "Segments live path, session 6").
      */
-    private Map<String, Map<String, Long>> materializeSettled(int limit, long logged) throws SQLException {
-        long before = System.nanoTime() - settleNanos;
+    private Map<String, Map<String, Long>> materializeSweep(long logged) throws SQLException {
+        long now = System.nanoTime();
+        long elapsed = now - lastSweepNanos;
+        if (settling.isEmpty() || (settleNanos > 0 && elapsed < SWEEP_INTERVAL_MS * 1_000_000L)) {
+            return Map.of();
+        }
+        lastSweepNanos = now;
+        long visits = settleNanos == 0 ? settling.size()
+                : Math.min(MAX_SWEEP_VISITS, (long) Math.ceil(settling.size() * Math.min(1.0, elapsed / (double) settleNanos)));
+        long before = now - settleNanos;
         List<String> ids = new ArrayList<>();
-        for (var e : settling.entrySet()) {
-            if (ids.size() >= limit || e.getValue().changedNanos() - before > 0) {
-                break;
+        var it = settling.tailMap(cursor, false).entrySet().iterator();
+        for (long v = 0; v < visits && !settling.isEmpty(); v++) {
+            if (!it.hasNext()) {
+                it = settling.entrySet().iterator();
             }
-            ids.add(e.getKey());
+            var e = it.next();
+            cursor = e.getKey();
+            if (e.getValue().changedNanos() - before <= 0) {
+                ids.add(e.getKey());
+            }
         }
         return ids.isEmpty() ? Map.of() : writeMembers(ids, logged);
     }
@@ -324,6 +358,51 @@ public final class SqliteMembershipStore implements MembershipStore {
         return out;
     }
 
+    /**
+     * The page's rows of these segments only, by primary key: a backfill of a new segment reads no
+     * row at all, where {@link #memberships(java.util.Collection)} read every membership of the page
+     * (3/4 of a backfill's time under the engine's lock: SegmentBench, docs/BENCHMARKS.md
+     * "Segment backfill, session 6").
+     */
+    @Override
+    public Map<String, Map<String, Instant>> memberships(java.util.Collection<String> profileIds, java.util.Set<String> segments) {
+        Map<String, Map<String, Instant>> out = new HashMap<>();
+        if (segments.isEmpty() || profileIds.isEmpty()) {
+            return out;
+        }
+        Map<String, Map<String, Long>> net = new HashMap<>();
+        for (String id : profileIds) {
+            Map<String, Long> n = unmaterialized.get(id);
+            if (n != null) {
+                net.put(id, n);
+            }
+        }
+        synchronized (reads) {
+            try (PreparedStatement s = reader.prepareStatement("SELECT profile_id, segment, since FROM segment_member "
+                    + "WHERE segment IN (SELECT value FROM json_each(?)) AND profile_id IN (SELECT value FROM json_each(?))")) {
+                s.setString(1, SegmentSqlite.jsonArray(segments));
+                s.setString(2, SegmentSqlite.jsonArray(profileIds));
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)));
+                    }
+                }
+            } catch (SQLException e) {
+                throw SegmentSqlite.failure("read memberships", e);
+            }
+        }
+        net.forEach((id, n) -> {
+            Map<String, Instant> m = laid(out.getOrDefault(id, Map.of()), n);
+            m.keySet().retainAll(segments);
+            if (m.isEmpty()) {
+                out.remove(id);
+            } else {
+                out.put(id, m);
+            }
+        });
+        return out;
+    }
+
     private Map<String, Map<String, Instant>> membershipsOf(java.util.Collection<String> profileIds) {
         try {
             ofProfiles.setString(1, SegmentSqlite.jsonArray(profileIds));
@@ -357,9 +436,10 @@ public final class SqliteMembershipStore implements MembershipStore {
                 SegmentSqlite.insertRows(db, logStatements, "INSERT INTO segment_membership_log(segment, version, profile_id, entered, at, cause)",
                         "", 6, logged);
             }
-            // A slice of the settled net changes rides along: at least as many profiles as this
-            // batch can add, so the unwritten set stays bounded by what changed in SETTLE_MS.
-            written.putAll(materializeSettled(Math.max(500, 2 * list.size()), before));
+            // A slice of the sweep rides along (see materializeSweep): a round of all unwritten
+            // profiles takes about SETTLE_MS, so the unwritten set stays bounded by what changed
+            // in twice that.
+            written.putAll(materializeSweep(before));
         });
         forget(written);
         // Durable in the log (AUTOINCREMENT: one writer, consecutive sequences): now the net changes.
@@ -480,6 +560,7 @@ public final class SqliteMembershipStore implements MembershipStore {
     @Override
     public synchronized void close() {
         materialize();
+        checkpoints.close();
         try (Statement s = db.createStatement()) {
             s.execute("PRAGMA optimize");
             db.close();

@@ -138,6 +138,59 @@ public final class SqliteProfileStore implements ProfileStore {
         });
     }
 
+    /**
+     * Two queries a page, whatever its size: the profiles, then the page's history rows in one walk
+     * of {@code history_by_profile} (the ids are looked up in sorted order, so the walk is
+     * sequential for a backfill's consecutive ids), decoding only rows that can be of the names.
+     */
+    @Override
+    public List<ProfileHistory> histories(List<String> profileIds, java.util.Set<String> trackEvents) {
+        if (profileIds.isEmpty()) {
+            return List.of();
+        }
+        java.util.function.Predicate<byte[]> mayBe = events.mayBeTrackOf(trackEvents);
+        String ids = SegmentSqlite.jsonArray(profileIds);
+        return db.read(c -> {
+            Map<String, Profile> found = new java.util.HashMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id, body FROM profiles WHERE id IN (SELECT value FROM json_each(?))")) {
+                s.setString(1, ids);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(rs.getString(1), profiles.decode(rs.getString(2)));
+                    }
+                }
+            }
+            Map<String, List<Event>> histories = new java.util.HashMap<>();
+            if (!trackEvents.isEmpty()) {
+                try (PreparedStatement s = c.prepareStatement("""
+                    SELECT profile_id, body FROM history WHERE profile_id IN (SELECT value FROM json_each(?))
+                    ORDER BY profile_id, ts_seconds, ts_nanos, log_offset""")) {
+                    s.setString(1, ids);
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            byte[] body = rs.getBytes(2);
+                            if (mayBe.test(body)) {
+                                Event e = events.decode(body);
+                                if (e.type() == io.tessera.event.EventType.TRACK && trackEvents.contains(e.name())) {
+                                    histories.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(e);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            List<ProfileHistory> out = new ArrayList<>(found.size());
+            for (String id : profileIds) {
+                Profile p = found.get(id);
+                if (p != null) {
+                    out.add(new ProfileHistory(new Profile(p.id(), p.identities(), p.traits(), p.events(), List.of(), p.lastOffset()),
+                            histories.getOrDefault(id, List.of())));
+                }
+            }
+            return out;
+        });
+    }
+
     @Override
     public void commit(ProfileCommit commit) {
         if (!commit.relays().isEmpty() || !commit.relaysApplied().isEmpty()) {

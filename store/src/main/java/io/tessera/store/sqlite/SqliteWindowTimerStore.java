@@ -53,6 +53,8 @@ import java.util.TreeSet;
  */
 public final class SqliteWindowTimerStore implements WindowTimerStore {
     private final Connection db;
+    /** The WAL is checkpointed off the writer's thread (this connection checkpoints never). */
+    private final WalCheckpoints checkpoints;
     private final Map<Integer, PreparedStatement> appends = new HashMap<>();
     private final PreparedStatement deleteMany;
     private final TreeSet<Due> order = new TreeSet<>();
@@ -78,6 +80,8 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     public SqliteWindowTimerStore(Path dbFile, java.time.Duration busyTimeout) {
         this.db = SegmentSqlite.open(dbFile, busyTimeout,
                 "CREATE TABLE IF NOT EXISTS segment_timer_log (seq INTEGER PRIMARY KEY, profile_id TEXT NOT NULL, due_at INTEGER)");
+        SegmentSqlite.withoutAutoCheckpoint(db);
+        this.checkpoints = new WalCheckpoints(dbFile, busyTimeout);
         try {
             deleteMany = db.prepareStatement("DELETE FROM segment_timer_log WHERE seq IN (SELECT value FROM json_each(?))");
         } catch (SQLException e) {
@@ -301,6 +305,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     }
 
     private void closeConnection() {
+        checkpoints.close();
         try {
             db.close();
         } catch (SQLException e) {
