@@ -4,11 +4,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Tag names as the text scans ({@link HtmlText}, {@link TextTemplateCompiler}) need them: lower-cased, with what HTML says about each (void,
- * end tag optional, a block that breaks the text, raw text like {@code <style>}). Names of the
- * elements email HTML uses are found in a fixed table straight from the document's chars, without
- * a substring or a lower-cased copy per tag (the text scan is run per message); any other name is
- * copied. Immutable and thread-safe.
+ * Tag names as the text scans ({@link HtmlText}, {@link TextTemplateCompiler}) need them:
+ * lower-cased, with what HTML says about each (void, end tag optional, a block that breaks the
+ * text, raw text like {@code <style>}). Names of the elements email HTML uses are found in a fixed
+ * table straight from the document's chars, without a substring or a lower-cased copy per tag (the
+ * text scan is run per message); any other name is copied. Immutable and thread-safe.
  */
 final class HtmlTagNames {
 

@@ -6,6 +6,7 @@
  *   <li>{@link io.tessera.event.EventLog}: the durable ordered log (port).</li>
  *   <li>{@link io.tessera.event.EventBatchHandler}: how the log hands events to the profile engine.</li>
  *   <li>{@link io.tessera.event.EventCodec}: the stored JSON form of an event.</li>
+ *   <li>{@link io.tessera.event.InstantText}: the stored instants, parsed fast.</li>
  *   <li>{@link io.tessera.event.JsonValues}: helpers for the JSON values events carry.</li>
  * </ul>
  */

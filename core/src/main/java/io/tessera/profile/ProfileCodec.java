@@ -20,13 +20,15 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ProfileCodec {
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
     private final JsonMapper json = JsonMapper.builder().build();
+    /** Resolved once: {@code readValue(text, MAP)} constructed the type on every call (backfill JFR). */
+    private final tools.jackson.databind.ObjectReader mapReader = json.readerFor(MAP);
 
     public String encode(Profile p) {
         return json.writeValueAsString(toMap(p));
     }
 
     public Profile decode(String text) {
-        return fromMap(json.readValue(text, MAP));
+        return fromMap(mapReader.readValue(text));
     }
 
     static Map<String, Object> toMap(Profile p) {
@@ -70,13 +72,13 @@ public final class ProfileCodec {
                 IdentityKind.fromApiName(k).ifPresent(kind -> ids.put(kind, List.copyOf((List<String>) v))));
         Map<String, TraitValue> traits = new LinkedHashMap<>();
         ((Map<String, Map<String, Object>>) m.get("traits")).forEach((k, t) ->
-                traits.put(k, new TraitValue(t.get("value"), Instant.parse((String) t.get("setAt")))));
+                traits.put(k, new TraitValue(t.get("value"), io.tessera.event.InstantText.parse((String) t.get("setAt")))));
         Map<String, EventAggregate> events = new LinkedHashMap<>();
         ((Map<String, Map<String, Object>>) m.get("events")).forEach((k, a) -> {
             Map<String, Double> sums = new LinkedHashMap<>();
             ((Map<String, Number>) a.get("sums")).forEach((s, n) -> sums.put(s, n.doubleValue()));
             events.put(k, new EventAggregate(((Number) a.get("count")).longValue(),
-                    Instant.parse((String) a.get("first")), Instant.parse((String) a.get("last")), sums));
+                    io.tessera.event.InstantText.parse((String) a.get("first")), io.tessera.event.InstantText.parse((String) a.get("last")), sums));
         });
         List<io.tessera.event.Event> timeline = new ArrayList<>();
         ((List<Map<String, Object>>) m.get("timeline")).forEach(e -> timeline.add(EventCodec.fromMap(e)));

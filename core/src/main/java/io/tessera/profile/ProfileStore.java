@@ -31,15 +31,20 @@ public interface ProfileStore extends AutoCloseable {
     List<Event> history(String profileId);
 
     /**
-     * The profiles of a page of ids, each with its {@link #history}, in the order given; ids with
-     * no profile are left out. Each pair is what {@link #get} and {@link #history} return. For
-     * backfills: adapters read a page in one bulk read (one query per table, in index order)
-     * instead of three queries a profile (docs/BENCHMARKS.md, "Segment backfill, session 6").
+     * The profiles of a page of ids, in the order given (ids with no profile are left out), each
+     * with the track events of its {@link #history} named in {@code trackEvents}, by event time
+     * then offset. The profiles carry no timeline: a reader of some events cannot cut it. What a
+     * backfill reads (the events its aggregates count): adapters read a page in one bulk read and
+     * decode only the events that can have one of the names, instead of three queries and every
+     * event decoded a profile (docs/BENCHMARKS.md, "Segment backfill, session 6").
      */
-    default List<ProfileHistory> histories(List<String> profileIds) {
+    default List<ProfileHistory> histories(List<String> profileIds, java.util.Set<String> trackEvents) {
         List<ProfileHistory> out = new java.util.ArrayList<>(profileIds.size());
         for (String id : profileIds) {
-            get(id).ifPresent(p -> out.add(new ProfileHistory(p, history(id))));
+            get(id).ifPresent(p -> out.add(new ProfileHistory(
+                    new Profile(p.id(), p.identities(), p.traits(), p.events(), List.of(), p.lastOffset()),
+                    trackEvents.isEmpty() ? List.of() : history(id).stream()
+                            .filter(e -> e.type() == io.tessera.event.EventType.TRACK && trackEvents.contains(e.name())).toList())));
         }
         return out;
     }
@@ -179,7 +184,7 @@ public interface ProfileStore extends AutoCloseable {
     /** A relay record ({@link RelayRecord}) waiting to be appended under {@code key}, decided by a batch of {@code partition}. */
     record Relay(String messageId, int partition, String key, Event record) {}
 
-    /** A profile and its full history, by event time then offset ({@link #histories}). */
+    /** A profile and (some of) its history, by event time then offset ({@link #histories}). */
     record ProfileHistory(Profile profile, List<Event> history) {
         public ProfileHistory {
             history = List.copyOf(history);

@@ -115,6 +115,13 @@ final class WindowStates {
      * cached), or only those of the segments and the segments they read. Computed once a page.
      */
     record Scope(SegmentCatalog catalog, boolean full, Set<Aggregate> needed, Set<String> membershipsRead) {
+        /** The names of the track events the needed aggregates count: all a state is built from. */
+        Set<String> events() {
+            Set<String> names = new java.util.HashSet<>();
+            needed.forEach(a -> names.add(a.event()));
+            return names;
+        }
+
         static Scope of(Set<String> segments, SegmentCatalog catalog) {
             Set<String> closure = catalog.closure(segments);
             boolean full = closure.containsAll(catalog.keys());
@@ -137,21 +144,15 @@ final class WindowStates {
     }
 
     /**
-     * {@link #build} for a page of profiles, with one bulk read of their histories
-     * ({@link ProfileStore#histories}) instead of a profile read and a history read each: on a
-     * real store that is most of a backfill (docs/BENCHMARKS.md, "Segment backfill, session 6").
-     * Safe outside the engine's lock.
+     * {@link #build} for a page of profiles, with one bulk read of the events the scope's
+     * aggregates count ({@link ProfileStore#histories}) instead of a profile read and a full
+     * history read each: on a real store reading and decoding histories is most of a backfill
+     * (docs/BENCHMARKS.md, "Segment backfill, session 6"). Safe outside the engine's lock.
      */
     Map<String, ProfileWindows> build(List<String> ids, Scope scope, Instant now) {
         Map<String, ProfileWindows> out = new HashMap<>();
-        if (scope.needed().isEmpty()) {
-            for (String id : ids) {
-                profiles.get(id).ifPresent(p -> out.put(id, built(p, List.of(), scope, now)));
-            }
-        } else {
-            for (ProfileStore.ProfileHistory h : profiles.histories(ids)) {
-                out.put(h.profile().id(), built(h.profile(), h.history(), scope, now));
-            }
+        for (ProfileStore.ProfileHistory h : profiles.histories(ids, scope.events())) {
+            out.put(h.profile().id(), built(h.profile(), h.history(), scope, now));
         }
         return out;
     }

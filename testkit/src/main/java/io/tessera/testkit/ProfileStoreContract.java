@@ -242,27 +242,37 @@ public abstract class ProfileStoreContract {
     }
 
     @Test
-    void historiesOfAPageAreWhatGetAndHistoryReturnInTheOrderAsked() {
+    void historiesOfAPageHoldTheNamedTrackEventsOfEachProfileInTheOrderAsked() {
         ProfileStore store = store();
         List<HistoryEntry> history = new ArrayList<>();
         for (int i = 0; i < Profile.TIMELINE_LIMIT + 5; i++) {
-            // newest first, and interleaved over two profiles, so order must come from event time
-            history.add(new HistoryEntry("p_1", 2L * i, track("a" + i, "u1", "X", T0.minusSeconds(i))));
-            history.add(new HistoryEntry("p_3", 2L * i + 1, track("c" + i, "u3", "Y", T0.plusSeconds(i % 3))));
+            // newest first, interleaved over two profiles, so order must come from event time
+            history.add(new HistoryEntry("p_1", 3L * i, track("a" + i, "u1", i % 2 == 0 ? "Order Completed" : "Viewed", T0.minusSeconds(i))));
+            history.add(new HistoryEntry("p_3", 3L * i + 1, track("c" + i, "u3", "Order Completed", T0.plusSeconds(i % 3))));
         }
-        store.commit(commit(List.of(profile("p_1", "u1", 108), profile("p_2", "u2", -1), profile("p_3", "u3", 109)),
-                List.of(), Map.of(), history, List.of(), Map.of(0, 109L)));
+        // a property holding a name, and a page view of the name: neither is a track event of it
+        history.add(new HistoryEntry("p_1", 500, Event.track("x1", "u1", "Viewed", Map.of("what", "Order Completed"), T0)));
+        history.add(new HistoryEntry("p_1", 501, new Event("x2", io.tessera.event.EventType.PAGE, java.util.Optional.of("u1"),
+                java.util.Optional.empty(), "Order Completed", Map.of(), Map.of(), Map.of(), Map.of(), java.util.Optional.empty(),
+                java.util.Optional.empty(), T0, T0, java.util.Optional.empty(), "api")));
+        store.commit(commit(List.of(profile("p_1", "u1", 501), profile("p_2", "u2", -1), profile("p_3", "u3", 109)),
+                List.of(), Map.of(), history, List.of(), Map.of(0, 501L)));
 
-        List<ProfileStore.ProfileHistory> page = store.histories(List.of("p_3", "p_missing", "p_1", "p_2"));
+        List<ProfileStore.ProfileHistory> page = store.histories(List.of("p_3", "p_missing", "p_1", "p_2"), java.util.Set.of("Order Completed"));
 
         assertThat(page).extracting(h -> h.profile().id()).containsExactly("p_3", "p_1", "p_2");
         for (ProfileStore.ProfileHistory h : page) {
-            assertThat(h.profile()).isEqualTo(store.get(h.profile().id()).orElseThrow());
-            assertThat(h.history()).isEqualTo(store.history(h.profile().id()));
+            Profile stored = store.get(h.profile().id()).orElseThrow();
+            assertThat(h.profile()).isEqualTo(new Profile(stored.id(), stored.identities(), stored.traits(), stored.events(),
+                    List.of(), stored.lastOffset()));
+            assertThat(h.history()).isEqualTo(store.history(h.profile().id()).stream()
+                    .filter(e -> e.type() == io.tessera.event.EventType.TRACK && e.name().equals("Order Completed")).toList());
         }
-        assertThat(page.get(1).history()).hasSize(Profile.TIMELINE_LIMIT + 5);
+        assertThat(page.get(0).history()).hasSize(Profile.TIMELINE_LIMIT + 5);
+        assertThat(page.get(1).history()).hasSize((Profile.TIMELINE_LIMIT + 6) / 2);
         assertThat(page.get(2).history()).isEmpty();
-        assertThat(store.histories(List.of())).isEmpty();
+        assertThat(store.histories(List.of("p_1"), java.util.Set.of()).getFirst().history()).isEmpty();
+        assertThat(store.histories(List.of(), java.util.Set.of("Viewed"))).isEmpty();
     }
 
     @Test

@@ -92,7 +92,7 @@ public final class SegmentBench {
             System.out.printf("heap in use with every profile's window state cached: %.0f MB%n", (rt.totalMemory() - rt.freeMemory()) / 1e6);
 
             if (backfillOnly) {
-                backfill(engine, store, memberships, definitions, clock, profiles);
+                backfill(engine, store, memberships, timers, definitions, db, clock, profiles);
                 writes.shutdown();
                 return;
             }
@@ -114,7 +114,7 @@ public final class SegmentBench {
             long m0 = System.nanoTime();
             memberships.count("backfill_probe");
             System.out.printf("materializing the live phase's current-member rows before the backfill: %.1f s%n", (System.nanoTime() - m0) / 1e9);
-            backfill(engine, store, memberships, definitions, clock, profiles);
+            backfill(engine, store, memberships, timers, definitions, db, clock, profiles);
 
             NaiveRefresh.Result naive = NaiveRefresh.run(dir, store, specs, profiles);
             double p99 = LiveLoad.pct(live.changes(), 99);
@@ -131,25 +131,37 @@ public final class SegmentBench {
         System.out.printf("load average at end: %.2f; whole run %.0f s%n", loadAverage(), (System.nanoTime() - run0) / 1e9);
     }
 
-    /** Saves one new segment over a new aggregate and times its backfill over every profile. */
+    /**
+     * Saves one new segment over a new aggregate and times its backfill over every profile: over
+     * the synthetic store (histories generated in memory: the engine's own cost), then over a real
+     * SQLite profile store holding the same base histories ({@link SqliteStoreBackfill}).
+     */
     private static void backfill(SegmentEngine engine, SyntheticProfiles store, SqliteMembershipStore memberships,
-                                 SqliteSegmentDefinitionStore definitions, InstantSource clock, int profiles) {
+                                 SqliteWindowTimerStore timers, SqliteSegmentDefinitionStore definitions, Path db,
+                                 InstantSource clock, int profiles) {
+        String condition = "sum(\"Order Completed\", \"revenue\", duration(\"72h\")) > 60.0 && traits.plan == \"pro\"";
         SegmentRegistry registry = new SegmentRegistry(definitions, memberships, engine, store, clock, Runnable::run);
-        // -Dbench.jfr=FILE records the backfill alone (profile settings), for `jfr view hot-methods FILE`
-        Optional<jdk.jfr.Recording> jfr = Optional.ofNullable(System.getProperty("bench.jfr")).map(SegmentBench::record);
-        long b0 = System.nanoTime();
-        long bc0 = processCpu();
-        SaveVerdict saved = registry.save("backfill_probe", "Backfill probe",
-                "sum(\"Order Completed\", \"revenue\", duration(\"72h\")) > 60.0 && traits.plan == \"pro\"");
-        double backfill = (System.nanoTime() - b0) / 1e9;
-        System.out.printf("backfill of one new segment (a new aggregate: every history read) over %d profiles: %.1f s, %.1f µs process CPU a profile (%s, %d members)%n",
-                profiles, backfill, (processCpu() - bc0) / 1e3 / profiles,
-                ((SaveVerdict.Saved) saved).backfill().status(), memberships.count("backfill_probe"));
+        profiled("", () -> {
+            long b0 = System.nanoTime();
+            long bc0 = processCpu();
+            SaveVerdict saved = registry.save("backfill_probe", "Backfill probe", condition);
+            double backfill = (System.nanoTime() - b0) / 1e9;
+            System.out.printf("backfill of one new segment (a new aggregate: every history read) over %d synthetic profiles (histories generated in memory, no storage read): %.1f s, %.1f µs process CPU a profile (%s, %d members)%n",
+                    profiles, backfill, (processCpu() - bc0) / 1e3 / profiles,
+                    ((SaveVerdict.Saved) saved).backfill().status(), memberships.count("backfill_probe"));
+        });
+        SqliteStoreBackfill.run(db, store, profiles, engine.catalog(), memberships, timers, definitions, clock,
+                "backfill_probe_sqlite", condition, r -> profiled(".sqlite", r));
+    }
+
+    /** -Dbench.jfr=FILE records a backfill alone (profile settings) into FILE + suffix, for `jfr view hot-methods`. */
+    static void profiled(String suffix, Runnable run) {
+        Optional<jdk.jfr.Recording> jfr = Optional.ofNullable(System.getProperty("bench.jfr")).map(f -> record(f + suffix));
+        run.run();
         jfr.ifPresent(r -> {
             r.stop(); // writes the destination
             r.close();
         });
-
     }
 
     private static jdk.jfr.Recording record(String file) {
@@ -184,7 +196,7 @@ public final class SegmentBench {
     }
 
     /** CPU time of the whole process (all threads: the fork-join workers of a backfill, the writer). */
-    private static long processCpu() {
+    static long processCpu() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 

@@ -139,20 +139,20 @@ public final class SqliteProfileStore implements ProfileStore {
     }
 
     /**
-     * Two queries a page, whatever its size: the profiles, then every history row of the page in
-     * one walk of {@code history_by_profile} (the ids are looked up in sorted order, so the walk
-     * is sequential for a backfill's consecutive ids); the timelines are cut from the histories.
+     * Two queries a page, whatever its size: the profiles, then the page's history rows in one walk
+     * of {@code history_by_profile} (the ids are looked up in sorted order, so the walk is
+     * sequential for a backfill's consecutive ids), decoding only rows that can be of the names.
      */
     @Override
-    public List<ProfileHistory> histories(List<String> profileIds) {
+    public List<ProfileHistory> histories(List<String> profileIds, java.util.Set<String> trackEvents) {
         if (profileIds.isEmpty()) {
             return List.of();
         }
+        java.util.function.Predicate<byte[]> mayBe = events.mayBeTrackOf(trackEvents);
         String ids = SegmentSqlite.jsonArray(profileIds);
         return db.read(c -> {
             Map<String, Profile> found = new java.util.HashMap<>();
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT id, body FROM profiles WHERE id IN (SELECT value FROM json_each(?))")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT id, body FROM profiles WHERE id IN (SELECT value FROM json_each(?))")) {
                 s.setString(1, ids);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
@@ -161,24 +161,30 @@ public final class SqliteProfileStore implements ProfileStore {
                 }
             }
             Map<String, List<Event>> histories = new java.util.HashMap<>();
-            try (PreparedStatement s = c.prepareStatement("""
+            if (!trackEvents.isEmpty()) {
+                try (PreparedStatement s = c.prepareStatement("""
                     SELECT profile_id, body FROM history WHERE profile_id IN (SELECT value FROM json_each(?))
                     ORDER BY profile_id, ts_seconds, ts_nanos, log_offset""")) {
-                s.setString(1, ids);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        histories.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(events.decode(rs.getBytes(2)));
+                    s.setString(1, ids);
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            byte[] body = rs.getBytes(2);
+                            if (mayBe.test(body)) {
+                                Event e = events.decode(body);
+                                if (e.type() == io.tessera.event.EventType.TRACK && trackEvents.contains(e.name())) {
+                                    histories.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(e);
+                                }
+                            }
+                        }
                     }
                 }
             }
             List<ProfileHistory> out = new ArrayList<>(found.size());
             for (String id : profileIds) {
-                Profile summary = found.get(id);
-                if (summary != null) {
-                    List<Event> history = histories.getOrDefault(id, List.of());
-                    List<Event> timeline = history.subList(Math.max(0, history.size() - Profile.TIMELINE_LIMIT), history.size());
-                    out.add(new ProfileHistory(new Profile(summary.id(), summary.identities(), summary.traits(), summary.events(),
-                            List.copyOf(timeline), summary.lastOffset()), history));
+                Profile p = found.get(id);
+                if (p != null) {
+                    out.add(new ProfileHistory(new Profile(p.id(), p.identities(), p.traits(), p.events(), List.of(), p.lastOffset()),
+                            histories.getOrDefault(id, List.of())));
                 }
             }
             return out;
