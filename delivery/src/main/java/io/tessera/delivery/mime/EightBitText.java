@@ -1,5 +1,10 @@
 package io.tessera.delivery.mime;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,8 +15,13 @@ import java.nio.charset.StandardCharsets;
  * (unlike quoted-printable, which escapes them for relays that might not stuff).
  *
  * <p>Why: quoted-printable was 10–17% of a message's CPU in the delivery benchmark
- * (docs/BENCHMARKS.md, "Delivery, session 6"); this is a copy and a scan for line breaks.
- * Lone surrogates become '?', as in {@link QuotedPrintable} and {@code String.getBytes(UTF_8)}.
+ * (docs/BENCHMARKS.md, "Delivery, session 6"). Implementation note: a first version took
+ * {@code getBytes(UTF_8)} and scanned the bytes one by one for line breaks: still ~11% of Java
+ * samples (JFR, the same benchmark; the "★" of a product rating makes the HTML UTF-16, whose UTF-8
+ * encoding is a scalar loop). Now line ends are found with {@code String.indexOf} (vectorized) and
+ * each line is encoded by a per-thread UTF-8 {@link CharsetEncoder} straight into the message's
+ * array (its ASCII runs are an intrinsic); text with a carriage return, rare, takes the byte-wise
+ * path. Lone surrogates become '?', as in {@link QuotedPrintable} and {@code String.getBytes(UTF_8)}.
  */
 final class EightBitText {
 
@@ -21,8 +31,66 @@ final class EightBitText {
     private EightBitText() {
     }
 
+    /** Each platform thread's text (grown to the largest seen) and UTF-8 encoder. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        char[] chars = new char[0];
+        final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+    }
+
     /** Appends the 8bit form of {@code text} to {@code sink}; false (and nothing appended) if it has none. */
     static boolean encode(String text, MessageBytes sink) {
+        if (text.indexOf('\0') >= 0) {
+            return false;
+        }
+        if (text.indexOf('\r') >= 0) {
+            return encodeBytewise(text, sink);
+        }
+        int len = text.length();
+        Scratch scratch = Thread.currentThread().isVirtual() ? new Scratch() : SCRATCH.get();
+        if (scratch.chars.length < len) {
+            scratch.chars = new char[len + len / 4];
+        }
+        char[] chars = scratch.chars;
+        text.getChars(0, len, chars, 0);
+        CharBuffer in = CharBuffer.wrap(chars, 0, len);
+        CharsetEncoder utf8 = scratch.utf8;
+        int start = sink.size;
+        int i = 0;
+        while (i < len) {
+            int j = text.indexOf('\n', i);
+            int end = j < 0 ? len : j;
+            if (end - i > MAX_LINE) {
+                sink.size = start;
+                return false;
+            }
+            sink.ensure(3 * (end - i) + 2);
+            ByteBuffer out = ByteBuffer.wrap(sink.buf, sink.size, sink.buf.length - sink.size);
+            in.limit(end).position(i);
+            utf8.reset();
+            CoderResult r = utf8.encode(in, out, true);
+            if (!r.isUnderflow() || !utf8.flush(out).isUnderflow()) {
+                throw new IllegalStateException("UTF-8 encoding of a line failed: " + r);
+            }
+            if (out.position() - sink.size > MAX_LINE) {
+                sink.size = start;
+                return false;
+            }
+            sink.size = out.position();
+            if (j < 0) {
+                break;
+            }
+            sink.buf[sink.size++] = '\r';
+            sink.buf[sink.size++] = '\n';
+            i = j + 1;
+        }
+        return true;
+    }
+
+    /** The same for text with carriage returns (CR, LF and CRLF each become CRLF), byte by byte. */
+    private static boolean encodeBytewise(String text, MessageBytes sink) {
         byte[] in = text.getBytes(StandardCharsets.UTF_8);
         int start = sink.size;
         int len = in.length;

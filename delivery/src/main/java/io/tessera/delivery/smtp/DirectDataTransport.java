@@ -18,18 +18,20 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * Angus' SMTP transport with the send of one message to one recipient made ours where it costs:
  *
  * <ul>
- *   <li><b>Pipelining</b> (RFC 2920), when the relay advertises PIPELINING on a plain connection:
+ *   <li><b>Pipelining</b> (RFC 2920), when the relay advertises PIPELINING:
  *       MAIL FROM, RCPT TO and DATA go out in one write and their three replies are read together,
  *       then the body and the final "." — two round trips per message instead of four
- *       (docs/adr/0005-smtp-pipelining.md). Each reply is still checked on its own (below).</li>
- *   <li><b>The body in one pass</b>: on a plain connection the bytes between DATA's 354 and the
- *       final "." are written by {@link DotStuffedBody} straight to the socket instead of through
- *       Angus' byte-at-a-time {@code SMTPOutputStream} (docs/adr/0004-smtp-write-path.md).</li>
+ *       (docs/adr/0005-smtp-pipelining-and-8bitmime.md). Each reply is still checked on its own (below).</li>
+ *   <li><b>The body in one pass</b>: the bytes between DATA's 354 and the final "." are written
+ *       by {@link DotStuffedBody} straight to the socket instead of through Angus' byte-at-a-time
+ *       {@code SMTPOutputStream} (docs/adr/0004-smtp-write-path.md).</li>
  *   <li><b>BODY=8BITMIME</b> on MAIL FROM when the message is 8bit (RFC 6152), on both paths.</li>
  * </ul>
  *
- * Angus still does everything else: connect, EHLO, STARTTLS, AUTH, and the whole un-pipelined
- * dialogue over TLS or to a relay without PIPELINING, where its own stream carries the body.
+ * "The socket" is the connection's plain socket, or after STARTTLS the TLS socket
+ * ({@link StartTlsSocketFactory}); when neither is known (a socket factory not ours), Angus' own
+ * dialogue and stream are used. Angus still does everything else: connect, EHLO, STARTTLS, AUTH,
+ * and the whole un-pipelined dialogue with a relay without PIPELINING.
  *
  * <p>The pipelined group's replies, in order (RFC 2920 §3.1: every reply of the group is read and
  * checked, whatever the first said): MAIL not 2xx — the transaction failed with MAIL's reply; RCPT
@@ -53,14 +55,24 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 final class DirectDataTransport extends SMTPTransport {
 
     private final NoDelaySocketFactory sockets;
+    private final StartTlsSocketFactory tlsSockets;
     private DotStuffedBody body;
     private String mailParameters = "";
     private boolean broken;
 
-    /** @param sockets this connection's own socket factory (it made, and remembers, the plain socket) */
-    DirectDataTransport(Session session, URLName url, NoDelaySocketFactory sockets) {
+    /**
+     * @param sockets    this connection's own socket factory (it made, and remembers, the plain socket)
+     * @param tlsSockets this connection's own STARTTLS socket factory (set as {@code mail.smtp.ssl.socketFactory})
+     */
+    DirectDataTransport(Session session, URLName url, NoDelaySocketFactory sockets, StartTlsSocketFactory tlsSockets) {
         super(session, url);
         this.sockets = sockets;
+        this.tlsSockets = tlsSockets;
+    }
+
+    /** The socket the dialogue runs on now: the TLS one after STARTTLS, else the plain one. */
+    private Optional<Socket> wire() {
+        return isSSL() ? tlsSockets.lastSocket() : sockets.lastSocket();
     }
 
     /** Whether the relay accepts 8bit message bodies (it advertised 8BITMIME in its EHLO reply). */
@@ -68,9 +80,9 @@ final class DirectDataTransport extends SMTPTransport {
         return supportsExtension("8BITMIME");
     }
 
-    /** Whether the next send goes pipelined: the relay advertised PIPELINING and the connection is plain. */
+    /** Whether the next send goes pipelined: the relay advertised PIPELINING and we know the socket. */
     synchronized boolean pipelines() {
-        return !isSSL() && sockets.lastSocket().isPresent() && supportsExtension("PIPELINING");
+        return wire().isPresent() && supportsExtension("PIPELINING");
     }
 
     /** Whether a failed transaction could not be reset: the connection must not be reused. */
@@ -128,7 +140,7 @@ final class DirectDataTransport extends SMTPTransport {
 
     private void writeToSocket(byte[] bytes) throws MessagingException {
         try {
-            sockets.lastSocket().orElseThrow().getOutputStream().write(bytes);
+            wire().orElseThrow().getOutputStream().write(bytes);
         } catch (IOException e) {
             throw new MessagingException("cannot write to the SMTP connection", e);
         }
@@ -136,7 +148,7 @@ final class DirectDataTransport extends SMTPTransport {
 
     private void writeBody(SmtpMailer.RawMessage message) throws MessagingException {
         try {
-            DotStuffedBody dotStuffed = new DotStuffedBody(sockets.lastSocket().orElseThrow().getOutputStream());
+            DotStuffedBody dotStuffed = new DotStuffedBody(wire().orElseThrow().getOutputStream());
             message.writeTo(dotStuffed);
             dotStuffed.endAtLineStart();
         } catch (IOException e) {
@@ -191,13 +203,13 @@ final class DirectDataTransport extends SMTPTransport {
     @Override
     protected OutputStream data() throws MessagingException {
         OutputStream angus = super.data();
-        Optional<Socket> plain = sockets.lastSocket();
+        Optional<Socket> socket = wire();
         body = null;
-        if (isSSL() || plain.isEmpty()) {
+        if (socket.isEmpty()) {
             return angus;
         }
         try {
-            body = new DotStuffedBody(plain.get().getOutputStream());
+            body = new DotStuffedBody(socket.get().getOutputStream());
             return body;
         } catch (IOException e) {
             throw new MessagingException("cannot write to the SMTP connection", e);

@@ -215,8 +215,10 @@ public final class SmtpMailer implements Mailer {
         Properties p = new Properties();
         p.putAll(properties);
         p.put("mail.smtp.socketFactory", sockets);
+        StartTlsSocketFactory tlsSockets = new StartTlsSocketFactory();
+        p.put("mail.smtp.ssl.socketFactory", tlsSockets);
         DirectDataTransport t = new DirectDataTransport(Session.getInstance(p),
-                new URLName("smtp", settings.host(), settings.port(), null, null, null), sockets);
+                new URLName("smtp", settings.host(), settings.port(), null, null, null), sockets, tlsSockets);
         try {
             t.connect(settings.host(), settings.port(), settings.username().orElse(null),
                     settings.password().orElse(null));

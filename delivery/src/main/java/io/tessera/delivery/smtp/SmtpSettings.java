@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param eightBitMime          send body parts 8bit instead of quoted-printable when the relay
  *                              advertises 8BITMIME (RFC 6152); off, every message is quoted-printable
  *                              (for DKIM-signed mail through hops that might downgrade 8bit:
- *                              docs/adr/0005-smtp-pipelining.md)
+ *                              docs/adr/0005-smtp-pipelining-and-8bitmime.md)
  */
 public record SmtpSettings(String host, int port, Optional<String> username, Optional<String> password,
                            boolean startTls, int connections, int perDomainConcurrency, int maxAttempts,

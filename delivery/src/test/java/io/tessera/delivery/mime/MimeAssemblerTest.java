@@ -129,8 +129,10 @@ class MimeAssemblerTest {
                 html.append(pieces[random.nextInt(pieces.length)]);
                 text.append(pieces[random.nextInt(pieces.length)]);
             }
-            OutgoingMessage m = new OutgoingMessage("r" + n + "@shop.example", "news@shop.example", "ann@example.com",
-                    "s", html.toString(), text.toString(), Optional.empty(), Map.of());
+            boolean noCarriageReturns = n % 2 == 0; // the common case, and a different path
+            OutgoingMessage m = new OutgoingMessage("r" + n + "@shop.example", "news@shop.example", "ann@example.com", "s",
+                    noCarriageReturns ? html.toString().replace("\r", "") : html.toString(),
+                    noCarriageReturns ? text.toString().replace("\r", "") : text.toString(), Optional.empty(), Map.of());
             byte[] raw = assembler.assemble(m, MimeAssembler.TransferEncoding.EIGHT_BIT);
             MimeMultipart got = parts(raw);
             MimeMultipart expected = parts(assembler.assemble(m));
@@ -141,5 +143,18 @@ class MimeAssemblerTest {
             assertThat(new String(raw, StandardCharsets.ISO_8859_1)).as("seed %d: only CRLF line ends", seed)
                     .doesNotContainPattern("\r(?!\n)|(?<!\r)\n");
         }
+    }
+
+    @Test
+    void aLineOf998OctetsIsStill8bitAndOneOf999IsNot() throws Exception {
+        MimeAssembler assembler = new MimeAssembler(CLOCK, Optional.empty());
+        String fits = "é".repeat(499); // 998 octets in UTF-8, 499 chars
+        OutgoingMessage m = new OutgoingMessage("l@shop.example", "news@shop.example", "ann@example.com", "s",
+                "<p>\n" + fits + "a\n</p>", fits + "\nshort", Optional.empty(), Map.of());
+        MimeMultipart got = parts(assembler.assemble(m, MimeAssembler.TransferEncoding.EIGHT_BIT));
+        assertThat(got.getBodyPart(0).getHeader("Content-Transfer-Encoding")).containsExactly("8bit");
+        assertThat(got.getBodyPart(1).getHeader("Content-Transfer-Encoding")).containsExactly("quoted-printable");
+        assertThat(contentOf(got.getBodyPart(0))).isEqualTo(fits + "\r\nshort");
+        assertThat(contentOf(got.getBodyPart(1))).isEqualTo("<p>\r\n" + fits + "a\r\n</p>");
     }
 }

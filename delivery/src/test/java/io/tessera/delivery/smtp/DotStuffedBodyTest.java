@@ -18,10 +18,12 @@ class DotStuffedBodyTest {
         long seed = System.nanoTime();
         Random rnd = new Random(seed);
         byte[] alphabet = {'\r', '\n', '.', 'a', '=', ' ', (byte) 0xc3};
-        for (int round = 0; round < 2000; round++) {
+        for (int round = 0; round < 4000; round++) {
             byte[] message = new byte[rnd.nextInt(200)];
+            boolean longLines = round % 2 == 0; // line breaks rare: the eight-bytes-at-a-time scan
             for (int i = 0; i < message.length; i++) {
-                message[i] = alphabet[rnd.nextInt(alphabet.length)];
+                message[i] = longLines && rnd.nextInt(20) != 0 ? (byte) ('a' + rnd.nextInt(3))
+                        : alphabet[rnd.nextInt(alphabet.length)];
             }
             ByteArrayOutputStream angus = new ByteArrayOutputStream();
             SMTPOutputStream reference = new SMTPOutputStream(angus);
@@ -39,6 +41,34 @@ class DotStuffedBodyTest {
             assertThat(ours.toByteArray()).as("seed %d, round %d: %s", seed, round,
                     new String(message, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n"))
                     .isEqualTo(angus.toByteArray());
+        }
+    }
+
+    @Test
+    void findsTheFirstLineBreakEightBytesAtATimeAsAByteByByteScanWould() {
+        long seed = System.nanoTime();
+        Random rnd = new Random(seed);
+        for (int round = 0; round < 20000; round++) {
+            byte[] b = new byte[rnd.nextInt(120)];
+            int breaks = rnd.nextInt(4);
+            for (int i = 0; i < b.length; i++) {
+                // every byte value, breaks rare, and the neighbours of CR and LF (0x09, 0x0B, 0x0C, 0x0E, 0x8A, 0x8D) often
+                int k = rnd.nextInt(10);
+                b[i] = (byte) (k < 6 ? rnd.nextInt(256) : new int[] {0x09, 0x0B, 0x0C, 0x0E, 0x8A, 0x8D, 0x00, 0xFF}[rnd.nextInt(8)]);
+                if (b[i] == '\r' || b[i] == '\n') {
+                    b[i] = 'x';
+                }
+            }
+            for (int k = 0; k < breaks && b.length > 0; k++) {
+                b[rnd.nextInt(b.length)] = rnd.nextBoolean() ? (byte) '\r' : (byte) '\n';
+            }
+            int from = b.length == 0 ? 0 : rnd.nextInt(b.length);
+            int end = from + rnd.nextInt(b.length - from + 1);
+            int expected = from;
+            while (expected < end && b[expected] != '\r' && b[expected] != '\n') {
+                expected++;
+            }
+            assertThat(DotStuffedBody.lineBreak(b, from, end)).as("seed %d, round %d", seed, round).isEqualTo(expected);
         }
     }
 

@@ -41,7 +41,8 @@ class SmtpMailerStartTlsTest {
             assertThat(plain).contains("VERDICT PermanentFailure").contains("530").contains("STARTTLS");
             assertThat(relay.received()).hasSize(1);
             assertThat(relay.received().getFirst().deliveredTo()).isEqualTo("ann@example.com");
-            assertThat(relay.received().getFirst().text()).contains("with ESMTPS");
+            assertThat(relay.received().getFirst().text()).contains("with ESMTPS")
+                    .contains("Hi <b>Ann</b>");
         }
     }
 

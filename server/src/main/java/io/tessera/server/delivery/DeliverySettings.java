@@ -23,7 +23,8 @@ public final class DeliverySettings {
         int port = number(config, "smtp.port", 587);
         SmtpSettings s = SmtpSettings.of(host.get(), port)
                 .withStartTls(!config.setting("smtp.starttls").map(String::strip).orElse("true").equalsIgnoreCase("false"))
-                .withPool(number(config, "smtp.connections", 8), number(config, "smtp.per_domain", 4));
+                .withPool(number(config, "smtp.connections", 8), number(config, "smtp.per_domain", 4))
+                .withEightBitMime(!config.setting("smtp.eightbitmime").map(String::strip).orElse("true").equalsIgnoreCase("false"));
         Optional<String> user = config.setting("smtp.username").filter(u -> !u.isBlank());
         if (user.isPresent()) {
             s = s.withAuth(user.get(), config.setting("smtp.password").orElse(""));
