@@ -170,7 +170,7 @@ public final class SqliteMembershipStore implements MembershipStore {
 
     /** Records a profile's logged changes (segment → since, or {@link #LEFT}) as its net change (under the monitor). */
     private void net(String profileId, Map<String, Long> changes, long replayAfter) {
-        Settling was = settling.remove(profileId);
+        Settling was = settling.get(profileId);
         long from = was != null ? was.replayAfter() : replayAfter;
         if (was == null) {
             firstSeqs.merge(from, 1, Integer::sum);
