@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Segments benchmark (issue 4): initial evaluation, live event-to-membership latency, timer
-# lateness, backfill time and the naive SQL-refresh baseline with the ratio, in one run. Usage:
+# lateness, backfill time (over the synthetic store and over a real SQLite profile store, whose
+# bulk load is printed apart) and the naive SQL-refresh baseline with the ratio, in one run. Usage:
 #   bench/segments.sh [profiles=1000000] [events/s=10000] [seconds=30]
 #   PROFILES=100000 bench/segments.sh      # quick mode (also RATE=, SECONDS_=)
 #   ONLY=backfill bench/segments.sh        # set-up, initial evaluation and the backfills only

@@ -34,8 +34,10 @@ import java.util.concurrent.Executors;
  * (not loaded through HTTP or the profile engine): the benchmark measures the segment engine and
  * its SQLite membership and timer stores. The event path is the segment engine's alone: no event
  * log append, no profile commit (the synthetic store appends in memory); a membership change counts
- * as made when the writer has committed it and delivered it to the listeners. Usage:
- * {@code java -cp tessera-bench.jar io.tessera.bench.segment.SegmentBench [profiles] [events/s] [seconds]}.
+ * as made when the writer has committed it and delivered it to the listeners. The backfill is also
+ * timed over a real SQLite profile store holding the same base histories ({@link SqliteStoreBackfill}).
+ * Usage: {@code java -cp tessera-bench.jar io.tessera.bench.segment.SegmentBench [profiles] [events/s] [seconds] [all|backfill]}
+ * ({@code backfill}: set-up, initial evaluation and the backfills only).
  */
 public final class SegmentBench {
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
