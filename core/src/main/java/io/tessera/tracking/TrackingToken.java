@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,13 +85,44 @@ public final class TrackingToken {
         }
     }
 
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    /**
+     * A thread's SHA-256 and its memo of recent click-target hashes: a campaign links the same
+     * catalogue URLs in message after message, and hashing them again was ~1% of a campaign's Java
+     * samples (JFR, docs/BENCHMARKS.md "Delivery, session 6"). Cleared when full, so personalised
+     * URLs (one per recipient) keep it bounded. Only issuing uses the memo: verification hashes
+     * the URL of a request, which anyone can make up (and make long). Confined to its thread.
+     */
+    private static final class TargetHashes {
+        private static final int MAX_ENTRIES = 1024;
+        private final MessageDigest sha256;
+        private final HashMap<String, String> recent = new HashMap<>();
+
+        TargetHashes() {
+            try {
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            }
         }
-    });
+
+        String remembered(String url) {
+            String hash = recent.get(url);
+            if (hash == null) {
+                hash = of(url);
+                if (recent.size() >= MAX_ENTRIES) {
+                    recent.clear();
+                }
+                recent.put(url, hash);
+            }
+            return hash;
+        }
+
+        String of(String url) {
+            return B64.encodeToString(Arrays.copyOf(sha256.digest(url.getBytes(StandardCharsets.UTF_8)), 16));
+        }
+    }
+
+    private static final ThreadLocal<TargetHashes> TARGET_HASHES = ThreadLocal.withInitial(TargetHashes::new);
 
     private final SigningKey current;
     private final Map<String, SigningKey> keys = new LinkedHashMap<>();
@@ -121,7 +153,7 @@ public final class TrackingToken {
         requireClaim(messageId, false);
         requireClaim(scope, true);
         String payload = "v1" + SEP + current.id() + SEP + profileId + SEP + messageId + SEP + purpose.name()
-                + SEP + scope + SEP + expiresAt.getEpochSecond() + SEP + targetHash(targetUrl);
+                + SEP + scope + SEP + expiresAt.getEpochSecond() + SEP + targetHash(targetUrl, true);
         byte[] p = payload.getBytes(StandardCharsets.UTF_8);
         return B64.encodeToString(p) + "." + B64.encodeToString(mac(current, p));
     }
@@ -163,7 +195,7 @@ public final class TrackingToken {
         if (clock.instant().getEpochSecond() >= expiry) {
             return new Verdict.Invalid("expired");
         }
-        if (!MessageDigest.isEqual(f[7].getBytes(StandardCharsets.US_ASCII), targetHash(targetUrl).getBytes(StandardCharsets.US_ASCII))) {
+        if (!MessageDigest.isEqual(f[7].getBytes(StandardCharsets.US_ASCII), targetHash(targetUrl, false).getBytes(StandardCharsets.US_ASCII))) {
             return new Verdict.Invalid("wrong_target");
         }
         return new Verdict.Valid(new Claims(f[1], f[2], f[3], purpose, f[5], Instant.ofEpochSecond(expiry)));
@@ -175,12 +207,12 @@ public final class TrackingToken {
         }
     }
 
-    private static String targetHash(String url) {
+    private static String targetHash(String url, boolean issuing) {
         if (url.isEmpty()) {
             return "";
         }
-        byte[] h = SHA256.get().digest(url.getBytes(StandardCharsets.UTF_8));
-        return B64.encodeToString(Arrays.copyOf(h, 16));
+        TargetHashes hashes = TARGET_HASHES.get();
+        return issuing ? hashes.remembered(url) : hashes.of(url);
     }
 
     private static Mac prototype(byte[] secret) {

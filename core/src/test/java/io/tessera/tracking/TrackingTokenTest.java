@@ -3,8 +3,11 @@ package io.tessera.tracking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -66,5 +69,22 @@ class TrackingTokenTest {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aClickTokenCarriesTheHashOfItsTargetWhetherTheTargetIsNewOrRepeated() throws Exception {
+        TrackingToken t = new TrackingToken(List.of(K1), InstantSource.fixed(NOW));
+        // more distinct targets than the per-thread memo holds, twice over, so hits, misses and a clear all occur
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < 1500; i++) {
+                String url = "https://shop.example/p/" + i + "?ä=" + (i % 7);
+                String token = t.issue("p_1", "m_1", TrackingToken.Purpose.CLICK, url, NOW.plusSeconds(60));
+                String payload = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.UTF_8);
+                byte[] sha = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+                assertThat(payload).endsWith("\u001F" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha, 16)));
+                assertThat(t.verify(token, TrackingToken.Purpose.CLICK, url)).isInstanceOf(TrackingToken.Verdict.Valid.class);
+                assertThat(t.verify(token, TrackingToken.Purpose.CLICK, url + "x")).isEqualTo(new TrackingToken.Verdict.Invalid("wrong_target"));
+            }
+        }
     }
 }
