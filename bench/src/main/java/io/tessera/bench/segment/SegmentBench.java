@@ -126,8 +126,11 @@ public final class SegmentBench {
                     naive.refreshSeconds() * 1000, p99, naive.refreshSeconds() * 1000 / Math.max(p99, 0.001));
             writes.shutdown();
         } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            // someone else's clean-up of /tmp may have removed it already (seen on the shared machine)
+            if (Files.isDirectory(dir)) {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
             }
         }
         System.out.printf("load average at end: %.2f; whole run %.0f s%n", loadAverage(), (System.nanoTime() - run0) / 1e9);
