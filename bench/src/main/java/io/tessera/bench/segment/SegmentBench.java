@@ -55,7 +55,8 @@ public final class SegmentBench {
         Instant start = clock.instant();
         SyntheticProfiles store = new SyntheticProfiles(profiles, start);
         Path db = dir.resolve("tessera.db");
-        System.out.printf("load average at start: %.2f%n", loadAverage());
+        System.out.printf("load average at start: %.2f; garbage collectors: %s%n", loadAverage(),
+                ManagementFactory.getGarbageCollectorMXBeans().stream().map(java.lang.management.GarbageCollectorMXBean::getName).toList());
         try (SqliteMembershipStore memberships = new SqliteMembershipStore(db);
              SqliteWindowTimerStore timers = new SqliteWindowTimerStore(db);
              SqliteSegmentDefinitionStore definitions = new SqliteSegmentDefinitionStore(db)) {
