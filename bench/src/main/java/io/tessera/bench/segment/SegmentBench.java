@@ -55,7 +55,8 @@ public final class SegmentBench {
         Instant start = clock.instant();
         SyntheticProfiles store = new SyntheticProfiles(profiles, start);
         Path db = dir.resolve("tessera.db");
-        System.out.printf("load average at start: %.2f%n", loadAverage());
+        System.out.printf("load average at start: %.2f; garbage collectors: %s%n", loadAverage(),
+                ManagementFactory.getGarbageCollectorMXBeans().stream().map(java.lang.management.GarbageCollectorMXBean::getName).toList());
         try (SqliteMembershipStore memberships = new SqliteMembershipStore(db);
              SqliteWindowTimerStore timers = new SqliteWindowTimerStore(db);
              SqliteSegmentDefinitionStore definitions = new SqliteSegmentDefinitionStore(db)) {
@@ -126,8 +127,11 @@ public final class SegmentBench {
                     naive.refreshSeconds() * 1000, p99, naive.refreshSeconds() * 1000 / Math.max(p99, 0.001));
             writes.shutdown();
         } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            // someone else's clean-up of /tmp may have removed it already (seen on the shared machine)
+            if (Files.isDirectory(dir)) {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
             }
         }
         System.out.printf("load average at end: %.2f; whole run %.0f s%n", loadAverage(), (System.nanoTime() - run0) / 1e9);
