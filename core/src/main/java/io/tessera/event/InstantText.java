@@ -3,6 +3,7 @@ package io.tessera.event;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.util.Optional;
 
 /**
  * Parses the instants the codecs store, which {@link Instant#toString} wrote
@@ -15,10 +16,20 @@ public final class InstantText {
     private InstantText() {}
 
     public static Instant parse(String s) {
+        return utc(s).orElseGet(() -> Instant.parse(s));
+    }
+
+    /**
+     * {@code s} read without {@code DateTimeFormatter} if it has exactly the form
+     * {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} and is a valid time; empty for any other text (which the
+     * caller reads its own way). Also the tracking API's fast path ({@code ingest.Timestamps}):
+     * nearly every timestamp clients send has this form.
+     */
+    public static Optional<Instant> utc(String s) {
         int n = s.length();
         if (n < 20 || n > 30 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
                 || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z') {
-            return Instant.parse(s);
+            return Optional.empty();
         }
         int year = digits(s, 0, 4);
         int month = digits(s, 5, 7);
@@ -30,21 +41,21 @@ public final class InstantText {
         if (n > 20) {
             int fraction = n - 21; // between the '.' and the 'Z'
             if (s.charAt(19) != '.' || fraction < 1 || fraction > 9) {
-                return Instant.parse(s);
+                return Optional.empty();
             }
             nanos = digits(s, 20, n - 1);
             for (int i = fraction; i < 9 && nanos >= 0; i++) {
                 nanos *= 10;
             }
         } else if (s.charAt(19) != 'Z') {
-            return Instant.parse(s);
+            return Optional.empty();
         }
         if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
                 || second < 0 || second > 59 || nanos < 0 || day > YearMonth.of(year, month).lengthOfMonth()) {
-            return Instant.parse(s);
+            return Optional.empty();
         }
         long epochDay = LocalDate.of(year, month, day).toEpochDay();
-        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+        return Optional.of(Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos));
     }
 
     /** The decimal value of {@code s[from, to)}, or -1 if a character is not a digit. */

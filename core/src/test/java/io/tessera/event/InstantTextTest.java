@@ -49,4 +49,12 @@ class InstantTextTest {
             assertThat(actual).as(text).isEqualTo(expected);
         }
     }
+
+    @Test
+    void theUtcFormAloneIsReadWithoutAFallback() {
+        assertThat(InstantText.utc("2026-11-28T10:00:00.5Z")).contains(Instant.parse("2026-11-28T10:00:00.500Z"));
+        assertThat(InstantText.utc("2026-11-28T10:00:00+02:00")).isEmpty();
+        assertThat(InstantText.utc("2026-02-30T10:00:00Z")).isEmpty();
+        assertThat(InstantText.utc("2026-11-29T17:40:1xZ")).isEmpty();
+    }
 }
