@@ -8,6 +8,7 @@ import io.tessera.profile.LinkConflictException;
 import io.tessera.profile.Profile;
 import io.tessera.profile.ProfileCodec;
 import io.tessera.profile.ProfileStore;
+import io.tessera.store.HistoryPage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -247,44 +248,25 @@ public final class PostgresProfileStore implements ProfileStore {
         if (profileIds.isEmpty()) {
             return List.of();
         }
-        java.util.function.Predicate<byte[]> mayBe = events.mayBeTrackOf(trackEvents);
         return db.read(c -> {
             java.sql.Array ids = c.createArrayOf("text", profileIds.toArray());
-            Map<String, Profile> found = new java.util.HashMap<>();
+            Map<String, Profile> found;
             try (PreparedStatement s = c.prepareStatement("SELECT id, body FROM profiles WHERE id = ANY(?)")) {
                 s.setArray(1, ids);
                 try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        found.put(rs.getString(1), profiles.decode(rs.getString(2)));
-                    }
+                    found = HistoryPage.profiles(rs, profiles);
                 }
             }
-            Map<String, List<Event>> histories = new java.util.HashMap<>();
+            Map<String, List<Event>> histories = Map.of();
             if (!trackEvents.isEmpty()) {
                 try (PreparedStatement s = c.prepareStatement("SELECT profile_id, body FROM history WHERE profile_id = ANY(?) ORDER BY profile_id, ts_seconds, ts_nanos, log_offset")) {
                     s.setArray(1, ids);
                     try (ResultSet rs = s.executeQuery()) {
-                        while (rs.next()) {
-                            byte[] body = rs.getBytes(2);
-                            if (mayBe.test(body)) {
-                                Event e = events.decode(body);
-                                if (e.type() == io.tessera.event.EventType.TRACK && trackEvents.contains(e.name())) {
-                                    histories.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(e);
-                                }
-                            }
-                        }
+                        histories = HistoryPage.trackEvents(rs, events, trackEvents);
                     }
                 }
             }
-            List<ProfileHistory> out = new ArrayList<>(found.size());
-            for (String id : profileIds) {
-                Profile p = found.get(id);
-                if (p != null) {
-                    out.add(new ProfileHistory(new Profile(p.id(), p.identities(), p.traits(), p.events(), List.of(), p.lastOffset()),
-                            histories.getOrDefault(id, List.of())));
-                }
-            }
-            return out;
+            return HistoryPage.inOrder(profileIds, found, histories);
         });
     }
 

@@ -7,6 +7,7 @@ import io.tessera.profile.IdentityKind;
 import io.tessera.profile.Profile;
 import io.tessera.profile.ProfileCodec;
 import io.tessera.profile.ProfileStore;
+import io.tessera.store.HistoryPage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -148,46 +149,27 @@ public final class SqliteProfileStore implements ProfileStore {
         if (profileIds.isEmpty()) {
             return List.of();
         }
-        java.util.function.Predicate<byte[]> mayBe = events.mayBeTrackOf(trackEvents);
         String ids = SegmentSqlite.jsonArray(profileIds);
         return db.read(c -> {
-            Map<String, Profile> found = new java.util.HashMap<>();
+            Map<String, Profile> found;
             try (PreparedStatement s = c.prepareStatement("SELECT id, body FROM profiles WHERE id IN (SELECT value FROM json_each(?))")) {
                 s.setString(1, ids);
                 try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        found.put(rs.getString(1), profiles.decode(rs.getString(2)));
-                    }
+                    found = HistoryPage.profiles(rs, profiles);
                 }
             }
-            Map<String, List<Event>> histories = new java.util.HashMap<>();
+            Map<String, List<Event>> histories = Map.of();
             if (!trackEvents.isEmpty()) {
                 try (PreparedStatement s = c.prepareStatement("""
                     SELECT profile_id, body FROM history WHERE profile_id IN (SELECT value FROM json_each(?))
                     ORDER BY profile_id, ts_seconds, ts_nanos, log_offset""")) {
                     s.setString(1, ids);
                     try (ResultSet rs = s.executeQuery()) {
-                        while (rs.next()) {
-                            byte[] body = rs.getBytes(2);
-                            if (mayBe.test(body)) {
-                                Event e = events.decode(body);
-                                if (e.type() == io.tessera.event.EventType.TRACK && trackEvents.contains(e.name())) {
-                                    histories.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(e);
-                                }
-                            }
-                        }
+                        histories = HistoryPage.trackEvents(rs, events, trackEvents);
                     }
                 }
             }
-            List<ProfileHistory> out = new ArrayList<>(found.size());
-            for (String id : profileIds) {
-                Profile p = found.get(id);
-                if (p != null) {
-                    out.add(new ProfileHistory(new Profile(p.id(), p.identities(), p.traits(), p.events(), List.of(), p.lastOffset()),
-                            histories.getOrDefault(id, List.of())));
-                }
-            }
-            return out;
+            return HistoryPage.inOrder(profileIds, found, histories);
         });
     }
 
