@@ -5,6 +5,7 @@
 #   bench/segments.sh [profiles=1000000] [events/s=10000] [seconds=30]
 #   PROFILES=100000 bench/segments.sh      # quick mode (also RATE=, SECONDS_=)
 #   ONLY=backfill bench/segments.sh        # set-up, initial evaluation and the backfills only
+#   ONLY=live bench/segments.sh            # set-up, initial evaluation and the live phase only
 #   BENCH_JAVA_OPTS=-XX:+UseZGC bench/segments.sh   # extra JVM options (garbage collector, JFR, ...)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The incremental evaluator's state for one profile: the latest profile snapshot, one
+ * The incremental evaluator's state for one profile: a profile snapshot with the latest traits
+ * and identities (the only parts conditions and timer partitions read), one
  * {@link AggregateState} per aggregate the active segments need, the current memberships and
  * the window timer scheduled for it. State is a pure function of the profile's history, the
  * clock and the tracked aggregates, so it can be dropped at any time (eviction, restart) and
@@ -135,7 +136,8 @@ final class ProfileWindows {
         if (!a.matches(e) || (a.windowed() && !a.inside(e.timestamp(), now))) {
             return false;
         }
-        return states.computeIfAbsent(a, AggregateState::new).add(e, now);
+        states.computeIfAbsent(a, AggregateState::new).add(e);
+        return true;
     }
 
     /** Applies a new event to every tracked aggregate; returns the aggregates it changed. */

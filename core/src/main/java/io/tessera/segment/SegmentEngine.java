@@ -215,8 +215,10 @@ public final class SegmentEngine implements ProfileChangeListener {
             w.appliedThrough = cause.offset();
             boolean profileChanged = !w.profile().traits().equals(after.traits())
                     || !w.profile().identities().equals(after.identities());
-            w.setProfile(after);
+            // An unchanged profile keeps its snapshot: conditions read only traits and identities,
+            // and a new snapshot per event was old-generation garbage at every young collection.
             if (profileChanged) {
+                w.setProfile(after);
                 readingProfile(catalog, dirty);
             }
         }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Executors;
@@ -96,10 +95,9 @@ final class LiveLoad {
             long a0 = CPU.getCurrentThreadCpuTime();
             for (int k = i; k < end; k++) {
                 int p = r.nextInt(profiles);
-                Event e = Event.track("live" + k, "u" + p, SyntheticProfiles.NAMES.get(r.nextInt(SyntheticProfiles.NAMES.size())),
-                        Map.of("revenue", r.nextInt(100), "category", SyntheticProfiles.CATEGORIES.get(r.nextInt(4))), Instant.now());
                 Optional<Profile> before = store.get(SyntheticProfiles.id(p));
-                Profile after = store.append(p, e, k);
+                Event e = store.append(p, k, r.nextInt(SyntheticProfiles.NAMES.size()), r.nextInt(100), r.nextInt(4), Instant.now());
+                Profile after = store.get(SyntheticProfiles.id(p)).orElseThrow();
                 engine.onProfileChange(before, after, new LoggedEvent(0, k, e), List.of());
             }
             applyCpu += CPU.getCurrentThreadCpuTime() - a0;

@@ -36,8 +36,9 @@ import java.util.concurrent.Executors;
  * log append, no profile commit (the synthetic store appends in memory); a membership change counts
  * as made when the writer has committed it and delivered it to the listeners. The backfill is also
  * timed over a real SQLite profile store holding the same base histories ({@link SqliteStoreBackfill}).
- * Usage: {@code java -cp tessera-bench.jar io.tessera.bench.segment.SegmentBench [profiles] [events/s] [seconds] [all|backfill]}
- * ({@code backfill}: set-up, initial evaluation and the backfills only).
+ * Usage: {@code java -cp tessera-bench.jar io.tessera.bench.segment.SegmentBench [profiles] [events/s] [seconds] [all|backfill|live]}
+ * ({@code backfill}: set-up, initial evaluation and the backfills only; {@code live}: set-up, initial
+ * evaluation and the live phase only).
  */
 public final class SegmentBench {
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
@@ -49,6 +50,7 @@ public final class SegmentBench {
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         boolean backfillOnly = args.length > 3 && args[3].equals("backfill");
+        boolean liveOnly = args.length > 3 && args[3].equals("live");
         long run0 = System.nanoTime();
         Path dir = Files.createTempDirectory("tessera-segment-bench");
         InstantSource clock = InstantSource.system();
@@ -103,13 +105,19 @@ public final class SegmentBench {
             long w0 = CPU.getThreadCpuTime(writerThread[0].threadId());
             long g0 = writer.groups();
             long io0 = bytesWritten();
+            GcWatch gc = GcWatch.start();
             LiveLoad.Result live = LiveLoad.run(engine, store, rate, seconds);
             report(live, rate);
+            System.out.println(gc.report(live.processed()));
             System.out.printf("writer thread (group commits behind the engine): %.1f µs CPU an event, %d group commits (%.0f events a commit)%n",
                     (CPU.getThreadCpuTime(writerThread[0].threadId()) - w0) / 1e3 / Math.max(1, live.processed()),
                     writer.groups() - g0, live.processed() / (double) Math.max(1, writer.groups() - g0));
             System.out.printf("bytes written by the process during the live phase (WAL and checkpoints): %.1f KB an event%n",
                     (bytesWritten() - io0) / 1e3 / Math.max(1, live.processed()));
+            if (liveOnly) {
+                writes.shutdown();
+                return;
+            }
 
             // The backfill is timed on its own: first the live phase's writes are finished (LiveLoad
             // waited for the group commits) and its member rows materialized, which would otherwise

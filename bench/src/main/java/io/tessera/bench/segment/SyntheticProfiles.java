@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A profile store of N synthetic profiles whose base histories are generated on demand from the
@@ -28,12 +27,29 @@ final class SyntheticProfiles implements ProfileStore {
 
     private final int n;
     private final Instant start;
-    private final Map<String, List<Event>> live = new ConcurrentHashMap<>();
-    private final Map<String, Long> offsets = new ConcurrentHashMap<>();
+    /**
+     * The live events, in primitive columns (a real store keeps histories on disk, not on the
+     * heap; objects here would be old-generation garbage the engine's GC pays for): event k is
+     * on profile {@code liveProfile[k]}, the one before it of that profile is {@code livePrevious[k]}.
+     * Guarded by {@code this}.
+     */
+    private int liveCount;
+    private int[] liveProfile = new int[1 << 16];
+    private int[] livePrevious = new int[1 << 16];
+    private byte[] liveName = new byte[1 << 16];
+    private byte[] liveCategory = new byte[1 << 16];
+    private int[] liveRevenue = new int[1 << 16];
+    private long[] liveSecond = new long[1 << 16];
+    private int[] liveNano = new int[1 << 16];
+    private long[] liveOffset = new long[1 << 16];
+    /** Per profile: its last live event (-1: none). */
+    private final int[] lastLive;
 
     SyntheticProfiles(int n, Instant start) {
         this.n = n;
         this.start = start;
+        this.lastLive = new int[n];
+        java.util.Arrays.fill(lastLive, -1);
     }
 
     static String id(int i) {
@@ -68,17 +84,45 @@ final class SyntheticProfiles implements ProfileStore {
                 Map.of("plan", new TraitValue(plan(i), start)), Map.of(), List.of(), offset);
     }
 
-    /** Records a live event and returns the profile after it. */
-    Profile append(int i, Event e, long offset) {
-        live.computeIfAbsent(id(i), k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(e);
-        offsets.put(id(i), offset);
-        return profile(i, offset);
+    /**
+     * Records live event {@code k} of profile i (a track event of {@link #NAMES}[name] with a
+     * revenue and a {@link #CATEGORIES} category; its id is "live" + k) and returns it.
+     */
+    synchronized Event append(int i, int k, int name, int revenue, int category, Instant at) {
+        if (liveCount == liveProfile.length) {
+            int size = liveCount * 2;
+            liveProfile = java.util.Arrays.copyOf(liveProfile, size);
+            livePrevious = java.util.Arrays.copyOf(livePrevious, size);
+            liveName = java.util.Arrays.copyOf(liveName, size);
+            liveCategory = java.util.Arrays.copyOf(liveCategory, size);
+            liveRevenue = java.util.Arrays.copyOf(liveRevenue, size);
+            liveSecond = java.util.Arrays.copyOf(liveSecond, size);
+            liveNano = java.util.Arrays.copyOf(liveNano, size);
+            liveOffset = java.util.Arrays.copyOf(liveOffset, size);
+        }
+        int e = liveCount++;
+        liveProfile[e] = i;
+        livePrevious[e] = lastLive[i];
+        liveName[e] = (byte) name;
+        liveCategory[e] = (byte) category;
+        liveRevenue[e] = revenue;
+        liveSecond[e] = at.getEpochSecond();
+        liveNano[e] = at.getNano();
+        liveOffset[e] = k;
+        lastLive[i] = e;
+        return liveEvent(e);
+    }
+
+    private Event liveEvent(int e) {
+        return Event.track("live" + liveOffset[e], "u" + liveProfile[e], NAMES.get(liveName[e]),
+                Map.of("revenue", liveRevenue[e], "category", CATEGORIES.get(liveCategory[e])),
+                Instant.ofEpochSecond(liveSecond[e], liveNano[e]));
     }
 
     @Override
-    public Optional<Profile> get(String profileId) {
+    public synchronized Optional<Profile> get(String profileId) {
         int i = number(profileId);
-        return i < n ? Optional.of(profile(i, offsets.getOrDefault(profileId, -1L))) : Optional.empty();
+        return i < n ? Optional.of(profile(i, lastLive[i] < 0 ? -1 : liveOffset[lastLive[i]])) : Optional.empty();
     }
 
     @Override
@@ -87,12 +131,12 @@ final class SyntheticProfiles implements ProfileStore {
     }
 
     @Override
-    public List<Event> history(String profileId) {
-        List<Event> h = new ArrayList<>(base(number(profileId)));
-        List<Event> l = live.get(profileId);
-        if (l != null) {
-            synchronized (l) {
-                h.addAll(l);
+    public synchronized List<Event> history(String profileId) {
+        int i = number(profileId);
+        List<Event> h = new ArrayList<>(base(i));
+        if (lastLive[i] >= 0) {
+            for (int e = lastLive[i]; e >= 0; e = livePrevious[e]) {
+                h.add(liveEvent(e));
             }
             h.sort(java.util.Comparator.comparing(Event::timestamp));
         }
@@ -145,8 +189,9 @@ final class SyntheticProfiles implements ProfileStore {
     }
 
     @Override
-    public void clear() {
-        live.clear();
+    public synchronized void clear() {
+        liveCount = 0;
+        java.util.Arrays.fill(lastLive, -1);
     }
 
     @Override

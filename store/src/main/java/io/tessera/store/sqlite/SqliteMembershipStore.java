@@ -117,7 +117,7 @@ public final class SqliteMembershipStore implements MembershipStore {
                 // A database from before the log came first had its members written directly: all of its log is in them.
                 "INSERT OR IGNORE INTO segment_member_through(id, seq) SELECT 0, COALESCE(MAX(seq), 0) FROM segment_membership_log");
         SegmentSqlite.withoutAutoCheckpoint(db);
-        this.checkpoints = new WalCheckpoints(dbFile, busyTimeout);
+        this.checkpoints = WalCheckpoints.acquire(dbFile, busyTimeout);
         this.reader = SegmentSqlite.open(dbFile, busyTimeout);
         try {
             ofProfile = reader.prepareStatement("SELECT segment, since FROM segment_member WHERE profile_id = ?");

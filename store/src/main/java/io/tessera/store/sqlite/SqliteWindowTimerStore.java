@@ -81,7 +81,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
         this.db = SegmentSqlite.open(dbFile, busyTimeout,
                 "CREATE TABLE IF NOT EXISTS segment_timer_log (seq INTEGER PRIMARY KEY, profile_id TEXT NOT NULL, due_at INTEGER)");
         SegmentSqlite.withoutAutoCheckpoint(db);
-        this.checkpoints = new WalCheckpoints(dbFile, busyTimeout);
+        this.checkpoints = WalCheckpoints.acquire(dbFile, busyTimeout);
         try {
             deleteMany = db.prepareStatement("DELETE FROM segment_timer_log WHERE seq IN (SELECT value FROM json_each(?))");
         } catch (SQLException e) {

@@ -25,23 +25,41 @@ import java.util.Optional;
  * gap between two commits (one pause) and empties it. Durability is unchanged: a commit is durable
  * in the WAL ({@code synchronous=NORMAL}), checkpointed or not.
  *
- * <p>Threading: one daemon thread per instance; {@link #close} stops it and closes its connection.
- * Other connections to the file keep their automatic checkpoints.
+ * <p>Threading: one daemon thread per database file, shared by the stores that open it
+ * ({@link #acquire}: the membership and the window timer store write the same file; one checkpoint
+ * round serves both); the last {@link #close} stops it and closes its connection. Other
+ * connections to the file keep their automatic checkpoints.
  */
 final class WalCheckpoints implements AutoCloseable {
     static final long INTERVAL_MS = 100;
     static final long TRUNCATE_BYTES = 256L << 20;
+    /** The running instance of each database file (absolute, normalized path). Guarded by itself. */
+    private static final java.util.Map<Path, WalCheckpoints> RUNNING = new java.util.HashMap<>();
 
+    private final Path key;
     private final Connection db;
     private final Path wal;
     private final Thread thread;
+    /** Stores holding this instance. Guarded by {@link #RUNNING}. */
+    private int holders;
     private volatile boolean closed;
     private volatile Optional<SQLException> lastFailure = Optional.empty();
 
-    WalCheckpoints(Path dbFile, java.time.Duration busyTimeout) {
-        this.db = SegmentSqlite.open(dbFile, busyTimeout);
-        this.wal = dbFile.resolveSibling(dbFile.getFileName() + "-wal");
+    private WalCheckpoints(Path key, java.time.Duration busyTimeout) {
+        this.key = key;
+        this.db = SegmentSqlite.open(key, busyTimeout);
+        this.wal = key.resolveSibling(key.getFileName() + "-wal");
         this.thread = Thread.ofPlatform().daemon().name("segment-checkpoints").start(this::run);
+    }
+
+    /** The checkpoint thread of {@code dbFile}, started by the first store that asks; close it when done. */
+    static WalCheckpoints acquire(Path dbFile, java.time.Duration busyTimeout) {
+        Path key = dbFile.toAbsolutePath().normalize();
+        synchronized (RUNNING) {
+            WalCheckpoints w = RUNNING.computeIfAbsent(key, k -> new WalCheckpoints(k, busyTimeout));
+            w.holders++;
+            return w;
+        }
     }
 
     private void run() {
@@ -83,8 +101,15 @@ final class WalCheckpoints implements AutoCloseable {
         return lastFailure;
     }
 
+    /** Releases one holder's use; the last one stops the thread and closes the connection. */
     @Override
     public void close() {
+        synchronized (RUNNING) {
+            if (--holders > 0) {
+                return;
+            }
+            RUNNING.remove(key, this);
+        }
         closed = true;
         thread.interrupt();
         try {
