@@ -146,6 +146,18 @@ class MimeAssemblerTest {
     }
 
     @Test
+    void aLoneSurrogateAtTheEndOfALineOrOfThePartIsAQuestionMarkIn8bitAsInQuotedPrintable() throws Exception {
+        MimeAssembler assembler = new MimeAssembler(CLOCK, Optional.empty());
+        OutgoingMessage m = new OutgoingMessage("s@shop.example", "news@shop.example", "ann@example.com", "s",
+                "<p>a\uD800\nb\uDC00c\uD83D\uDE00\n\uD800", "x\uD83D\ny\uD83D", Optional.empty(), Map.of());
+        MimeMultipart got = parts(assembler.assemble(m, MimeAssembler.TransferEncoding.EIGHT_BIT));
+        MimeMultipart expected = parts(assembler.assemble(m));
+        assertThat(got.getBodyPart(1).getHeader("Content-Transfer-Encoding")).containsExactly("8bit");
+        assertThat(contentOf(got.getBodyPart(0))).isEqualTo("x?\r\ny?").isEqualTo(contentOf(expected.getBodyPart(0)));
+        assertThat(contentOf(got.getBodyPart(1))).isEqualTo("<p>a?\r\nb?c\uD83D\uDE00\r\n?").isEqualTo(contentOf(expected.getBodyPart(1)));
+    }
+
+    @Test
     void aLineOf998OctetsIsStill8bitAndOneOf999IsNot() throws Exception {
         MimeAssembler assembler = new MimeAssembler(CLOCK, Optional.empty());
         String fits = "é".repeat(499); // 998 octets in UTF-8, 499 chars

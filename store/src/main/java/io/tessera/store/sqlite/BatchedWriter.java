@@ -61,6 +61,14 @@ final class BatchedWriter implements AutoCloseable {
 
     BatchedWriter(Connection c, String what) {
         this.c = c;
+        try {
+            // always in a transaction: commit() ends one and begins the next (a deferred BEGIN takes
+            // no lock until the first write). Switching auto-commit off and on around each batch
+            // cost two more statements a batch ("begin;" and the "commit;" of an empty transaction)
+            c.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw SqliteDelivery.failure(what + " open", e);
+        }
         this.what = what;
         this.statements = new Statements(c);
         this.writer = Thread.ofPlatform().daemon().name("sqlite-" + what + "-writer").start(this::loop);
@@ -102,7 +110,6 @@ final class BatchedWriter implements AutoCloseable {
             return;
         }
         try {
-            c.setAutoCommit(false);
             // results are held back until the commit succeeds
             List<Runnable> release = new ArrayList<>(batch.size());
             for (Op<?> op : batch) {
@@ -111,12 +118,10 @@ final class BatchedWriter implements AutoCloseable {
                 release.add(() -> forward(staged, op));
             }
             c.commit();
-            c.setAutoCommit(true);
             release.forEach(Runnable::run);
         } catch (SQLException e) {
             try {
                 c.rollback();
-                c.setAutoCommit(true);
             } catch (SQLException ignored) {
                 e.addSuppressed(ignored);
             }
