@@ -37,6 +37,8 @@ final class ProfileWindows {
      * expired since the stored memberships were computed (see {@code SegmentEngine.evaluate}).
      */
     boolean fresh = true;
+    /** Set by a cache hit, cleared when eviction passes over the state ({@link WindowStates}: second chance). */
+    boolean used;
     /** The log offset of the last event reflected in the state; older deliveries are ignored. */
     long appliedThrough = -1;
 
