@@ -1,7 +1,6 @@
 package io.tessera.content;
 
 import java.util.Locale;
-import org.jsoup.parser.Parser;
 
 /**
  * Attributes of start tags read in place in a document, for the text scans ({@link HtmlText},
@@ -111,7 +110,7 @@ final class StartTagAttributes {
         }
         int start = v < to && (chars[v] == '"' || chars[v] == '\'') ? v + 1 : v;
         String value = html.substring(start, valueEnd(v, to));
-        return value.indexOf('&') >= 0 ? Parser.unescapeEntities(value, true) : value;
+        return HtmlFinisher.attributeValue(value);
     }
 
     /** Where the value of attribute {@code name} starts in the tag html[from, to) (at its quote, if quoted), or -1. */

@@ -110,7 +110,7 @@ public final class TextTemplate {
                     String href;
                     if (c == OPEN_MARKED) {
                         String v = trace.hrefs.get(nextHref++);
-                        href = v.indexOf('&') >= 0 ? Parser.unescapeEntities(v, true) : v;
+                        href = HtmlFinisher.attributeValue(v);
                     } else {
                         href = staticHrefs[seg.charAt(++k) - ID_BASE];
                         from = k + 1;

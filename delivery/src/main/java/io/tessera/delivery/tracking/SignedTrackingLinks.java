@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -77,6 +79,9 @@ public final class SignedTrackingLinks implements TrackingLinks {
      * "Write watchdog instead of Angus' write timeout"). The output is the same, character for
      * character ({@code SignedTrackingLinksTest}).
      *
+     * <p>A URL linked more than once in a message is signed once (the weekly-picks email links
+     * each product twice: 4 of its 14 tokens).
+     *
      * <p>Every link of a message expires at the same instant, read from the clock once per message
      * rather than once per link (the clock reads were ~0.5% of a campaign's Java samples, JFR,
      * docs/BENCHMARKS.md "Delivery, session 6").
@@ -86,6 +91,9 @@ public final class SignedTrackingLinks implements TrackingLinks {
         String base = baseUrl.get();
         Instant expiresAt = clock.instant().plus(ttl);
         Chars out = new Chars(html.length() + 4096);
+        // a URL linked twice (a product's image and its title) gets one token: it depends only on
+        // (recipient, message, URL, expiry), so the output is the same as signing it again
+        Map<String, String> links = new HashMap<>();
         int from = 0;
         int at = html.indexOf("href=\"");
         while (at >= 0) {
@@ -94,9 +102,19 @@ public final class SignedTrackingLinks implements TrackingLinks {
                     : html.startsWith("http://", urlStart) ? urlStart + 7 : -1;
             int close = schemeEnd < 0 ? -1 : html.indexOf('"', schemeEnd);
             if (close > schemeEnd) {
-                String url = html.substring(urlStart, close).replace("&amp;", "&");
-                out.append(html, from, at).append("href=\"").append(base).append("/t/c/")
-                        .append(token(Kind.CLICK, k, messageId, url, expiresAt)).append("?u=").appendFormEncoded(url).append('"');
+                String href = html.substring(urlStart, close);
+                out.append(html, from, at).append("href=\"");
+                String link = links.get(href);
+                if (link != null) {
+                    out.append(link);
+                } else {
+                    String url = href.replace("&amp;", "&");
+                    int linkAt = out.n;
+                    out.append(base).append("/t/c/").append(token(Kind.CLICK, k, messageId, url, expiresAt))
+                            .append("?u=").appendFormEncoded(url);
+                    links.put(href, out.substring(linkAt));
+                }
+                out.append('"');
                 from = close + 1;
                 at = html.indexOf("href=\"", from);
             } else {
@@ -204,6 +222,10 @@ public final class SignedTrackingLinks implements TrackingLinks {
             if (n + more > a.length) {
                 a = Arrays.copyOf(a, Math.max(n + more, a.length * 2));
             }
+        }
+
+        String substring(int start) {
+            return new String(a, start, n - start);
         }
 
         @Override

@@ -60,6 +60,20 @@ class SignedTrackingLinksTest {
     }
 
     @Test
+    void aUrlLinkedTwiceCarriesTheSameSignedLinkBothTimesAndOtherLinksTheirOwn() {
+        String html = "<a href=\"https://shop.example/p/1?a=1&amp;b=2\"><img></a><a href=\"https://shop.example/p/2\">2</a>"
+                + "<a href=\"https://shop.example/p/1?a=1&amp;b=2\">1</a>";
+        List<String[]> clicks = links(links.decorate(html, KEY, "m1@x"), "c");
+        assertThat(clicks).hasSize(3);
+        assertThat(clicks.get(2)).containsExactly(clicks.get(0));
+        assertThat(clicks.get(1)[0]).isNotEqualTo(clicks.get(0)[0]);
+        assertThat(links.verify(clicks.get(2)[0], Kind.CLICK, clicks.get(2)[1])).get()
+                .extracting(SignedTrackingLinks.Claim::url).isEqualTo("https://shop.example/p/1?a=1&b=2");
+        assertThat(links.decorate(html, new SendKey("autumn@2026-11-02", "p_2"), "m2@x"))
+                .as("memo is per message").doesNotContain(clicks.get(0)[0]);
+    }
+
+    @Test
     void trackingLinksCarryTheSameTokensAsOpenTimeUrlsWithTheSameKeyRingAndRotation() {
         String open = links(links.decorate("<p>x</p>", KEY, "m1@x"), "o").getFirst()[0];
         assertThat(ring.verify(open, TrackingToken.Purpose.OPEN, "")).isInstanceOfSatisfying(TrackingToken.Verdict.Valid.class, v -> {
