@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The engine's per-profile {@link ProfileWindows}: a bounded LRU of them and how they are built on
+ * The engine's per-profile {@link ProfileWindows}: a bounded cache of them and how they are built on
  * a miss, from the profile's history and the durable memberships and timer as the
  * {@link MembershipWriter} sees them (unwritten changes laid over the stores) with the current
  * operation's {@link PendingWrites} laid over that.
