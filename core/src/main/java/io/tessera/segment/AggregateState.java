@@ -44,6 +44,10 @@ final class AggregateState {
         }
     }
 
+    Aggregate aggregate() {
+        return aggregate;
+    }
+
     /** An instant as epoch nanoseconds, saturated at the ends of {@code long}. */
     static long nanos(Instant t) {
         long s = t.getEpochSecond();

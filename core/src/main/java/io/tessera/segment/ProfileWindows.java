@@ -24,7 +24,14 @@ final class ProfileWindows {
     private Profile profile;
     private Map<String, Object> traits;
     private Map<String, List<String>> identities;
-    private final Map<Aggregate, AggregateState> states = new HashMap<>(4);
+    /**
+     * The states in {@code [0, stateCount)}, one per aggregate that has one: an array searched by
+     * hash, not a map, because a map entry per state was another object per aggregate an event
+     * first matched, kept in the old generation (SegmentBench GC log, "Segments, session 7").
+     */
+    private AggregateState[] states = NO_STATES;
+    private int stateCount;
+    private static final AggregateState[] NO_STATES = new AggregateState[0];
     private Set<Aggregate> tracked = Set.of();
     private SegmentCatalog index = SegmentCatalog.EMPTY;
     final Map<String, Instant> memberships;
@@ -37,6 +44,8 @@ final class ProfileWindows {
      * expired since the stored memberships were computed (see {@code SegmentEngine.evaluate}).
      */
     boolean fresh = true;
+    /** Set by a cache hit, cleared when eviction passes over the state ({@link WindowStates}: second chance). */
+    boolean used;
     /** The log offset of the last event reflected in the state; older deliveries are ignored. */
     long appliedThrough = -1;
 
@@ -136,8 +145,27 @@ final class ProfileWindows {
         if (!a.matches(e) || (a.windowed() && !a.inside(e.timestamp(), now))) {
             return false;
         }
-        states.computeIfAbsent(a, AggregateState::new).add(e);
+        AggregateState s = state(a);
+        if (s == null) {
+            if (stateCount == states.length) {
+                states = java.util.Arrays.copyOf(states, Math.max(4, stateCount * 2));
+            }
+            s = new AggregateState(a);
+            states[stateCount++] = s;
+        }
+        s.add(e);
         return true;
+    }
+
+    private AggregateState state(Aggregate a) {
+        int h = a.hashCode();
+        for (int i = 0; i < stateCount; i++) {
+            Aggregate k = states[i].aggregate();
+            if (k == a || (k.hashCode() == h && k.equals(a))) {
+                return states[i];
+            }
+        }
+        return null;
     }
 
     /** Applies a new event to every tracked aggregate; returns the aggregates it changed. */
@@ -152,7 +180,7 @@ final class ProfileWindows {
     }
 
     Object value(Aggregate a, Instant now) {
-        AggregateState s = states.get(a);
+        AggregateState s = state(a);
         if (s != null) {
             return s.value(now);
         }
@@ -168,26 +196,28 @@ final class ProfileWindows {
      */
     List<Aggregate> expire(Instant now) {
         List<Aggregate> expired = List.of();
-        for (var it = states.entrySet().iterator(); it.hasNext(); ) {
-            var en = it.next();
-            AggregateState s = en.getValue();
+        int kept = 0;
+        for (int i = 0; i < stateCount; i++) {
+            AggregateState s = states[i];
             if (s.expire(now)) {
                 if (expired.isEmpty()) {
                     expired = new java.util.ArrayList<>(2);
                 }
-                expired.add(en.getKey());
+                expired.add(s.aggregate());
             }
-            if (s.isEmpty()) {
-                it.remove();
+            if (!s.isEmpty()) {
+                states[kept++] = s;
             }
         }
+        java.util.Arrays.fill(states, kept, stateCount, null);
+        stateCount = kept;
         return expired;
     }
 
     Optional<Instant> nextExpiry(Instant now) {
         Optional<Instant> next = Optional.empty();
-        for (AggregateState s : states.values()) {
-            Optional<Instant> e = s.nextExpiry(now);
+        for (int i = 0; i < stateCount; i++) {
+            Optional<Instant> e = states[i].nextExpiry(now);
             if (e.isPresent() && (next.isEmpty() || e.get().isBefore(next.get()))) {
                 next = e;
             }

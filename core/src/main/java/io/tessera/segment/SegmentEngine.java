@@ -24,7 +24,7 @@ import java.util.function.ToIntFunction;
  * Keeps segment memberships current, incrementally.
  *
  * <p><b>Implementation notes.</b> For each profile the engine keeps a {@link ProfileWindows}
- * ({@link WindowStates}: a bounded LRU, rebuilt from {@code ProfileStore.history} on a miss): one
+ * ({@link WindowStates}: a bounded cache, rebuilt from {@code ProfileStore.history} on a miss): one
  * {@link AggregateState} per aggregate the active segments read, the current memberships and the
  * profile's window timer. On a profile change it applies the event to the matching aggregates and
  * re-evaluates ({@link MembershipEvaluator}) only the segments that read them (plus those reading

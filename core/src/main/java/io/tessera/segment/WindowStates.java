@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The engine's per-profile {@link ProfileWindows}: a bounded LRU of them and how they are built on
+ * The engine's per-profile {@link ProfileWindows}: a bounded cache of them and how they are built on
  * a miss, from the profile's history and the durable memberships and timer as the
  * {@link MembershipWriter} sees them (unwritten changes laid over the stores) with the current
  * operation's {@link PendingWrites} laid over that.
@@ -27,24 +27,40 @@ final class WindowStates {
     private final ProfileStore profiles;
     private final MembershipWriter writer;
     private final PendingWrites pending;
-    private final Map<String, ProfileWindows> cache;
+    /**
+     * Bounded with second-chance (CLOCK) eviction: insertion order, a hit sets the state's
+     * {@link ProfileWindows#used} bit, and the eldest entry is evicted unless its bit is set (then
+     * it is cleared and the entry moves to the young end). An access-ordered map relinked three
+     * old entries at every hit: references written into old objects, which each young garbage
+     * collection scans (SegmentBench GC log, "Segments, session 7").
+     */
+    private final LinkedHashMap<String, ProfileWindows> cache = new LinkedHashMap<>(1024);
+    private final int maxCachedProfiles;
 
     WindowStates(ProfileStore profiles, MembershipWriter writer, PendingWrites pending, int maxCachedProfiles) {
         this.profiles = profiles;
         this.writer = writer;
         this.pending = pending;
-        this.cache = new LinkedHashMap<>(1024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, ProfileWindows> eldest) {
-                return size() > maxCachedProfiles;
+        this.maxCachedProfiles = maxCachedProfiles;
+    }
+
+    private void cache(String profileId, ProfileWindows w) {
+        cache.put(profileId, w);
+        while (cache.size() > maxCachedProfiles) {
+            Map.Entry<String, ProfileWindows> eldest = cache.firstEntry();
+            cache.remove(eldest.getKey());
+            if (eldest.getValue().used) {
+                eldest.getValue().used = false;
+                cache.put(eldest.getKey(), eldest.getValue());
             }
-        };
+        }
     }
 
     /** The cached state tracking the whole catalog, or null (a state tracking less is dropped). */
     ProfileWindows cached(String profileId, SegmentCatalog catalog) {
         ProfileWindows w = cache.get(profileId);
         if (w != null && w.tracks(catalog)) {
+            w.used = true;
             return w;
         }
         if (w != null) {
@@ -79,7 +95,7 @@ final class WindowStates {
         w.track(catalog, catalog.aggregates().isEmpty() ? List.of() : profiles.history(p.id()), now);
         w.appliedThrough = p.lastOffset();
         if (keep) {
-            cache.put(p.id(), w);
+            cache(p.id(), w);
         }
         return w;
     }
@@ -189,7 +205,7 @@ final class WindowStates {
             Optional<Instant> timer = pending.timer(id).orElse(Optional.ofNullable(scheduled.get(id)));
             w.adopt(pending.memberships(id, stored.getOrDefault(id, Map.of())), timer);
             if (full) {
-                cache.put(id, w);
+                cache(id, w);
             }
             out.put(id, w);
         }

@@ -71,8 +71,29 @@ public final class SqliteMembershipStore implements MembershipStore {
     private final java.util.TreeMap<Long, Integer> firstSeqs = new java.util.TreeMap<>();
     private long maxSeq;
 
-    /** An unwritten profile: when it last changed, and the sequence to replay from to rebuild it. */
-    private record Settling(long changedNanos, long replayAfter) {}
+    /**
+     * An unwritten profile: when it last changed, and the sequence to replay from to rebuild it.
+     * Mutable (under the monitor): a profile changing again updates its time in place, where a new
+     * record put into the tree was a new object referenced from old ones at every change, which
+     * every young garbage collection then scanned (SegmentBench GC log, "Segments, session 7").
+     */
+    private static final class Settling {
+        long changedNanos;
+        final long replayAfter;
+
+        Settling(long changedNanos, long replayAfter) {
+            this.changedNanos = changedNanos;
+            this.replayAfter = replayAfter;
+        }
+
+        long changedNanos() {
+            return changedNanos;
+        }
+
+        long replayAfter() {
+            return replayAfter;
+        }
+    }
     private final PreparedStatement ofProfile;
     private final PreparedStatement enter;
     private final PreparedStatement exit;
@@ -171,11 +192,12 @@ public final class SqliteMembershipStore implements MembershipStore {
     /** Records a profile's logged changes (segment → since, or {@link #LEFT}) as its net change (under the monitor). */
     private void net(String profileId, Map<String, Long> changes, long replayAfter) {
         Settling was = settling.get(profileId);
-        long from = was != null ? was.replayAfter() : replayAfter;
         if (was == null) {
-            firstSeqs.merge(from, 1, Integer::sum);
+            firstSeqs.merge(replayAfter, 1, Integer::sum);
+            settling.put(profileId, new Settling(System.nanoTime(), replayAfter));
+        } else {
+            was.changedNanos = System.nanoTime();
         }
-        settling.put(profileId, new Settling(System.nanoTime(), from));
         Map<String, Long> m = unmaterialized.get(profileId);
         if (m == null) {
             // Never mutated after it is published: readers take it without a lock.
