@@ -21,6 +21,8 @@ final class HtmlFinisher {
     private static final String PREHEADER_STYLE =
             "display:none;font-size:1px;line-height:1px;max-height:0px;max-width:0px;opacity:0;overflow:hidden;mso-hide:all;";
 
+    private static final TextBuffers OUTS = new TextBuffers();
+
     record Finished(String html, String text, List<String> problems) {}
 
     Finished finish(String html, String preheader, Optional<LinkTracking> tracking, String profileId,
@@ -35,16 +37,9 @@ final class HtmlFinisher {
      */
     Finished finish(String html, String preheader, Optional<LinkTracking> tracking, String profileId,
                     String messageId, Instant now, Optional<TextTemplate> textTemplate) {
-        // UTF-16 from the start when the body is (its markers are not Latin-1; nor is "€" or "★"):
-        // inflating a half-full buffer copies it; sized after the switch, not allocated twice
-        StringBuilder out;
-        if (textTemplate.isPresent() || html.indexOf(Escapes.LINK_START) >= 0 || html.indexOf(Escapes.PIXEL_SLOT) >= 0) {
-            out = new StringBuilder(1).append('\u0100');
-            out.setLength(0);
-            out.ensureCapacity(html.length() + 2048);
-        } else {
-            out = new StringBuilder(html.length() + 2048);
-        }
+        // a UTF-16 buffer reused per thread (TextBuffers): the body is UTF-16 (its markers are
+        // not Latin-1; nor is "€" or "★"), and the string it makes is the same either way
+        StringBuilder out = OUTS.take(html.length() + 2048);
         int n = html.length();
         int from = 0;
         int nextLink = html.indexOf(Escapes.LINK_START);
@@ -120,6 +115,7 @@ final class HtmlFinisher {
         }
         out.append(html, from, n);
         String finished = out.toString();
+        OUTS.give(out);
         if (trace != null) {
             return new Finished(finished, textTemplate.get().text(html, trace), List.of());
         }

@@ -91,6 +91,14 @@ public final class SignedTrackingLinks implements TrackingLinks {
         String base = baseUrl.get();
         Instant expiresAt = clock.instant().plus(ttl);
         Chars out = new Chars(html.length() + 4096);
+        try {
+            return decorate(html, k, messageId, base, expiresAt, out);
+        } finally {
+            out.giveBack();
+        }
+    }
+
+    private String decorate(String html, SendKey k, String messageId, String base, Instant expiresAt, Chars out) {
         // a URL linked twice (a product's image and its title) gets one token: it depends only on
         // (recipient, message, URL, expiry), so the output is the same as signing it again
         Map<String, String> links = new HashMap<>();
@@ -128,14 +136,36 @@ public final class SignedTrackingLinks implements TrackingLinks {
         return out.toString();
     }
 
-    /** A growable {@code char[]}: copies with {@link String#getChars}, whatever the strings' coders. Confined to one call. */
+    /**
+     * A growable {@code char[]}: copies with {@link String#getChars}, whatever the strings' coders.
+     * Confined to one call; its array is then kept for the thread's next call.
+     */
     private static final class Chars {
         private static final char[] HEX = "0123456789ABCDEF".toCharArray();
         private char[] a;
         private int n;
 
+        /** Each platform thread's array, reused by its next message (a message's size, 50 KB, allocated and zeroed each time before). */
+        private static final ThreadLocal<char[][]> FREE = ThreadLocal.withInitial(() -> new char[1][]);
+        private static final int KEEP_AT_MOST = 256 * 1024;
+
         Chars(int capacity) {
-            a = new char[capacity];
+            char[][] slot = Thread.currentThread().isVirtual() ? null : FREE.get();
+            char[] free = slot == null ? null : slot[0];
+            if (free != null && free.length >= capacity) {
+                slot[0] = null;
+                a = free;
+            } else {
+                a = new char[capacity];
+            }
+        }
+
+        /** Keeps the array for this thread's next message; the Chars is not used after. */
+        void giveBack() {
+            if (a.length <= KEEP_AT_MOST && !Thread.currentThread().isVirtual()) {
+                FREE.get()[0] = a;
+            }
+            a = null;
         }
 
         Chars append(String s) {

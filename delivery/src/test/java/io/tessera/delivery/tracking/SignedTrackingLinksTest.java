@@ -74,6 +74,14 @@ class SignedTrackingLinksTest {
     }
 
     @Test
+    void aShortMessageDecoratedAfterALongOneOnTheSameThreadIsWhatItIsAlone() {
+        String small = "<html><body><a href=\"https://shop.example/s\">s</a></body></html>";
+        String alone = links.decorate(small, KEY, "m1@x");
+        links.decorate("<html><body>" + "<a href=\"https://shop.example/long\">x</a>".repeat(2000) + "</body></html>", KEY, "m2@x");
+        assertThat(links.decorate(small, KEY, "m1@x")).isEqualTo(alone);
+    }
+
+    @Test
     void trackingLinksCarryTheSameTokensAsOpenTimeUrlsWithTheSameKeyRingAndRotation() {
         String open = links(links.decorate("<p>x</p>", KEY, "m1@x"), "o").getFirst()[0];
         assertThat(ring.verify(open, TrackingToken.Purpose.OPEN, "")).isInstanceOfSatisfying(TrackingToken.Verdict.Valid.class, v -> {
