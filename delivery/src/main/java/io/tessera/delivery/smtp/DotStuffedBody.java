@@ -21,12 +21,19 @@ import java.nio.ByteOrder;
  * faster than Angus). Used only on plain connections ({@link DirectDataTransport}); over TLS
  * Angus' stream stays.
  *
- * <p>Confined to the sending thread; one instance per message.
+ * <p>Confined to the sending thread; one instance per message (its output array is the thread's).
  */
 final class DotStuffedBody extends OutputStream {
 
+    /**
+     * Each thread's output array, kept for its next message (twice the message's size: 56 KB
+     * allocated and zeroed per message before; docs/BENCHMARKS.md "Delivery CPU, session 7").
+     * Arrays over {@link #KEEP_AT_MOST} are not kept.
+     */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
+    private static final int KEEP_AT_MOST = 1 << 20;
+
     private final OutputStream socket;
-    private byte[] buf = new byte[0];
     private int lastByte = -1;
     private boolean atLineStart = true;
 
@@ -42,8 +49,12 @@ final class DotStuffedBody extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         // worst case every byte becomes two (a bare line break, or a dot after one)
+        byte[] buf = SCRATCH.get();
         if (buf.length < 2 * len) {
             buf = new byte[Math.max(2 * len, 64)];
+            if (buf.length <= KEEP_AT_MOST) {
+                SCRATCH.set(buf);
+            }
         }
         int n = 0;
         int last = lastByte;
