@@ -115,7 +115,10 @@ public final class SegmentBench {
             System.out.printf("bytes written by the process during the live phase (WAL and checkpoints): %.1f KB an event%n",
                     (bytesWritten() - io0) / 1e3 / Math.max(1, live.processed()));
             if (liveOnly) {
+                // the timer runner may have queued writes after the live phase's last wait
+                engine.awaitWritten();
                 writes.shutdown();
+                writes.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
                 return;
             }
 

@@ -584,6 +584,8 @@ public final class SqliteMembershipStore implements MembershipStore {
         materialize();
         checkpoints.close();
         try (Statement s = db.createStatement()) {
+            // bounded: an unbounded ANALYZE of millions of member and log rows is minutes of CPU at close
+            s.execute("PRAGMA analysis_limit = 1000");
             s.execute("PRAGMA optimize");
             db.close();
             synchronized (reads) {
