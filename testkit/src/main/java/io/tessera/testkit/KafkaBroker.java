@@ -211,11 +211,21 @@ public final class KafkaBroker {
         }
     }
 
-    /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (as Kafka's Uuid). */
-    private static String clusterId() {
+    /**
+     * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (as Kafka's Uuid), and,
+     * as Kafka's {@code Uuid.randomUuid} does, never starting with '-': the storage tool's argument
+     * parser takes such an id for an option ("argument --cluster-id/-t: expected one argument"),
+     * which failed one CI run in 64.
+     */
+    static String clusterId() {
+        SecureRandom random = new SecureRandom();
         byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id;
+        do {
+            random.nextBytes(bytes);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (id.startsWith("-"));
+        return id;
     }
 
     private static String tail(Path logFile) {
