@@ -26,15 +26,9 @@ import org.flywaydb.core.api.FlywayException;
  *
  * <p>Thread-safe. Closing it closes the pool; the stores built on it do not own it.
  */
-public final class PostgresDatabase implements AutoCloseable {
+public final class PostgresDatabase implements io.tessera.store.JdbcDatabase, AutoCloseable {
     static final String MIGRATIONS = "classpath:db/migration/postgresql";
     private static final int ATTEMPTS = 5;
-
-    /** Work done on a connection: in one transaction ({@link #write}) or as a read. */
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
 
     /** Where the database is and how many connections this node may hold. */
     public record Settings(String url, String user, String password, int poolSize) {
@@ -99,7 +93,8 @@ public final class PostgresDatabase implements AutoCloseable {
     }
 
     /** Runs {@code work} in one transaction, retried on deadlock or serialization failure. */
-    <T> T write(Work<T> work) {
+    @Override
+    public <T> T write(Work<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = pool.getConnection()) {
                 c.setAutoCommit(false);
@@ -133,7 +128,8 @@ public final class PostgresDatabase implements AutoCloseable {
     }
 
     /** Runs {@code work} on a pooled connection in autocommit mode (each statement its own snapshot). */
-    <T> T read(Work<T> work) {
+    @Override
+    public <T> T read(Work<T> work) {
         try (Connection c = pool.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {

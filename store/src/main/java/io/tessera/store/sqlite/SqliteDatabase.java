@@ -17,13 +17,7 @@ import java.util.concurrent.BlockingQueue;
  * writer per file anyway; callers serialize on {@link #write}) and a small pool of read
  * connections, which WAL lets read while the writer commits. Thread-safe.
  */
-final class SqliteDatabase implements AutoCloseable {
-    /** Work done on a connection inside a transaction (writes) or as one snapshot read. */
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
+final class SqliteDatabase implements io.tessera.store.JdbcDatabase, AutoCloseable {
     private static final int READERS = 4;
     private final Path file;
     private final boolean fsyncEveryCommit;
@@ -76,7 +70,8 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     /** Runs {@code work} in one transaction: all of it commits, or none. */
-    synchronized <T> T write(Work<T> work) {
+    @Override
+    public synchronized <T> T write(Work<T> work) {
         try {
             T result = work.run(writer);
             writer.commit();
@@ -94,7 +89,8 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    <T> T read(Work<T> work) {
+    @Override
+    public <T> T read(Work<T> work) {
         Connection c;
         try {
             c = readers.take();
