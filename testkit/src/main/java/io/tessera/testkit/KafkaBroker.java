@@ -106,8 +106,9 @@ public final class KafkaBroker {
     private static KafkaBroker start() {
         try {
             Path dir = Files.createTempDirectory("tessera-kafka");
-            int brokerPort = freePort();
-            int controllerPort = freePort();
+            int[] ports = freePorts(2);
+            int brokerPort = ports[0];
+            int controllerPort = ports[1];
             Path config = dir.resolve("server.properties");
             Files.writeString(config, properties(dir.resolve("data"), brokerPort, controllerPort));
             Files.writeString(dir.resolve(LOGBACK), LOGBACK_XML);
@@ -205,9 +206,25 @@ public final class KafkaBroker {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /**
+     * Distinct free loopback ports, all held open while they are chosen: one socket closed before
+     * the next was opened let the system hand out the same port twice, and the broker refused a
+     * listener and a controller on one port (a CI run, session 7).
+     */
+    static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> held = new java.util.ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
         }
     }
 
