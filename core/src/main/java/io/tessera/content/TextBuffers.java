@@ -6,8 +6,10 @@ package io.tessera.content;
  * (JFR, docs/BENCHMARKS.md "Delivery CPU, session 7"). A builder is taken for one pass and given
  * back after its {@code toString()}; one grown past {@link #KEEP_AT_MOST} chars is not kept.
  *
- * <p>Threading: each thread has its own free builder; a nested take on the same thread (the
- * builder is out) gets a new one, so sharing an instance between threads or passes is safe.
+ * <p>Threading: each platform thread has its own free builder; a nested take on the same thread
+ * (the builder is out) gets a new one, so sharing an instance between threads or passes is safe.
+ * A virtual thread (an HTTP request's) always gets a new one and keeps none: it lives for one
+ * task, so keeping would only pin the builder to it (the rule of the delivery encoders too).
  * Builders start UTF-16: the renderer's markers are not Latin-1, and inflating a half-full
  * buffer copies it.
  */
@@ -19,6 +21,9 @@ final class TextBuffers {
 
     /** An empty UTF-16 builder with room for {@code capacity} chars: this thread's free one, or a new one. */
     StringBuilder take(int capacity) {
+        if (Thread.currentThread().isVirtual()) {
+            return utf16(capacity);
+        }
         StringBuilder[] slot = free.get();
         StringBuilder b = slot[0];
         if (b == null) {
@@ -32,7 +37,7 @@ final class TextBuffers {
 
     /** Hands {@code b} back for this thread's next {@link #take}; its content is dropped then. */
     void give(StringBuilder b) {
-        if (b.capacity() <= KEEP_AT_MOST) {
+        if (b.capacity() <= KEEP_AT_MOST && !Thread.currentThread().isVirtual()) {
             free.get()[0] = b;
         }
     }

@@ -39,6 +39,17 @@ class TextBuffersTest {
     }
 
     @Test
+    void aVirtualThreadKeepsNoBuilder() throws Exception {
+        StringBuilder[] taken = new StringBuilder[2];
+        Thread.ofVirtual().start(() -> {
+            taken[0] = buffers.take(16);
+            buffers.give(taken[0]);
+            taken[1] = buffers.take(16);
+        }).join();
+        assertThat(taken[1]).isNotSameAs(taken[0]);
+    }
+
+    @Test
     void aBuilderGrownPastTheLimitIsNotKept() {
         StringBuilder big = buffers.take(TextBuffers.KEEP_AT_MOST + 1);
         buffers.give(big);

@@ -28,12 +28,15 @@ final class DotStuffedBody extends OutputStream {
     /**
      * Each thread's output array, kept for its next message (twice the message's size: 56 KB
      * allocated and zeroed per message before; docs/BENCHMARKS.md "Delivery CPU, session 7").
-     * Arrays over {@link #KEEP_AT_MOST} are not kept.
+     * Arrays over {@link #KEEP_AT_MOST} are not kept, nor any on a virtual thread.
      */
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
+    private static final byte[] EMPTY = new byte[0];
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> EMPTY);
     private static final int KEEP_AT_MOST = 1 << 20;
 
     private final OutputStream socket;
+    /** The output array on a virtual thread (kept for this message only). */
+    private byte[] own = EMPTY;
     private int lastByte = -1;
     private boolean atLineStart = true;
 
@@ -49,10 +52,14 @@ final class DotStuffedBody extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         // worst case every byte becomes two (a bare line break, or a dot after one)
-        byte[] buf = SCRATCH.get();
+        // a virtual thread lives for one task: its array stays with this message, not the thread
+        boolean virtual = Thread.currentThread().isVirtual();
+        byte[] buf = virtual ? own : SCRATCH.get();
         if (buf.length < 2 * len) {
             buf = new byte[Math.max(2 * len, 64)];
-            if (buf.length <= KEEP_AT_MOST) {
+            if (virtual) {
+                own = buf;
+            } else if (buf.length <= KEEP_AT_MOST) {
                 SCRATCH.set(buf);
             }
         }
