@@ -44,7 +44,7 @@ final class WindowStates {
         this.maxCachedProfiles = maxCachedProfiles;
     }
 
-    private void cache(String profileId, ProfileWindows w) {
+    private void keep(String profileId, ProfileWindows w) {
         cache.put(profileId, w);
         while (cache.size() > maxCachedProfiles) {
             Map.Entry<String, ProfileWindows> eldest = cache.firstEntry();
@@ -95,7 +95,7 @@ final class WindowStates {
         w.track(catalog, catalog.aggregates().isEmpty() ? List.of() : profiles.history(p.id()), now);
         w.appliedThrough = p.lastOffset();
         if (keep) {
-            cache(p.id(), w);
+            keep(p.id(), w);
         }
         return w;
     }
@@ -205,7 +205,7 @@ final class WindowStates {
             Optional<Instant> timer = pending.timer(id).orElse(Optional.ofNullable(scheduled.get(id)));
             w.adopt(pending.memberships(id, stored.getOrDefault(id, Map.of())), timer);
             if (full) {
-                cache(id, w);
+                keep(id, w);
             }
             out.put(id, w);
         }
