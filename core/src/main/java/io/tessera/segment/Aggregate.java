@@ -79,6 +79,20 @@ public record Aggregate(Kind kind, String event, String property, Optional<Durat
                 && window.equals(a.window) && filter.equals(a.filter);
     }
 
+    private static final java.util.concurrent.ConcurrentHashMap<Aggregate, Aggregate> CANONICAL = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The one instance of this aggregate the compiler hands out, so the evaluator's lookups (a
+     * profile's state, the tracked set) succeed on identity instead of comparing filters: equal
+     * aggregates of different segments were different objects, and comparing them was the largest
+     * part of reading a value (SegmentBench, JFR, docs/BENCHMARKS.md "Segments, session 8"). Kept
+     * for the life of the process: there are as many as distinct aggregates ever compiled.
+     */
+    static Aggregate canonical(Aggregate a) {
+        Aggregate c = CANONICAL.putIfAbsent(a, a);
+        return c == null ? a : c;
+    }
+
     public boolean windowed() {
         return window.isPresent();
     }

@@ -28,6 +28,8 @@ public final class CompiledSegment {
     private final Set<String> dependsOn;
     private final Set<String> variables;
     private final boolean timeDependent;
+    /** The key's number for membership bit sets ({@link SegmentBits}). */
+    private final int bit;
 
     CompiledSegment(SegmentDefinition definition, CelAbstractSyntaxTree ast, CelRuntime.Program program,
                     CelRuntime.Program fast, Optional<JavaCondition> java, List<Object> slots,
@@ -43,6 +45,12 @@ public final class CompiledSegment {
         this.dependsOn = Set.copyOf(dependsOn);
         this.variables = Set.copyOf(variables);
         this.timeDependent = this.aggregates.stream().anyMatch(Aggregate::windowed);
+        this.bit = SegmentBits.of(definition.key());
+    }
+
+    /** The key's number in membership bit sets. */
+    int bit() {
+        return bit;
     }
 
     public SegmentDefinition definition() {

@@ -37,7 +37,7 @@ final class MembershipEvaluator {
         // Events that left their windows since the last evaluation of this state (a timer, or an
         // event arriving first): the segments reading those aggregates are re-evaluated, no others.
         List<Aggregate> expired = w.expire(now);
-        boolean overdueFresh = w.fresh && w.scheduledTimer.isPresent() && !w.scheduledTimer.get().isAfter(now);
+        boolean overdueFresh = w.fresh && w.timerNotAfter(now);
         w.fresh = false;
         if (!expired.isEmpty() || overdueFresh) {
             dirty = new HashSet<>(dirtyIn);
@@ -64,12 +64,8 @@ final class MembershipEvaluator {
                     continue;
                 }
                 boolean member = s.evaluate(input).member();
-                if (member != w.memberships.containsKey(s.key())) {
-                    if (member) {
-                        w.memberships.put(s.key(), now);
-                    } else {
-                        w.memberships.remove(s.key());
-                    }
+                if (member != w.isMember(s)) {
+                    w.setMember(s.bit(), member);
                     changed.add(s.key());
                     changes.add(new MembershipChange(s.key(), s.definition().version(), w.profileId(), member, now, cause));
                 }
@@ -77,7 +73,7 @@ final class MembershipEvaluator {
             pending.publish(changes);
         }
         // Memberships of deleted segments are the registry's to clear; drop them from the cache view.
-        w.memberships.keySet().removeIf(k -> catalog.get(k).isEmpty());
+        w.dropDeletedSegments(catalog);
         reschedule(w, now);
     }
 
@@ -86,20 +82,20 @@ final class MembershipEvaluator {
         if (!w.exactExpiry) {
             // A partial state knows only its own windows: the profile's timer may only move earlier
             // (an early timer re-evaluates over the full state and reschedules exactly).
-            if (next.isEmpty() || w.scheduledTimer.filter(t -> !t.isAfter(next.get())).isPresent()) {
+            if (next.isEmpty() || w.timerNotAfter(next.get())) {
                 return;
             }
         }
-        if (!next.equals(w.scheduledTimer)) {
+        if (!w.timerIs(next)) {
             pending.timer(w.profileId(), next, next.isPresent() ? timerPartition.applyAsInt(w.profile()) : 0);
-            w.scheduledTimer = next;
+            w.setScheduledTimer(next);
         }
     }
 
     /** A profile merged away: it leaves every segment it was in, and its timer goes. */
-    void retire(String profileId, Map<String, Instant> current, SegmentCatalog catalog, Instant now, String cause) {
+    void retire(String profileId, java.util.Collection<String> current, SegmentCatalog catalog, Instant now, String cause) {
         List<MembershipChange> exits = new ArrayList<>();
-        for (String key : current.keySet()) {
+        for (String key : current) {
             int version = catalog.get(key).map(s -> s.definition().version()).orElse(0);
             exits.add(new MembershipChange(key, version, profileId, false, now, cause));
         }

@@ -3,7 +3,6 @@ package io.tessera.segment;
 import io.tessera.event.Event;
 import io.tessera.profile.Profile;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,30 +11,32 @@ import java.util.Set;
 
 /**
  * The incremental evaluator's state for one profile: a profile snapshot with the latest traits
- * and identities (the only parts conditions and timer partitions read), one
- * {@link AggregateState} per aggregate the active segments need, the current memberships and
- * the window timer scheduled for it. State is a pure function of the profile's history, the
+ * and identities (the only parts conditions and timer partitions read), the state of every
+ * aggregate the active segments need ({@link AggregateStates}), the current memberships and the
+ * window timer scheduled for it. State is a pure function of the profile's history, the
  * clock and the tracked aggregates, so it can be dropped at any time (eviction, restart) and
  * rebuilt from {@code ProfileStore.history}. Not thread-safe: touched only under the
  * {@link SegmentEngine}'s lock.
+ *
+ * <p>Memberships are a bit set over {@link SegmentBits} and the timer two primitive fields: what
+ * an event changes here is written in place, creating no object the old generation would refer
+ * to (docs/BENCHMARKS.md "Segments, session 8").
  */
 final class ProfileWindows {
     private final String profileId;
     private Profile profile;
     private Map<String, Object> traits;
     private Map<String, List<String>> identities;
-    /**
-     * The states in {@code [0, stateCount)}, one per aggregate that has one: an array searched by
-     * hash, not a map, because a map entry per state was another object per aggregate an event
-     * first matched, kept in the old generation (SegmentBench GC log, "Segments, session 7").
-     */
-    private AggregateState[] states = NO_STATES;
-    private int stateCount;
-    private static final AggregateState[] NO_STATES = new AggregateState[0];
+    private final AggregateStates states = new AggregateStates();
     private Set<Aggregate> tracked = Set.of();
     private SegmentCatalog index = SegmentCatalog.EMPTY;
-    final Map<String, Instant> memberships;
-    Optional<Instant> scheduledTimer;
+    /** The segments the profile is in, by {@link SegmentBits} number. */
+    private long[] members = NO_BITS;
+    private static final long[] NO_BITS = new long[0];
+    /** The scheduled window timer: whether there is one, and its epoch second and nanosecond. */
+    private boolean timerSet;
+    private long timerSecond;
+    private int timerNano;
     /** Whether the state's next expiry covers every windowed aggregate of the catalog (false for a partial state). */
     boolean exactExpiry = true;
     private boolean partial;
@@ -52,8 +53,7 @@ final class ProfileWindows {
     ProfileWindows(Profile profile, Map<String, Instant> memberships, Optional<Instant> scheduledTimer) {
         this.profileId = profile.id();
         setProfile(profile);
-        this.memberships = new HashMap<>(memberships);
-        this.scheduledTimer = scheduledTimer;
+        adopt(memberships, scheduledTimer);
     }
 
     String profileId() {
@@ -62,9 +62,76 @@ final class ProfileWindows {
 
     /** Sets the durable memberships and timer of a state built from the profile store alone. */
     void adopt(Map<String, Instant> stored, Optional<Instant> timer) {
-        memberships.clear();
-        memberships.putAll(stored);
-        scheduledTimer = timer;
+        java.util.Arrays.fill(members, 0L);
+        stored.keySet().forEach(k -> setMember(SegmentBits.of(k), true));
+        setScheduledTimer(timer);
+    }
+
+    /** Whether the profile is in the segment with this key. */
+    boolean isMember(String segmentKey) {
+        return SegmentBits.get(members, SegmentBits.find(segmentKey));
+    }
+
+    boolean isMember(CompiledSegment s) {
+        return SegmentBits.get(members, s.bit());
+    }
+
+    void setMember(int bit, boolean member) {
+        int word = bit >>> 6;
+        if (word >= members.length) {
+            if (!member) {
+                return;
+            }
+            members = java.util.Arrays.copyOf(members, word + 1);
+        }
+        if (member) {
+            members[word] |= 1L << bit;
+        } else {
+            members[word] &= ~(1L << bit);
+        }
+    }
+
+    /** The keys of the segments the profile is in. */
+    List<String> memberKeys() {
+        List<String> out = new java.util.ArrayList<>();
+        for (int w = 0; w < members.length; w++) {
+            for (long bits = members[w]; bits != 0; bits &= bits - 1) {
+                out.add(SegmentBits.key(w * 64 + Long.numberOfTrailingZeros(bits)));
+            }
+        }
+        return out;
+    }
+
+    /** Forgets memberships of segments the catalog no longer has (their rows are the registry's to clear). */
+    void dropDeletedSegments(SegmentCatalog catalog) {
+        for (int w = 0; w < members.length; w++) {
+            for (long bits = members[w]; bits != 0; bits &= bits - 1) {
+                int bit = w * 64 + Long.numberOfTrailingZeros(bits);
+                if (catalog.get(SegmentBits.key(bit)).isEmpty()) {
+                    setMember(bit, false);
+                }
+            }
+        }
+    }
+
+    Optional<Instant> scheduledTimer() {
+        return timerSet ? Optional.of(Instant.ofEpochSecond(timerSecond, timerNano)) : Optional.empty();
+    }
+
+    void setScheduledTimer(Optional<Instant> due) {
+        timerSet = due.isPresent();
+        timerSecond = timerSet ? due.get().getEpochSecond() : 0;
+        timerNano = timerSet ? due.get().getNano() : 0;
+    }
+
+    /** Whether the scheduled timer is {@code due} (both absent, or the same instant). */
+    boolean timerIs(Optional<Instant> due) {
+        return due.isPresent() ? timerSet && due.get().getEpochSecond() == timerSecond && due.get().getNano() == timerNano : !timerSet;
+    }
+
+    /** Whether a timer is scheduled at or before {@code t}. */
+    boolean timerNotAfter(Instant t) {
+        return timerSet && (timerSecond < t.getEpochSecond() || timerSecond == t.getEpochSecond() && timerNano <= t.getNano());
     }
 
     void setProfile(Profile p) {
@@ -145,27 +212,8 @@ final class ProfileWindows {
         if (!a.matches(e) || (a.windowed() && !a.inside(e.timestamp(), now))) {
             return false;
         }
-        AggregateState s = state(a);
-        if (s == null) {
-            if (stateCount == states.length) {
-                states = java.util.Arrays.copyOf(states, Math.max(4, stateCount * 2));
-            }
-            s = new AggregateState(a);
-            states[stateCount++] = s;
-        }
-        s.add(e);
+        states.add(a, e);
         return true;
-    }
-
-    private AggregateState state(Aggregate a) {
-        int h = a.hashCode();
-        for (int i = 0; i < stateCount; i++) {
-            Aggregate k = states[i].aggregate();
-            if (k == a || (k.hashCode() == h && k.equals(a))) {
-                return states[i];
-            }
-        }
-        return null;
     }
 
     /** Applies a new event to every tracked aggregate; returns the aggregates it changed. */
@@ -180,14 +228,14 @@ final class ProfileWindows {
     }
 
     Object value(Aggregate a, Instant now) {
-        AggregateState s = state(a);
-        if (s != null) {
-            return s.value(now);
+        Object v = states.value(a, now);
+        if (v != null) {
+            return v;
         }
         if (!tracked.contains(a)) {
             throw new IllegalStateException("aggregate not tracked for " + profileId + ": " + a.describe());
         }
-        return AggregateState.empty(a);
+        return AggregateStates.empty(a);
     }
 
     /**
@@ -195,38 +243,15 @@ final class ProfileWindows {
      * values that changed. The only place expiry mutates state, so each expiry is reported once.
      */
     List<Aggregate> expire(Instant now) {
-        List<Aggregate> expired = List.of();
-        int kept = 0;
-        for (int i = 0; i < stateCount; i++) {
-            AggregateState s = states[i];
-            if (s.expire(now)) {
-                if (expired.isEmpty()) {
-                    expired = new java.util.ArrayList<>(2);
-                }
-                expired.add(s.aggregate());
-            }
-            if (!s.isEmpty()) {
-                states[kept++] = s;
-            }
-        }
-        java.util.Arrays.fill(states, kept, stateCount, null);
-        stateCount = kept;
-        return expired;
+        return states.expire(now);
     }
 
     Optional<Instant> nextExpiry(Instant now) {
-        Optional<Instant> next = Optional.empty();
-        for (int i = 0; i < stateCount; i++) {
-            Optional<Instant> e = states[i].nextExpiry(now);
-            if (e.isPresent() && (next.isEmpty() || e.get().isBefore(next.get()))) {
-                next = e;
-            }
-        }
-        return next;
+        return states.nextExpiry(now);
     }
 
     SegmentInput input(Instant now, ProfileScores scores) {
         return new SegmentInput(profileId, traits, identities, scores.rfm(profileId), scores.predicted(profileId),
-                a -> value(a, now), memberships::containsKey, now);
+                a -> value(a, now), this::isMember, now);
     }
 }

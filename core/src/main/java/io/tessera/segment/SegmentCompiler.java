@@ -278,7 +278,7 @@ public final class SegmentCompiler {
                 return;
             }
             Aggregate.Kind kind = Aggregate.Kind.valueOf(fn.toUpperCase(java.util.Locale.ROOT));
-            aggregates.put(call.id(), new Aggregate(kind, event.get(), property, window, filter));
+            aggregates.put(call.id(), Aggregate.canonical(new Aggregate(kind, event.get(), property, window, filter)));
         }
 
         private Optional<String> literalString(CelExpr e, String what) {

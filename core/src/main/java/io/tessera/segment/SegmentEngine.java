@@ -25,7 +25,7 @@ import java.util.function.ToIntFunction;
  *
  * <p><b>Implementation notes.</b> For each profile the engine keeps a {@link ProfileWindows}
  * ({@link WindowStates}: a bounded cache, rebuilt from {@code ProfileStore.history} on a miss): one
- * {@link AggregateState} per aggregate the active segments read, the current memberships and the
+ * state per aggregate the active segments read ({@link AggregateStates}), the current memberships and the
  * profile's window timer. On a profile change it applies the event to the matching aggregates and
  * re-evaluates ({@link MembershipEvaluator}) only the segments that read them (plus those reading
  * traits when traits changed, all of them for a new profile, and the dependents of any segment
@@ -180,7 +180,7 @@ public final class SegmentEngine implements ProfileChangeListener {
         }
         for (String gone : mergedAway) {
             ProfileWindows cached = states.remove(gone);
-            evaluator.retire(gone, cached != null ? cached.memberships : states.memberships(gone), catalog, now, "merge:" + event.messageId());
+            evaluator.retire(gone, cached != null ? cached.memberKeys() : states.memberships(gone).keySet(), catalog, now, "merge:" + event.messageId());
         }
         ProfileWindows w = states.cached(after.id(), catalog);
         Set<String> dirty = new HashSet<>();
@@ -236,6 +236,15 @@ public final class SegmentEngine implements ProfileChangeListener {
         }
     }
 
+    /**
+     * How many due timers a caller of {@link #fireDueTimers} should fire per call: each call holds
+     * the engine's lock for its page, and an event arriving meanwhile waits for the whole page
+     * (500 timers a page held it ~10 ms, the tail of the event latency at 10,000 events/s:
+     * SegmentBench, docs/BENCHMARKS.md "Segments, session 8"). The fair lock lets events in
+     * between pages.
+     */
+    public static final int TIMER_PAGE = 50;
+
     /** Fires the window timers due now; returns how many fired. Call again while it returns {@code limit}. */
     public int fireDueTimers(int limit) {
         return fireDueTimers(limit, Optional::empty);
@@ -263,7 +272,7 @@ public final class SegmentEngine implements ProfileChangeListener {
                     pending.timer(t.profileId(), Optional.empty(), 0);
                     continue;
                 }
-                w.scheduledTimer = Optional.of(t.dueAt());
+                w.setScheduledTimer(Optional.of(t.dueAt()));
                 // A cached state reports its expiries itself; a fresh one evaluates every timed segment.
                 evaluator.evaluate(w, Set.of(), catalog, now, "timer:" + t.dueAt());
             }

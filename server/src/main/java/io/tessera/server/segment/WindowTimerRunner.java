@@ -26,7 +26,7 @@ public final class WindowTimerRunner implements AutoCloseable {
                              java.util.function.Supplier<java.util.Optional<java.util.Set<Integer>>> owned) {
         thread.scheduleWithFixedDelay(() -> {
             try {
-                while (engine.fireDueTimers(500, owned) == 500) {
+                while (engine.fireDueTimers(SegmentEngine.TIMER_PAGE, owned) == SegmentEngine.TIMER_PAGE) {
                     // more are due: keep draining
                 }
             } catch (RuntimeException e) {
