@@ -55,11 +55,9 @@ public final class SqliteMembershipStore implements MembershipStore {
     /** How long a profile's net changes must stay unchanged before they are written to the table, by default. */
     static final long SETTLE_MS = 30_000;
     private final long settleNanos;
-    /** Net changes not yet in {@code segment_member}: profile → segment → since (millis), or {@link #LEFT}. */
-    private final Map<String, Map<String, Long>> unmaterialized = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final long LEFT = Long.MIN_VALUE;
-    /** The profiles of {@link #unmaterialized}, in profile-id order, the order of the sweep (under the monitor). */
-    private final java.util.TreeMap<String, Settling> settling = new java.util.TreeMap<>();
+    /** Net changes not yet in {@code segment_member} (see {@link NetChanges}). */
+    private final NetChanges unmaterialized = new NetChanges();
+    private static final long LEFT = NetChanges.LEFT;
     /** The last profile the sweep visited ("" before the first). */
     private String cursor = "";
     private long lastSweepNanos = System.nanoTime();
@@ -67,33 +65,8 @@ public final class SqliteMembershipStore implements MembershipStore {
     static final long SWEEP_INTERVAL_MS = 50;
     /** Profiles one slice visits at most (so a slice stays a few ms even after a long pause). */
     static final int MAX_SWEEP_VISITS = 8_000;
-    /** The log sequence before the batch that first changed each unwritten profile: a multiset. */
-    private final java.util.TreeMap<Long, Integer> firstSeqs = new java.util.TreeMap<>();
     private long maxSeq;
 
-    /**
-     * An unwritten profile: when it last changed, and the sequence to replay from to rebuild it.
-     * Mutable (under the monitor): a profile changing again updates its time in place, where a new
-     * record put into the tree was a new object referenced from old ones at every change, which
-     * every young garbage collection then scanned (SegmentBench GC log, "Segments, session 7").
-     */
-    private static final class Settling {
-        long changedNanos;
-        final long replayAfter;
-
-        Settling(long changedNanos, long replayAfter) {
-            this.changedNanos = changedNanos;
-            this.replayAfter = replayAfter;
-        }
-
-        long changedNanos() {
-            return changedNanos;
-        }
-
-        long replayAfter() {
-            return replayAfter;
-        }
-    }
     private final PreparedStatement ofProfile;
     private final PreparedStatement enter;
     private final PreparedStatement exit;
@@ -172,7 +145,7 @@ public final class SqliteMembershipStore implements MembershipStore {
                 + "WHERE seq > (SELECT seq FROM segment_member_through WHERE id = 0) ORDER BY seq");
              ResultSet rs = q.executeQuery()) {
             while (rs.next()) {
-                net(rs.getString(1), rs.getString(2), rs.getInt(3) == 1, rs.getLong(4), replayAfter);
+                unmaterialized.record(rs.getString(2), rs.getString(1), rs.getInt(3) == 1 ? rs.getLong(4) : LEFT, replayAfter);
             }
         } catch (SQLException e) {
             throw SegmentSqlite.failure("replay membership log", e);
@@ -184,40 +157,14 @@ public final class SqliteMembershipStore implements MembershipStore {
         }
     }
 
-    /** Records a logged change as the profile's net change (under the monitor). */
-    private void net(String segment, String profileId, boolean entered, long at, long replayAfter) {
-        net(profileId, Map.of(segment, entered ? at : LEFT), replayAfter);
-    }
-
-    /** Records a profile's logged changes (segment → since, or {@link #LEFT}) as its net change (under the monitor). */
-    private void net(String profileId, Map<String, Long> changes, long replayAfter) {
-        Settling was = settling.get(profileId);
-        if (was == null) {
-            firstSeqs.merge(replayAfter, 1, Integer::sum);
-            settling.put(profileId, new Settling(System.nanoTime(), replayAfter));
-        } else {
-            was.changedNanos = System.nanoTime();
-        }
-        Map<String, Long> m = unmaterialized.get(profileId);
-        if (m == null) {
-            // Never mutated after it is published: readers take it without a lock.
-            unmaterialized.put(profileId, Map.copyOf(changes));
-        } else {
-            Map<String, Long> next = new HashMap<>(m);
-            next.putAll(changes);
-            unmaterialized.put(profileId, Map.copyOf(next));
-        }
-    }
-
     /** Writes every unwritten net change, in its own transaction (under the monitor). */
     private void materialize() {
-        if (settling.isEmpty()) {
+        if (unmaterialized.isEmpty()) {
             return;
         }
-        List<String> all = List.copyOf(settling.keySet());
-        Map<String, Map<String, Long>> written = new HashMap<>();
-        SegmentSqlite.inTransaction(db, "materialize memberships", () -> written.putAll(writeMembers(all, maxSeq)));
-        forget(written);
+        List<String> all = List.copyOf(unmaterialized.ids());
+        SegmentSqlite.inTransaction(db, "materialize memberships", () -> writeMembers(all, maxSeq));
+        forget(all);
     }
 
     /**
@@ -234,29 +181,34 @@ public final class SqliteMembershipStore implements MembershipStore {
      * at every commit wrote ~2 random 4 KB pages per row: 45 KB of WAL and checkpoint an event at
      * 1M profiles (SegmentBench, docs/BENCHMARKS.md "Segments live path, session 6").
      */
-    private Map<String, Map<String, Long>> materializeSweep(long logged) throws SQLException {
+    private List<String> materializeSweep(long logged) throws SQLException {
         long now = System.nanoTime();
         long elapsed = now - lastSweepNanos;
-        if (settling.isEmpty() || (settleNanos > 0 && elapsed < SWEEP_INTERVAL_MS * 1_000_000L)) {
-            return Map.of();
+        if (unmaterialized.isEmpty() || (settleNanos > 0 && elapsed < SWEEP_INTERVAL_MS * 1_000_000L)) {
+            return List.of();
         }
         lastSweepNanos = now;
-        long visits = settleNanos == 0 ? settling.size()
-                : Math.min(MAX_SWEEP_VISITS, (long) Math.ceil(settling.size() * Math.min(1.0, elapsed / (double) settleNanos)));
+        int held = unmaterialized.size();
+        long visits = settleNanos == 0 ? held
+                : Math.min(MAX_SWEEP_VISITS, (long) Math.ceil(held * Math.min(1.0, elapsed / (double) settleNanos)));
         long before = now - settleNanos;
         List<String> ids = new ArrayList<>();
-        var it = settling.tailMap(cursor, false).entrySet().iterator();
-        for (long v = 0; v < visits && !settling.isEmpty(); v++) {
+        java.util.NavigableSet<String> order = unmaterialized.ids();
+        var it = order.tailSet(cursor, false).iterator();
+        for (long v = 0; v < visits; v++) {
             if (!it.hasNext()) {
-                it = settling.entrySet().iterator();
+                it = order.iterator();
             }
-            var e = it.next();
-            cursor = e.getKey();
-            if (e.getValue().changedNanos() - before <= 0) {
-                ids.add(e.getKey());
+            String id = it.next();
+            cursor = id;
+            if (unmaterialized.changedNanos(id) - before <= 0) {
+                ids.add(id);
             }
         }
-        return ids.isEmpty() ? Map.of() : writeMembers(ids, logged);
+        if (!ids.isEmpty()) {
+            writeMembers(ids, logged);
+        }
+        return ids;
     }
 
     /**
@@ -264,16 +216,11 @@ public final class SqliteMembershipStore implements MembershipStore {
      * of what stays unwritten, at most {@code logged} (the log sequence before the changes not yet
      * recorded as net changes).
      */
-    private Map<String, Map<String, Long>> writeMembers(List<String> ids, long logged) throws SQLException {
-        Map<String, Map<String, Long>> snapshot = new HashMap<>();
-        Map<Long, Integer> leaving = new HashMap<>();
+    private void writeMembers(List<String> ids, long logged) throws SQLException {
         List<Object[]> entered = new ArrayList<>();
         List<Object[]> exited = new ArrayList<>();
         for (String profile : ids) {
-            Map<String, Long> segments = unmaterialized.get(profile);
-            snapshot.put(profile, segments);
-            leaving.merge(settling.get(profile).replayAfter(), 1, Integer::sum);
-            segments.forEach((segment, since) -> {
+            unmaterialized.of(profile).forEach((segment, since) -> {
                 if (since == LEFT) {
                     exited.add(new Object[] {segment, profile});
                 } else {
@@ -288,27 +235,17 @@ public final class SqliteMembershipStore implements MembershipStore {
         if (!entered.isEmpty()) {
             SegmentSqlite.insertRows(db, enterStatements, "INSERT OR REPLACE INTO segment_member(segment, profile_id, since)", "", 3, entered);
         }
-        long watermark = logged;
-        for (var e : firstSeqs.entrySet()) {
-            if (e.getValue() > leaving.getOrDefault(e.getKey(), 0)) {
-                watermark = Math.min(watermark, e.getKey());
-                break;
-            }
-        }
-        throughStatement.setLong(1, watermark);
+        throughStatement.setLong(1, unmaterialized.watermark(ids, logged));
         throughStatement.executeUpdate();
-        return snapshot;
     }
 
-    /** After the commit: a reader that saw these net changes before it sees the same rows in the table now. */
-    private void forget(Map<String, Map<String, Long>> written) {
-        written.forEach((profile, segments) -> {
-            Settling st = settling.remove(profile);
-            if (firstSeqs.merge(st.replayAfter(), -1, Integer::sum) == 0) {
-                firstSeqs.remove(st.replayAfter());
-            }
-            unmaterialized.remove(profile, segments);
-        });
+    /**
+     * After the commit: a reader that saw these net changes before it sees the same rows in the
+     * table now. (Only this store's writes change the net changes, one at a time under its
+     * monitor, so they are still what was written.)
+     */
+    private void forget(List<String> written) {
+        written.forEach(unmaterialized::remove);
     }
 
     private static long millis(Instant t) {
@@ -317,7 +254,7 @@ public final class SqliteMembershipStore implements MembershipStore {
 
     @Override
     public Map<String, Instant> memberships(String profileId) {
-        Map<String, Long> net = unmaterialized.get(profileId);
+        Map<String, Long> net = unmaterialized.of(profileId);
         Map<String, Instant> stored;
         synchronized (reads) {
             stored = membershipsOf(profileId);
@@ -354,13 +291,7 @@ public final class SqliteMembershipStore implements MembershipStore {
 
     @Override
     public Map<String, Map<String, Instant>> memberships(java.util.Collection<String> profileIds) {
-        Map<String, Map<String, Long>> net = new HashMap<>();
-        for (String id : profileIds) {
-            Map<String, Long> n = unmaterialized.get(id);
-            if (n != null) {
-                net.put(id, n);
-            }
-        }
+        Map<String, Map<String, Long>> net = unmaterialized.of(profileIds);
         Map<String, Map<String, Instant>> stored;
         synchronized (reads) {
             stored = membershipsOf(profileIds);
@@ -392,13 +323,7 @@ public final class SqliteMembershipStore implements MembershipStore {
         if (segments.isEmpty() || profileIds.isEmpty()) {
             return out;
         }
-        Map<String, Map<String, Long>> net = new HashMap<>();
-        for (String id : profileIds) {
-            Map<String, Long> n = unmaterialized.get(id);
-            if (n != null) {
-                net.put(id, n);
-            }
-        }
+        Map<String, Map<String, Long>> net = unmaterialized.of(profileIds);
         synchronized (reads) {
             try (PreparedStatement s = reader.prepareStatement("SELECT profile_id, segment, since FROM segment_member "
                     + "WHERE segment IN (SELECT value FROM json_each(?)) AND profile_id IN (SELECT value FROM json_each(?))")) {
@@ -443,7 +368,7 @@ public final class SqliteMembershipStore implements MembershipStore {
     @Override
     public synchronized void apply(List<MembershipChange> list, Map<Integer, Long> appliedThrough) {
         long before = maxSeq;
-        Map<String, Map<String, Long>> written = new HashMap<>();
+        List<String> written = new ArrayList<>();
         SegmentSqlite.inTransaction(db, "apply membership changes", () -> {
             for (var p : appliedThrough.entrySet()) {
                 position.setInt(1, p.getKey());
@@ -461,17 +386,12 @@ public final class SqliteMembershipStore implements MembershipStore {
             // A slice of the sweep rides along (see materializeSweep): a round of all unwritten
             // profiles takes about SETTLE_MS, so the unwritten set stays bounded by what changed
             // in twice that.
-            written.putAll(materializeSweep(before));
+            written.addAll(materializeSweep(before));
         });
         forget(written);
         // Durable in the log (AUTOINCREMENT: one writer, consecutive sequences): now the net changes.
         maxSeq = before + list.size();
-        // One update of a profile's net changes per commit, not one copy of its map per change (JFR).
-        Map<String, Map<String, Long>> byProfile = new java.util.LinkedHashMap<>();
-        for (MembershipChange c : list) {
-            byProfile.computeIfAbsent(c.profileId(), k -> new HashMap<>(4)).put(c.segment(), c.entered() ? millis(c.at()) : LEFT);
-        }
-        byProfile.forEach((profile, segments) -> net(profile, segments, before));
+        unmaterialized.record(list, before);
     }
 
     @Override

@@ -13,7 +13,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongHeapPriorityQueue;
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 
 /**
  * Window timers in SQLite, log first, with the due-time order in memory.
@@ -40,10 +43,19 @@ import java.util.TreeSet;
  *
  * <p>Writes that change nothing are not written: a timer moved to the instant it already has, and
  * a cancel of a profile without a timer (a timer set and cleared within one group commit never
- * reaches SQLite: the writer keeps each profile's last value). Memory: ~150 bytes a timer. Assumes
+ * reaches SQLite: the writer keeps each profile's last value). Memory: ~60 bytes a timer. Assumes
  * one store object per database file (the composition root opens one). The embedded log has one
  * partition, so every timer is filed under partition 0 (partitions given to {@link #apply} are
  * ignored) and only partition 0 has due timers.
+ *
+ * <p><b>Memory layout.</b> The view is primitive: profiles are slots in parallel arrays (found
+ * through an open-addressing map from profile id to slot), the due order is a binary heap of
+ * (due, slot, sequence) with lazy deletion (an entry whose sequence is no longer its slot's is
+ * stale: skipped when it surfaces, and the heap is rebuilt when most of it is stale), the
+ * superseded sequences a heap of longs. A moved timer writes a few longs and creates no object:
+ * the {@code TreeSet} entries, records and boxed sequences it used to create lived as long as the
+ * timer, in the old generation, and every young collection copied and scanned them
+ * (docs/BENCHMARKS.md "Segments, session 8").
  *
  * <p><b>Threading.</b> Writes are serialized on {@code writing} and run their SQLite transaction
  * without the store's monitor; the in-memory view is changed under the monitor after the commit,
@@ -57,20 +69,25 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     private final WalCheckpoints checkpoints;
     private final Map<Integer, PreparedStatement> appends = new HashMap<>();
     private final PreparedStatement deleteMany;
-    private final TreeSet<Due> order = new TreeSet<>();
-    /** Each profile's timer row: due micros (or {@link #CANCELLED}) and its sequence. */
-    private final Map<String, Row> byProfile = new HashMap<>();
+    /** Profile id → slot in the arrays below (-1: none). */
+    private final Object2IntOpenHashMap<String> slotOf = new Object2IntOpenHashMap<>();
+    private String[] slotProfile = new String[64];
+    /** Each slot's timer row: due micros (or {@link #CANCELLED}) and its sequence. */
+    private long[] slotMicros = new long[64];
+    private long[] slotSeq = new long[64];
+    private int slotsUsed;
+    private final IntArrayList freeSlots = new IntArrayList();
+    /** Live timers in due order (and stale entries, lazily dropped). */
+    private final DueHeap order = new DueHeap();
     /** Sequences of superseded rows still in the table. */
-    private final TreeSet<Long> garbage = new TreeSet<>();
+    private final LongHeapPriorityQueue garbage = new LongHeapPriorityQueue();
     /** Cancel rows still in the table: sequence → profile. */
-    private final Map<Long, String> tombstones = new HashMap<>();
+    private final Long2ObjectOpenHashMap<String> tombstones = new Long2ObjectOpenHashMap<>();
     private long live;
     private long maxSeq;
     /** Held by a write for its whole transaction; the monitor only while the in-memory view changes. */
     private final Object writing = new Object();
     private static final long CANCELLED = Long.MIN_VALUE;
-
-    private record Row(long micros, long seq) {}
 
     public SqliteWindowTimerStore(Path dbFile) {
         this(dbFile, SegmentSqlite.BUSY_TIMEOUT);
@@ -82,6 +99,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
                 "CREATE TABLE IF NOT EXISTS segment_timer_log (seq INTEGER PRIMARY KEY, profile_id TEXT NOT NULL, due_at INTEGER)");
         SegmentSqlite.withoutAutoCheckpoint(db);
         this.checkpoints = WalCheckpoints.acquire(dbFile, busyTimeout);
+        slotOf.defaultReturnValue(-1);
         try {
             deleteMany = db.prepareStatement("DELETE FROM segment_timer_log WHERE seq IN (SELECT value FROM json_each(?))");
         } catch (SQLException e) {
@@ -121,44 +139,198 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
         }
     }
 
-    /** One timer in due order (then by profile, so two timers due at once are both kept). */
-    private record Due(long micros, String profileId) implements Comparable<Due> {
-        @Override
-        public int compareTo(Due o) {
-            int c = Long.compare(micros, o.micros);
-            return c != 0 ? c : profileId.compareTo(o.profileId);
-        }
-    }
-
     /** Records a durable row as the profile's timer; the row it supersedes becomes garbage. */
     private void remember(String profileId, long micros, long seq) {
-        Row old = byProfile.put(profileId, new Row(micros, seq));
-        if (old != null) {
-            if (old.micros() == CANCELLED) {
-                tombstones.remove(old.seq());
+        int slot = slotOf.getInt(profileId);
+        if (slot >= 0) {
+            if (slotMicros[slot] == CANCELLED) {
+                tombstones.remove(slotSeq[slot]);
             } else {
-                garbage.add(old.seq());
-                order.remove(new Due(old.micros(), profileId));
+                // its heap entry is stale from now on: the slot's sequence changes below
+                garbage.enqueue(slotSeq[slot]);
                 live--;
             }
+        } else {
+            slot = newSlot(profileId);
         }
+        slotMicros[slot] = micros;
+        slotSeq[slot] = seq;
         if (micros != CANCELLED) {
-            order.add(new Due(micros, profileId));
+            order.push(micros, slot, seq);
             live++;
+            if (order.size() > 2 * live + 1_024) {
+                order.retainLive();
+            }
         } else {
             // A cancel row is garbage at once: the sweep deletes in sequence order, so it goes
             // only with or after every older row of its profile (which all are garbage now).
-            garbage.add(seq);
+            garbage.enqueue(seq);
             tombstones.put(seq, profileId);
         }
     }
 
+    private int newSlot(String profileId) {
+        int slot;
+        if (!freeSlots.isEmpty()) {
+            slot = freeSlots.popInt();
+        } else {
+            if (slotsUsed == slotProfile.length) {
+                int n = slotsUsed * 2;
+                slotProfile = java.util.Arrays.copyOf(slotProfile, n);
+                slotMicros = java.util.Arrays.copyOf(slotMicros, n);
+                slotSeq = java.util.Arrays.copyOf(slotSeq, n);
+            }
+            slot = slotsUsed++;
+        }
+        slotProfile[slot] = profileId;
+        slotOf.put(profileId, slot);
+        return slot;
+    }
+
     /** After the deletion of {@code seq} is durable. */
     private void swept(long seq) {
-        garbage.remove(seq);
         String cancelled = tombstones.remove(seq);
         if (cancelled != null) {
-            byProfile.remove(cancelled);
+            int slot = slotOf.removeInt(cancelled);
+            slotProfile[slot] = null;
+            freeSlots.add(slot);
+        }
+    }
+
+    /** Whether a heap entry is the live timer of its slot. */
+    private boolean isLive(int slot, long seq) {
+        return slotSeq[slot] == seq && slotMicros[slot] != CANCELLED && slotProfile[slot] != null;
+    }
+
+    /**
+     * The due order: a binary min-heap of (due micros, slot, sequence) in parallel arrays, ties
+     * broken by sequence. Entries are never removed in place: a moved or cancelled timer's entry
+     * goes stale ({@link #isLive}) and is dropped when it reaches the top or when the heap is
+     * rebuilt ({@link #retainLive}).
+     */
+    private final class DueHeap {
+        private long[] due = new long[64];
+        private int[] slot = new int[64];
+        private long[] seq = new long[64];
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        void push(long d, int sl, long sq) {
+            if (size == due.length) {
+                due = java.util.Arrays.copyOf(due, size * 2);
+                slot = java.util.Arrays.copyOf(slot, size * 2);
+                seq = java.util.Arrays.copyOf(seq, size * 2);
+            }
+            int i = size++;
+            set(i, d, sl, sq);
+            up(i);
+        }
+
+        /** Drops stale entries from the top; returns whether a live entry is there. */
+        boolean topLive() {
+            while (size > 0 && !isLive(slot[0], seq[0])) {
+                pop();
+            }
+            return size > 0;
+        }
+
+        long topDue() {
+            return due[0];
+        }
+
+        /**
+         * Visits the live entries due at or before {@code until} in due order, at most
+         * {@code limit}, without changing the heap: a walk down from the root in the order of a
+         * small heap of candidate indexes (an entry's children come after it).
+         */
+        void visitDue(long until, int limit, java.util.function.BiConsumer<Integer, Long> visit) {
+            it.unimi.dsi.fastutil.ints.IntHeapPriorityQueue candidates =
+                    new it.unimi.dsi.fastutil.ints.IntHeapPriorityQueue((i, j) -> less(i, j) ? -1 : less(j, i) ? 1 : 0);
+            if (size > 0) {
+                candidates.enqueue(0);
+            }
+            int seen = 0;
+            while (!candidates.isEmpty() && seen < limit) {
+                int i = candidates.dequeueInt();
+                if (due[i] > until) {
+                    continue;
+                }
+                if (isLive(slot[i], seq[i])) {
+                    visit.accept(slot[i], due[i]);
+                    seen++;
+                }
+                for (int c = 2 * i + 1; c <= 2 * i + 2 && c < size; c++) {
+                    candidates.enqueue(c);
+                }
+            }
+        }
+
+        void pop() {
+            size--;
+            if (size > 0) {
+                set(0, due[size], slot[size], seq[size]);
+                down(0);
+            }
+        }
+
+        /** Rebuilds the heap from its live entries (when most are stale). */
+        void retainLive() {
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (isLive(slot[i], seq[i])) {
+                    set(n++, due[i], slot[i], seq[i]);
+                }
+            }
+            size = n;
+            for (int i = size / 2 - 1; i >= 0; i--) {
+                down(i);
+            }
+        }
+
+        private void set(int i, long d, int sl, long sq) {
+            due[i] = d;
+            slot[i] = sl;
+            seq[i] = sq;
+        }
+
+        private boolean less(int i, int j) {
+            return due[i] < due[j] || due[i] == due[j] && seq[i] < seq[j];
+        }
+
+        private void swap(int i, int j) {
+            long d = due[i];
+            int sl = slot[i];
+            long sq = seq[i];
+            set(i, due[j], slot[j], seq[j]);
+            set(j, d, sl, sq);
+        }
+
+        private void up(int i) {
+            while (i > 0 && less(i, (i - 1) / 2)) {
+                swap(i, (i - 1) / 2);
+                i = (i - 1) / 2;
+            }
+        }
+
+        private void down(int i) {
+            while (true) {
+                int l = 2 * i + 1;
+                int m = i;
+                if (l < size && less(l, m)) {
+                    m = l;
+                }
+                if (l + 1 < size && less(l + 1, m)) {
+                    m = l + 1;
+                }
+                if (m == i) {
+                    return;
+                }
+                swap(i, m);
+                i = m;
+            }
         }
     }
 
@@ -202,9 +374,9 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
         List<Object[]> rows = new ArrayList<>();
         long seq = maxSeq;
         for (var u : updates.entrySet()) {
-            Row current = byProfile.get(u.getKey());
+            int slot = slotOf.getInt(u.getKey());
             long micros = u.getValue().map(SqliteWindowTimerStore::dueMicros).orElse(CANCELLED);
-            if (current == null ? micros == CANCELLED : current.micros() == micros) {
+            if (slot < 0 ? micros == CANCELLED : slotMicros[slot] == micros) {
                 continue;
             }
             rows.add(new Object[] {++seq, u.getKey(), micros == CANCELLED ? null : micros});
@@ -214,26 +386,35 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
         }
         // Deleted from the lowest sequence up, never past a row the rows above supersede (see the class comment).
         long excess = garbage.size() + rows.size() - slack();
-        List<Long> sweep = new ArrayList<>();
-        if (excess > 0) {
-            long n = Math.min(garbage.size(), Math.max(excess, 2L * rows.size() + 1_000));
-            for (Long g : garbage) {
-                if (sweep.size() >= n) {
-                    break;
-                }
-                sweep.add(g);
+        long[] sweep;
+        // taken out of the heap under the monitor (readers never look at it), put back if the write fails
+        synchronized (this) {
+            sweep = new long[excess > 0 ? (int) Math.min(garbage.size(), Math.max(excess, 2L * rows.size() + 1_000)) : 0];
+            for (int i = 0; i < sweep.length; i++) {
+                sweep[i] = garbage.dequeueLong();
             }
         }
-        SegmentSqlite.inTransaction(db, "apply timers", () -> {
-            SegmentSqlite.insertRows(db, appends, "INSERT INTO segment_timer_log(seq, profile_id, due_at)", "", 3, rows);
-            if (!sweep.isEmpty()) {
-                deleteMany.setString(1, sweep.toString());
-                deleteMany.executeUpdate();
+        try {
+            SegmentSqlite.inTransaction(db, "apply timers", () -> {
+                SegmentSqlite.insertRows(db, appends, "INSERT INTO segment_timer_log(seq, profile_id, due_at)", "", 3, rows);
+                if (sweep.length > 0) {
+                    deleteMany.setString(1, java.util.Arrays.toString(sweep));
+                    deleteMany.executeUpdate();
+                }
+            });
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                for (long g : sweep) {
+                    garbage.enqueue(g);
+                }
             }
-        });
+            throw e;
+        }
         // Durable: now the in-memory view.
         synchronized (this) {
-            sweep.forEach(this::swept);
+            for (long g : sweep) {
+                swept(g);
+            }
             for (Object[] row : rows) {
                 remember((String) row[1], row[2] == null ? CANCELLED : (Long) row[2], (Long) row[0]);
             }
@@ -243,17 +424,17 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
 
     @Override
     public synchronized Optional<Instant> scheduled(String profileId) {
-        Row r = byProfile.get(profileId);
-        return r == null || r.micros() == CANCELLED ? Optional.empty() : Optional.of(instant(r.micros()));
+        int slot = slotOf.getInt(profileId);
+        return slot < 0 || slotMicros[slot] == CANCELLED ? Optional.empty() : Optional.of(instant(slotMicros[slot]));
     }
 
     @Override
     public synchronized Map<String, Instant> scheduled(java.util.Collection<String> profileIds) {
         Map<String, Instant> out = new HashMap<>();
         for (String id : profileIds) {
-            Row r = byProfile.get(id);
-            if (r != null && r.micros() != CANCELLED) {
-                out.put(id, instant(r.micros()));
+            int slot = slotOf.getInt(id);
+            if (slot >= 0 && slotMicros[slot] != CANCELLED) {
+                out.put(id, instant(slotMicros[slot]));
             }
         }
         return out;
@@ -261,14 +442,8 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
 
     @Override
     public synchronized List<WindowTimer> due(Instant now, int limit) {
-        long until = micros(now);
         List<WindowTimer> out = new ArrayList<>();
-        for (Due d : order) {
-            if (d.micros() > until || out.size() >= limit) {
-                break;
-            }
-            out.add(new WindowTimer(d.profileId(), instant(d.micros())));
-        }
+        order.visitDue(micros(now), limit, (slot, due) -> out.add(new WindowTimer(slotProfile[slot], instant(due))));
         return out;
     }
 
@@ -279,7 +454,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
 
     @Override
     public synchronized Optional<Instant> next() {
-        return order.isEmpty() ? Optional.empty() : Optional.of(instant(order.first().micros()));
+        return order.topLive() ? Optional.of(instant(order.topDue())) : Optional.empty();
     }
 
     /** Rows in the table (live, cancelled and superseded): for tests of the sweep. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -54,6 +55,14 @@ class SqliteWindowTimerStoreTest extends WindowTimerStoreContract {
             assertThat(store.rows()).as("rows after batch %d (seed %d)", batch, seed).isLessThanOrEqualTo(2_000 + 50_000 + 500);
         }
         assertThat(store.scheduled(expected.keySet())).as("seed %d", seed).isEqualTo(expected);
+        // the due order after ~100,000 moves and cancels (stale heap entries skipped): all of them, and the earliest 100
+        List<Instant> order = expected.values().stream().sorted().toList();
+        List<WindowTimerStore.WindowTimer> due = store.due(T0.plusSeconds(200_000), 10_000);
+        assertThat(due.stream().map(WindowTimerStore.WindowTimer::dueAt).toList()).as("seed %d", seed).isEqualTo(order);
+        due.forEach(t -> assertThat(expected.get(t.profileId())).as("seed %d", seed).isEqualTo(t.dueAt()));
+        assertThat(store.due(T0.plusSeconds(200_000), 100).stream().map(WindowTimerStore.WindowTimer::dueAt).toList())
+                .as("seed %d", seed).isEqualTo(order.subList(0, 100));
+        assertThat(store.next()).as("seed %d", seed).contains(order.get(0));
         // abandoned, not closed: what a kill leaves
         SqliteWindowTimerStore reopened = new SqliteWindowTimerStore(dir.resolve("tessera.db"));
         for (int p = 0; p < 2_000; p++) {
