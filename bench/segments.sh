@@ -6,6 +6,7 @@
 #   PROFILES=100000 bench/segments.sh      # quick mode (also RATE=, SECONDS_=)
 #   ONLY=backfill bench/segments.sh        # set-up, initial evaluation and the backfills only
 #   ONLY=live bench/segments.sh            # set-up, initial evaluation and the live phase only
+#   WARMUP=0 bench/segments.sh             # seconds of live load before the measured phase (default 10)
 #   BENCH_JAVA_OPTS=-XX:+UseZGC bench/segments.sh   # extra JVM options (garbage collector, JFR, ...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,6 @@ JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 if [ ! -f bench/target/tessera-bench.jar ] || [ -n "$(find core store log testkit bench -name '*.java' -newer bench/target/tessera-bench.jar -print -quit)" ]; then
   ./mvnw -q -DskipTests package -pl bench -am
 fi
-exec "$JAVA" -Xmx10g ${BENCH_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -cp bench/target/tessera-bench.jar \
+exec "$JAVA" -Xmx10g -Dbench.warmup="${WARMUP:-10}" ${BENCH_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -cp bench/target/tessera-bench.jar \
   io.tessera.bench.segment.SegmentBench "${PROFILES:-${1:-1000000}}" "${RATE:-${2:-10000}}" "${SECONDS_:-${3:-30}}" "${ONLY:-all}" \
   2> >(grep -v -e '^WARNING' -e SLF4J >&2)

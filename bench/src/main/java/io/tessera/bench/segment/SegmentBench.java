@@ -49,6 +49,8 @@ public final class SegmentBench {
         int profiles = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        // seconds of live load at the same rate before the measured phase (LiveLoad)
+        int warmup = Integer.getInteger("bench.warmup", 10);
         boolean backfillOnly = args.length > 3 && args[3].equals("backfill");
         boolean liveOnly = args.length > 3 && args[3].equals("live");
         long run0 = System.nanoTime();
@@ -76,7 +78,7 @@ public final class SegmentBench {
                 catalog = catalog.with(v.segment()).catalog().orElseThrow();
             }
             engine.setCatalog(catalog);
-            System.out.printf("profiles=%d segments=%d rate=%d/s duration=%ds%n", profiles, specs.size(), rate, seconds);
+            System.out.printf("profiles=%d segments=%d rate=%d/s duration=%ds (after %d s of warm-up)%n", profiles, specs.size(), rate, seconds, warmup);
 
             long t0 = System.nanoTime();
             long c0 = CPU.getCurrentThreadCpuTime();
@@ -102,18 +104,22 @@ public final class SegmentBench {
                 return;
             }
             System.out.printf("load average before live: %.2f%n", loadAverage());
-            long w0 = CPU.getThreadCpuTime(writerThread[0].threadId());
-            long g0 = writer.groups();
-            long io0 = bytesWritten();
-            GcWatch gc = GcWatch.start();
-            LiveLoad.Result live = LiveLoad.run(engine, store, rate, seconds);
-            report(live, rate);
-            System.out.println(gc.report(live.processed()));
+            // the measured phase's counters start when the warm-up ends
+            long[] at = new long[3];
+            GcWatch[] gc = new GcWatch[1];
+            LiveLoad.Result live = LiveLoad.run(engine, store, rate, warmup, seconds, () -> {
+                at[0] = CPU.getThreadCpuTime(writerThread[0].threadId());
+                at[1] = writer.groups();
+                at[2] = bytesWritten();
+                gc[0] = GcWatch.start();
+            });
+            report(live, rate, warmup);
+            System.out.println(gc[0].report(live.processed()));
             System.out.printf("writer thread (group commits behind the engine): %.1f µs CPU an event, %d group commits (%.0f events a commit)%n",
-                    (CPU.getThreadCpuTime(writerThread[0].threadId()) - w0) / 1e3 / Math.max(1, live.processed()),
-                    writer.groups() - g0, live.processed() / (double) Math.max(1, writer.groups() - g0));
+                    (CPU.getThreadCpuTime(writerThread[0].threadId()) - at[0]) / 1e3 / Math.max(1, live.processed()),
+                    writer.groups() - at[1], live.processed() / (double) Math.max(1, writer.groups() - at[1]));
             System.out.printf("bytes written by the process during the live phase (WAL and checkpoints): %.1f KB an event%n",
-                    (bytesWritten() - io0) / 1e3 / Math.max(1, live.processed()));
+                    (bytesWritten() - at[2]) / 1e3 / Math.max(1, live.processed()));
             if (liveOnly) {
                 // the timer runner may have queued writes after the live phase's last wait
                 engine.awaitWritten();
@@ -192,8 +198,12 @@ public final class SegmentBench {
         }
     }
 
-    private static void report(LiveLoad.Result r, int rate) {
+    private static void report(LiveLoad.Result r, int rate, int warmup) {
         long[] e = r.latencies();
+        if (warmup > 0) {
+            System.out.printf("warm-up: %d s at the same rate before the measured phase (not in the figures below): event-to-membership-change p50 %.2f ms, p99 %.2f ms%n",
+                    warmup, LiveLoad.pct(r.warmupChanges(), 50), LiveLoad.pct(r.warmupChanges(), 99));
+        }
         long[] c = r.changes();
         long[] t = r.timerLateMs();
         System.out.printf("live: offered %d ev/s, sustained %.0f ev/s (%d of %d events processed, %d engine batches), engine thread CPU %.1f µs an event (%.1f applying and evaluating, the rest handing over), timer thread CPU %.1f s%n",
@@ -203,8 +213,10 @@ public final class SegmentBench {
                 LiveLoad.pct(e, 50), LiveLoad.pct(e, 99), LiveLoad.pct(e, 99.9), e.length == 0 ? 0 : e[e.length - 1] / 1e6);
         System.out.printf("event-to-membership-change latency (%d changes): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms%n",
                 c.length, LiveLoad.pct(c, 50), LiveLoad.pct(c, 99), LiveLoad.pct(c, 99.9));
+        System.out.printf("worst event-to-membership-change latency of the events of each second of the live phase (ms): %s%n",
+                java.util.Arrays.stream(r.worstChangeBySecond()).mapToObj(w -> String.valueOf(w / 1_000_000)).collect(java.util.stream.Collectors.joining(" ")));
         System.out.printf("window timers due during load: %d changes, lateness p50 %d ms, p99 %d ms, max %d ms "
-                        + "(plus %d changes by timers that fell due during the set-up, before the timer runner started)%n",
+                        + "(plus %d changes by timers that fell due before the measured phase)%n",
                 t.length, LiveLoad.pctMs(t, 50), LiveLoad.pctMs(t, 99), t.length == 0 ? 0 : t[t.length - 1], r.timersDueBeforeLive());
     }
 
