@@ -164,14 +164,15 @@ public final class MembershipWriter {
      * Queues one operation's writes; an {@code urgent} one (fired timers) goes into the next group
      * commit ahead of the queued operations, unless one of them touches the same profiles.
      */
-    void submit(Writes w, boolean urgent) {
+    long submit(Writes w, boolean urgent) {
         if (w.isEmpty()) {
-            return;
+            return 0;
         }
         boolean start;
+        long seq;
         lock.lock();
         try {
-            long seq = ++submitted;
+            seq = ++submitted;
             java.util.Set<String> profiles = new java.util.HashSet<>(w.timers().keySet());
             for (MembershipChange c : w.changes()) {
                 profiles.add(c.profileId());
@@ -193,6 +194,19 @@ public final class MembershipWriter {
         }
         if (start) {
             executor.execute(this::drain);
+        }
+        return seq;
+    }
+
+    /** Blocks until the operation {@link #submit} numbered {@code seq} is written (or has failed); 0 returns at once. */
+    void awaitWritten(long seq) {
+        lock.lock();
+        try {
+            while (unwritten.contains(seq) && failed == null) {
+                progress.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -17,10 +17,13 @@ import java.util.Set;
  * only under the {@link SegmentEngine}'s lock.
  */
 final class PendingWrites {
-    private final List<MembershipChange> changes = new ArrayList<>();
-    private final Set<String> profiles = new HashSet<>();
-    private final Map<String, Optional<Instant>> timers = new LinkedHashMap<>();
-    private final Map<String, Integer> timerPartitions = new HashMap<>();
+    // Fresh collections for every operation (take() hands these over): one kept and cleared lived in
+    // the old generation, and every change put into it wrote a reference to a young object into an
+    // old table, a card each young collection scanned (docs/BENCHMARKS.md "Segments, session 8").
+    private List<MembershipChange> changes = new ArrayList<>();
+    private Set<String> profiles = new HashSet<>();
+    private Map<String, Optional<Instant>> timers = new LinkedHashMap<>();
+    private Map<String, Integer> timerPartitions = new HashMap<>();
     private final Map<Integer, Long> positions = new HashMap<>();
 
     void publish(List<MembershipChange> list) {
@@ -62,11 +65,18 @@ final class PendingWrites {
         return Optional.ofNullable(timers.get(profileId));
     }
 
-    /** Takes the writes out (positions only when {@code withPositions}), leaving this empty. */
+    /**
+     * Takes the writes out (positions only when {@code withPositions}), leaving this empty. The
+     * collections themselves are handed over (no one changes them after), new ones start here.
+     */
     MembershipWriter.Writes take(boolean withPositions) {
-        MembershipWriter.Writes w = new MembershipWriter.Writes(List.copyOf(changes), new LinkedHashMap<>(timers),
-                Map.copyOf(timerPartitions), withPositions ? Map.copyOf(positions) : Map.of());
-        clear();
+        MembershipWriter.Writes w = new MembershipWriter.Writes(changes, timers, timerPartitions,
+                withPositions ? Map.copyOf(positions) : Map.of());
+        changes = new ArrayList<>();
+        profiles = new HashSet<>();
+        timers = new LinkedHashMap<>();
+        timerPartitions = new HashMap<>();
+        positions.clear();
         return w;
     }
 
@@ -75,10 +85,6 @@ final class PendingWrites {
     }
 
     void clear() {
-        changes.clear();
-        profiles.clear();
-        timers.clear();
-        timerPartitions.clear();
-        positions.clear();
+        take(false);
     }
 }

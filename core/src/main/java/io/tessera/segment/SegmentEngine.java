@@ -239,11 +239,11 @@ public final class SegmentEngine implements ProfileChangeListener {
     /**
      * How many due timers a caller of {@link #fireDueTimers} should fire per call: each call holds
      * the engine's lock for its page, and an event arriving meanwhile waits for the whole page
-     * (500 timers a page held it ~10 ms, the tail of the event latency at 10,000 events/s:
-     * SegmentBench, docs/BENCHMARKS.md "Segments, session 8"). The fair lock lets events in
-     * between pages.
+     * (500 timers a page held it ~10 ms, the tail of the event latency at 10,000 events/s; 50 a
+     * page, with a wait for each page's commit, fired too few in the steady state of SegmentBench:
+     * docs/BENCHMARKS.md "Segments, session 8"). The fair lock lets events in between pages.
      */
-    public static final int TIMER_PAGE = 50;
+    public static final int TIMER_PAGE = 200;
 
     /** Fires the window timers due now; returns how many fired. Call again while it returns {@code limit}. */
     public int fireDueTimers(int limit) {
@@ -255,29 +255,48 @@ public final class SegmentEngine implements ProfileChangeListener {
      * lock; empty: all partitions, as in the embedded mode); returns how many fired.
      */
     public int fireDueTimers(int limit, Supplier<Optional<Set<Integer>>> owned) {
-        // urgent: the writer commits a timer's changes ahead of queued event batches (other profiles)
-        return locked(true, () -> {
-            Instant now = clock.instant();
-            SegmentCatalog catalog = this.catalog;
-            Optional<Set<Integer>> partitions = owned.get();
-            List<WindowTimerStore.WindowTimer> due = partitions.isPresent()
-                    ? (partitions.get().isEmpty() ? List.of() : timers.due(now, limit, partitions.get()))
-                    : timers.due(now, limit);
-            Set<String> timed = new HashSet<>();
-            catalog.ordered().stream().filter(CompiledSegment::timeDependent).forEach(s -> timed.add(s.key()));
-            Map<String, ProfileWindows> page = states.page(due.stream().map(WindowTimerStore.WindowTimer::profileId).toList(), timed, catalog, now);
-            for (WindowTimerStore.WindowTimer t : due) {
-                ProfileWindows w = page.get(t.profileId());
-                if (w == null) {
-                    pending.timer(t.profileId(), Optional.empty(), 0);
-                    continue;
-                }
-                w.setScheduledTimer(Optional.of(t.dueAt()));
-                // A cached state reports its expiries itself; a fresh one evaluates every timed segment.
-                evaluator.evaluate(w, Set.of(), catalog, now, "timer:" + t.dueAt());
+        int fired;
+        long written;
+        lock.lock();
+        try {
+            surfaceWriteFailure();
+            fired = fireDue(limit, owned);
+            // urgent: the writer commits a timer's changes ahead of queued event batches (other profiles)
+            written = flush(true);
+        } catch (RuntimeException e) {
+            abandon();
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+        // This page's moved timers are in the store before the caller reads the next page: the
+        // store would otherwise return the same timers again, and a drain loop re-fired them (as
+        // no-ops) until the writer caught up, taking a core from the events (SegmentBench, JFR).
+        writer.awaitWritten(written);
+        return fired;
+    }
+
+    private int fireDue(int limit, Supplier<Optional<Set<Integer>>> owned) {
+        Instant now = clock.instant();
+        SegmentCatalog catalog = this.catalog;
+        Optional<Set<Integer>> partitions = owned.get();
+        List<WindowTimerStore.WindowTimer> due = partitions.isPresent()
+                ? (partitions.get().isEmpty() ? List.of() : timers.due(now, limit, partitions.get()))
+                : timers.due(now, limit);
+        Set<String> timed = new HashSet<>();
+        catalog.ordered().stream().filter(CompiledSegment::timeDependent).forEach(s -> timed.add(s.key()));
+        Map<String, ProfileWindows> page = states.page(due.stream().map(WindowTimerStore.WindowTimer::profileId).toList(), timed, catalog, now);
+        for (WindowTimerStore.WindowTimer t : due) {
+            ProfileWindows w = page.get(t.profileId());
+            if (w == null) {
+                pending.timer(t.profileId(), Optional.empty(), 0);
+                continue;
             }
-            return due.size();
-        });
+            w.setScheduledTimer(Optional.of(t.dueAt()));
+            // A cached state reports its expiries itself; a fresh one evaluates every timed segment.
+            evaluator.evaluate(w, Set.of(), catalog, now, "timer:" + t.dueAt());
+        }
+        return due.size();
     }
 
     /** The earliest pending window timer. */
@@ -504,11 +523,12 @@ public final class SegmentEngine implements ProfileChangeListener {
     }
 
     /** Hands the operation's writes to the writer (positions held back during a recovery or after a failure). */
-    private void flush(boolean urgent) {
+    private long flush(boolean urgent) {
         if (recovering) {
             pending.positions().forEach((k, v) -> heldPositions.merge(k, v, Math::max));
         }
-        writer.submit(pending.take(!positionsFrozen && !recovering), urgent);
+        long seq = writer.submit(pending.take(!positionsFrozen && !recovering), urgent);
         surfaceWriteFailure();
+        return seq;
     }
 }

@@ -50,9 +50,8 @@ import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
  *
  * <p><b>Memory layout.</b> The view is primitive: profiles are slots in parallel arrays (found
  * through an open-addressing map from profile id to slot), the due order is a binary heap of
- * (due, slot, sequence) with lazy deletion (an entry whose sequence is no longer its slot's is
- * stale: skipped when it surfaces, and the heap is rebuilt when most of it is stale), the
- * superseded sequences a heap of longs. A moved timer writes a few longs and creates no object:
+ * slots that knows each slot's place (a moved timer is sifted in place), the superseded sequences a
+ * heap of longs. A moved timer writes a few longs and creates no object:
  * the {@code TreeSet} entries, records and boxed sequences it used to create lived as long as the
  * timer, in the old generation, and every young collection copied and scanned them
  * (docs/BENCHMARKS.md "Segments, session 8").
@@ -146,7 +145,6 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
             if (slotMicros[slot] == CANCELLED) {
                 tombstones.remove(slotSeq[slot]);
             } else {
-                // its heap entry is stale from now on: the slot's sequence changes below
                 garbage.enqueue(slotSeq[slot]);
                 live--;
             }
@@ -156,12 +154,10 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
         slotMicros[slot] = micros;
         slotSeq[slot] = seq;
         if (micros != CANCELLED) {
-            order.push(micros, slot, seq);
+            order.put(slot);
             live++;
-            if (order.size() > 2 * live + 1_024) {
-                order.retainLive();
-            }
         } else {
+            order.remove(slot);
             // A cancel row is garbage at once: the sweep deletes in sequence order, so it goes
             // only with or after every older row of its profile (which all are garbage now).
             garbage.enqueue(seq);
@@ -179,6 +175,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
                 slotProfile = java.util.Arrays.copyOf(slotProfile, n);
                 slotMicros = java.util.Arrays.copyOf(slotMicros, n);
                 slotSeq = java.util.Arrays.copyOf(slotSeq, n);
+                order.grow(n);
             }
             slot = slotsUsed++;
         }
@@ -197,122 +194,108 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
         }
     }
 
-    /** Whether a heap entry is the live timer of its slot. */
-    private boolean isLive(int slot, long seq) {
-        return slotSeq[slot] == seq && slotMicros[slot] != CANCELLED && slotProfile[slot] != null;
-    }
-
     /**
-     * The due order: a binary min-heap of (due micros, slot, sequence) in parallel arrays, ties
-     * broken by sequence. Entries are never removed in place: a moved or cancelled timer's entry
-     * goes stale ({@link #isLive}) and is dropped when it reaches the top or when the heap is
-     * rebuilt ({@link #retainLive}).
+     * The live timers in due order: a binary min-heap of slots ordered by their due time (then
+     * sequence), indexed (each slot knows its place), so a moved timer is sifted in place and a
+     * cancelled one removed: no entry object, and nothing stale to walk past.
      */
     private final class DueHeap {
-        private long[] due = new long[64];
-        private int[] slot = new int[64];
-        private long[] seq = new long[64];
+        private int[] heap = new int[64];
+        /** Each slot's index in {@link #heap}, or -1. */
+        private int[] pos = filled(64);
         private int size;
 
-        int size() {
-            return size;
+        private static int[] filled(int n) {
+            int[] a = new int[n];
+            java.util.Arrays.fill(a, -1);
+            return a;
         }
 
-        void push(long d, int sl, long sq) {
-            if (size == due.length) {
-                due = java.util.Arrays.copyOf(due, size * 2);
-                slot = java.util.Arrays.copyOf(slot, size * 2);
-                seq = java.util.Arrays.copyOf(seq, size * 2);
-            }
-            int i = size++;
-            set(i, d, sl, sq);
-            up(i);
+        void grow(int slots) {
+            int old = pos.length;
+            pos = java.util.Arrays.copyOf(pos, slots);
+            java.util.Arrays.fill(pos, old, slots, -1);
         }
 
-        /** Drops stale entries from the top; returns whether a live entry is there. */
-        boolean topLive() {
-            while (size > 0 && !isLive(slot[0], seq[0])) {
-                pop();
-            }
-            return size > 0;
+        boolean isEmpty() {
+            return size == 0;
         }
 
         long topDue() {
-            return due[0];
+            return slotMicros[heap[0]];
+        }
+
+        /** Adds the slot, or moves it to its new due time. */
+        void put(int slot) {
+            int i = pos[slot];
+            if (i < 0) {
+                if (size == heap.length) {
+                    heap = java.util.Arrays.copyOf(heap, size * 2);
+                }
+                i = size++;
+                heap[i] = slot;
+                pos[slot] = i;
+            }
+            down(up(i));
+        }
+
+        void remove(int slot) {
+            int i = pos[slot];
+            if (i < 0) {
+                return;
+            }
+            pos[slot] = -1;
+            size--;
+            if (i < size) {
+                heap[i] = heap[size];
+                pos[heap[i]] = i;
+                down(up(i));
+            }
         }
 
         /**
-         * Visits the live entries due at or before {@code until} in due order, at most
-         * {@code limit}, without changing the heap: a walk down from the root in the order of a
-         * small heap of candidate indexes (an entry's children come after it).
+         * Visits the timers due at or before {@code until} in due order, at most {@code limit},
+         * without changing the heap: a walk down from the root in the order of a small heap of
+         * candidate indexes (an entry's children come after it).
          */
-        void visitDue(long until, int limit, java.util.function.BiConsumer<Integer, Long> visit) {
+        void visitDue(long until, int limit, java.util.function.IntConsumer visit) {
             it.unimi.dsi.fastutil.ints.IntHeapPriorityQueue candidates =
                     new it.unimi.dsi.fastutil.ints.IntHeapPriorityQueue((i, j) -> less(i, j) ? -1 : less(j, i) ? 1 : 0);
             if (size > 0) {
                 candidates.enqueue(0);
             }
-            int seen = 0;
-            while (!candidates.isEmpty() && seen < limit) {
+            for (int seen = 0; !candidates.isEmpty() && seen < limit; seen++) {
                 int i = candidates.dequeueInt();
-                if (due[i] > until) {
-                    continue;
+                if (slotMicros[heap[i]] > until) {
+                    return;
                 }
-                if (isLive(slot[i], seq[i])) {
-                    visit.accept(slot[i], due[i]);
-                    seen++;
-                }
+                visit.accept(heap[i]);
                 for (int c = 2 * i + 1; c <= 2 * i + 2 && c < size; c++) {
                     candidates.enqueue(c);
                 }
             }
         }
 
-        void pop() {
-            size--;
-            if (size > 0) {
-                set(0, due[size], slot[size], seq[size]);
-                down(0);
-            }
-        }
-
-        /** Rebuilds the heap from its live entries (when most are stale). */
-        void retainLive() {
-            int n = 0;
-            for (int i = 0; i < size; i++) {
-                if (isLive(slot[i], seq[i])) {
-                    set(n++, due[i], slot[i], seq[i]);
-                }
-            }
-            size = n;
-            for (int i = size / 2 - 1; i >= 0; i--) {
-                down(i);
-            }
-        }
-
-        private void set(int i, long d, int sl, long sq) {
-            due[i] = d;
-            slot[i] = sl;
-            seq[i] = sq;
-        }
-
         private boolean less(int i, int j) {
-            return due[i] < due[j] || due[i] == due[j] && seq[i] < seq[j];
+            long a = slotMicros[heap[i]];
+            long b = slotMicros[heap[j]];
+            return a < b || a == b && slotSeq[heap[i]] < slotSeq[heap[j]];
         }
 
         private void swap(int i, int j) {
-            long d = due[i];
-            int sl = slot[i];
-            long sq = seq[i];
-            set(i, due[j], slot[j], seq[j]);
-            set(j, d, sl, sq);
+            int t = heap[i];
+            heap[i] = heap[j];
+            heap[j] = t;
+            pos[heap[i]] = i;
+            pos[heap[j]] = j;
         }
 
-        private void up(int i) {
+        private int up(int i) {
             while (i > 0 && less(i, (i - 1) / 2)) {
                 swap(i, (i - 1) / 2);
                 i = (i - 1) / 2;
             }
+            return i;
         }
 
         private void down(int i) {
@@ -443,7 +426,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     @Override
     public synchronized List<WindowTimer> due(Instant now, int limit) {
         List<WindowTimer> out = new ArrayList<>();
-        order.visitDue(micros(now), limit, (slot, due) -> out.add(new WindowTimer(slotProfile[slot], instant(due))));
+        order.visitDue(micros(now), limit, slot -> out.add(new WindowTimer(slotProfile[slot], instant(slotMicros[slot]))));
         return out;
     }
 
@@ -454,7 +437,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
 
     @Override
     public synchronized Optional<Instant> next() {
-        return order.topLive() ? Optional.of(instant(order.topDue())) : Optional.empty();
+        return order.isEmpty() ? Optional.empty() : Optional.of(instant(order.topDue()));
     }
 
     /** Rows in the table (live, cancelled and superseded): for tests of the sweep. */
