@@ -1,7 +1,6 @@
 package io.tessera.store.sqlite;
 
 import io.tessera.segment.MembershipChange;
-import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,18 +32,15 @@ import java.util.TreeSet;
 final class NetChanges {
     /** The net change "left the segment". */
     static final long LEFT = Long.MIN_VALUE;
-    private static final int NONE = -1;
+    private static final int NONE = ProfileSlots.NONE;
 
-    private final Object2IntOpenHashMap<String> slotOf = new Object2IntOpenHashMap<>();
-    private String[] profile = new String[64];
+    private final ProfileSlots slots = new ProfileSlots();
     /** When the profile last changed (System.nanoTime). */
     private long[] changed = new long[64];
     /** The log sequence before the batch that first changed the profile. */
     private long[] replay = new long[64];
     /** The first node of the profile's net changes, or {@link #NONE}. */
     private int[] head = new int[64];
-    private int slotsUsed;
-    private final IntArrayList freeSlots = new IntArrayList();
 
     // Nodes: one net change (segment number, since or LEFT) and the next node of the profile.
     private int[] segment = new int[256];
@@ -60,7 +56,6 @@ final class NetChanges {
     private final TreeMap<Long, Integer> firstSeqs = new TreeMap<>();
 
     NetChanges() {
-        slotOf.defaultReturnValue(NONE);
         segmentNumbers.defaultReturnValue(NONE);
     }
 
@@ -78,9 +73,13 @@ final class NetChanges {
     }
 
     private void record(String profileId, String segmentKey, long sinceOrLeft, long replayAfter, long now) {
-        int s = slotOf.getInt(profileId);
+        int s = slots.find(profileId);
         if (s == NONE) {
-            s = newSlot(profileId);
+            s = slots.add(profileId, n -> {
+                changed = java.util.Arrays.copyOf(changed, n);
+                replay = java.util.Arrays.copyOf(replay, n);
+                head = java.util.Arrays.copyOf(head, n);
+            });
             replay[s] = replayAfter;
             head[s] = NONE;
             firstSeqs.merge(replayAfter, 1, Integer::sum);
@@ -111,25 +110,6 @@ final class NetChanges {
         return g;
     }
 
-    private int newSlot(String profileId) {
-        int s;
-        if (!freeSlots.isEmpty()) {
-            s = freeSlots.popInt();
-        } else {
-            if (slotsUsed == profile.length) {
-                int n = slotsUsed * 2;
-                profile = java.util.Arrays.copyOf(profile, n);
-                changed = java.util.Arrays.copyOf(changed, n);
-                replay = java.util.Arrays.copyOf(replay, n);
-                head = java.util.Arrays.copyOf(head, n);
-            }
-            s = slotsUsed++;
-        }
-        profile[s] = profileId;
-        slotOf.put(profileId, s);
-        return s;
-    }
-
     private int newNode() {
         if (freeNode != NONE) {
             int n = freeNode;
@@ -147,7 +127,7 @@ final class NetChanges {
 
     /** The profile's net changes (segment → since, or {@link #LEFT}), or null when it has none. */
     synchronized Map<String, Long> of(String profileId) {
-        int s = slotOf.getInt(profileId);
+        int s = slots.find(profileId);
         if (s == NONE) {
             return null;
         }
@@ -171,11 +151,11 @@ final class NetChanges {
     }
 
     synchronized boolean isEmpty() {
-        return slotOf.isEmpty();
+        return slots.isEmpty();
     }
 
     synchronized int size() {
-        return slotOf.size();
+        return slots.size();
     }
 
     /** The profiles held, in id order; iterated by the store's own thread only (nothing else changes it meanwhile). */
@@ -185,7 +165,7 @@ final class NetChanges {
 
     /** When a held profile last changed (System.nanoTime). */
     synchronized long changedNanos(String profileId) {
-        return changed[slotOf.getInt(profileId)];
+        return changed[slots.find(profileId)];
     }
 
     /**
@@ -195,7 +175,7 @@ final class NetChanges {
     synchronized long watermark(Collection<String> leaving, long logged) {
         Map<Long, Integer> gone = new HashMap<>();
         for (String id : leaving) {
-            gone.merge(replay[slotOf.getInt(id)], 1, Integer::sum);
+            gone.merge(replay[slots.find(id)], 1, Integer::sum);
         }
         for (var e : firstSeqs.entrySet()) {
             if (e.getValue() > gone.getOrDefault(e.getKey(), 0)) {
@@ -207,7 +187,7 @@ final class NetChanges {
 
     /** Forgets a profile's net changes (they are in {@code segment_member} now). */
     synchronized void remove(String profileId) {
-        int s = slotOf.removeInt(profileId);
+        int s = slots.remove(profileId);
         if (s == NONE) {
             return;
         }
@@ -221,7 +201,5 @@ final class NetChanges {
             firstSeqs.remove(replay[s]);
         }
         order.remove(profileId);
-        profile[s] = null;
-        freeSlots.add(s);
     }
 }

@@ -13,10 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongHeapPriorityQueue;
-import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 
 /**
  * Window timers in SQLite, log first, with the due-time order in memory.
@@ -68,14 +66,11 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     private final WalCheckpoints checkpoints;
     private final Map<Integer, PreparedStatement> appends = new HashMap<>();
     private final PreparedStatement deleteMany;
-    /** Profile id → slot in the arrays below (-1: none). */
-    private final Object2IntOpenHashMap<String> slotOf = new Object2IntOpenHashMap<>();
-    private String[] slotProfile = new String[64];
+    /** Profiles with a timer row: slots of the arrays below. */
+    private final ProfileSlots slots = new ProfileSlots();
     /** Each slot's timer row: due micros (or {@link #CANCELLED}) and its sequence. */
     private long[] slotMicros = new long[64];
     private long[] slotSeq = new long[64];
-    private int slotsUsed;
-    private final IntArrayList freeSlots = new IntArrayList();
     /** Live timers in due order (and stale entries, lazily dropped). */
     private final DueHeap order = new DueHeap();
     /** Sequences of superseded rows still in the table. */
@@ -98,7 +93,6 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
                 "CREATE TABLE IF NOT EXISTS segment_timer_log (seq INTEGER PRIMARY KEY, profile_id TEXT NOT NULL, due_at INTEGER)");
         SegmentSqlite.withoutAutoCheckpoint(db);
         this.checkpoints = WalCheckpoints.acquire(dbFile, busyTimeout);
-        slotOf.defaultReturnValue(-1);
         try {
             deleteMany = db.prepareStatement("DELETE FROM segment_timer_log WHERE seq IN (SELECT value FROM json_each(?))");
         } catch (SQLException e) {
@@ -140,7 +134,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
 
     /** Records a durable row as the profile's timer; the row it supersedes becomes garbage. */
     private void remember(String profileId, long micros, long seq) {
-        int slot = slotOf.getInt(profileId);
+        int slot = slots.find(profileId);
         if (slot >= 0) {
             if (slotMicros[slot] == CANCELLED) {
                 tombstones.remove(slotSeq[slot]);
@@ -149,7 +143,11 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
                 live--;
             }
         } else {
-            slot = newSlot(profileId);
+            slot = slots.add(profileId, n -> {
+                slotMicros = java.util.Arrays.copyOf(slotMicros, n);
+                slotSeq = java.util.Arrays.copyOf(slotSeq, n);
+                order.grow(n);
+            });
         }
         slotMicros[slot] = micros;
         slotSeq[slot] = seq;
@@ -165,32 +163,11 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
         }
     }
 
-    private int newSlot(String profileId) {
-        int slot;
-        if (!freeSlots.isEmpty()) {
-            slot = freeSlots.popInt();
-        } else {
-            if (slotsUsed == slotProfile.length) {
-                int n = slotsUsed * 2;
-                slotProfile = java.util.Arrays.copyOf(slotProfile, n);
-                slotMicros = java.util.Arrays.copyOf(slotMicros, n);
-                slotSeq = java.util.Arrays.copyOf(slotSeq, n);
-                order.grow(n);
-            }
-            slot = slotsUsed++;
-        }
-        slotProfile[slot] = profileId;
-        slotOf.put(profileId, slot);
-        return slot;
-    }
-
     /** After the deletion of {@code seq} is durable. */
     private void swept(long seq) {
         String cancelled = tombstones.remove(seq);
         if (cancelled != null) {
-            int slot = slotOf.removeInt(cancelled);
-            slotProfile[slot] = null;
-            freeSlots.add(slot);
+            slots.remove(cancelled);
         }
     }
 
@@ -357,7 +334,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
         List<Object[]> rows = new ArrayList<>();
         long seq = maxSeq;
         for (var u : updates.entrySet()) {
-            int slot = slotOf.getInt(u.getKey());
+            int slot = slots.find(u.getKey());
             long micros = u.getValue().map(SqliteWindowTimerStore::dueMicros).orElse(CANCELLED);
             if (slot < 0 ? micros == CANCELLED : slotMicros[slot] == micros) {
                 continue;
@@ -407,7 +384,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
 
     @Override
     public synchronized Optional<Instant> scheduled(String profileId) {
-        int slot = slotOf.getInt(profileId);
+        int slot = slots.find(profileId);
         return slot < 0 || slotMicros[slot] == CANCELLED ? Optional.empty() : Optional.of(instant(slotMicros[slot]));
     }
 
@@ -415,7 +392,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     public synchronized Map<String, Instant> scheduled(java.util.Collection<String> profileIds) {
         Map<String, Instant> out = new HashMap<>();
         for (String id : profileIds) {
-            int slot = slotOf.getInt(id);
+            int slot = slots.find(id);
             if (slot >= 0 && slotMicros[slot] != CANCELLED) {
                 out.put(id, instant(slotMicros[slot]));
             }
@@ -426,7 +403,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     @Override
     public synchronized List<WindowTimer> due(Instant now, int limit) {
         List<WindowTimer> out = new ArrayList<>();
-        order.visitDue(micros(now), limit, slot -> out.add(new WindowTimer(slotProfile[slot], instant(slotMicros[slot]))));
+        order.visitDue(micros(now), limit, slot -> out.add(new WindowTimer(slots.profile(slot), instant(slotMicros[slot]))));
         return out;
     }
 
