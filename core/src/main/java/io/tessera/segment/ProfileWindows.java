@@ -114,10 +114,6 @@ final class ProfileWindows {
         }
     }
 
-    Optional<Instant> scheduledTimer() {
-        return timerSet ? Optional.of(Instant.ofEpochSecond(timerSecond, timerNano)) : Optional.empty();
-    }
-
     void setScheduledTimer(Optional<Instant> due) {
         timerSet = due.isPresent();
         timerSecond = timerSet ? due.get().getEpochSecond() : 0;
