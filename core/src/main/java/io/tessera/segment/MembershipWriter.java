@@ -198,16 +198,30 @@ public final class MembershipWriter {
         return seq;
     }
 
-    /** Blocks until the operation {@link #submit} numbered {@code seq} is written (or has failed); 0 returns at once. */
-    void awaitWritten(long seq) {
+    /**
+     * Waits until the operation {@link #submit} numbered {@code seq} is written (or has failed), at
+     * most {@code timeoutNanos}; returns whether it is.
+     */
+    boolean awaitWritten(long seq, long timeoutNanos) {
         lock.lock();
         try {
-            while (unwritten.contains(seq) && failed == null) {
-                progress.awaitUninterruptibly();
+            long left = timeoutNanos;
+            while (unwritten.contains(seq) && failed == null && left > 0) {
+                left = progress.awaitNanos(left);
             }
+            return !unwritten.contains(seq);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether a timer of this profile is queued or being written (the store does not have it yet). */
+    boolean timerUnwritten(String profileId) {
+        Pending p = overlay.get(profileId);
+        return p != null && p.timer().isPresent();
     }
 
     /** The durable memberships of a profile with the unwritten changes laid over them. */

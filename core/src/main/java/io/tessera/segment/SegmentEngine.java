@@ -239,9 +239,9 @@ public final class SegmentEngine implements ProfileChangeListener {
     /**
      * How many due timers a caller of {@link #fireDueTimers} should fire per call: each call holds
      * the engine's lock for its page, and an event arriving meanwhile waits for the whole page
-     * (500 timers a page held it ~10 ms, the tail of the event latency at 10,000 events/s; 50 a
-     * page, with a wait for each page's commit, fired too few in the steady state of SegmentBench:
-     * docs/BENCHMARKS.md "Segments, session 8"). The fair lock lets events in between pages.
+     * (500 timers a page held it ~10 ms, the tail of the event latency at 10,000 events/s:
+     * SegmentBench, docs/BENCHMARKS.md "Segments, session 8"). The fair lock lets events in
+     * between pages.
      */
     public static final int TIMER_PAGE = 200;
 
@@ -255,34 +255,43 @@ public final class SegmentEngine implements ProfileChangeListener {
      * lock; empty: all partitions, as in the embedded mode); returns how many fired.
      */
     public int fireDueTimers(int limit, Supplier<Optional<Set<Integer>>> owned) {
-        int fired;
-        long written;
-        lock.lock();
-        try {
-            surfaceWriteFailure();
-            fired = fireDue(limit, owned);
+        synchronized (timerPages) {
+            // Pipelined: the next page is read while the last one is being written, never further
+            // ahead (a writer slower than that holds the timer runner here, at most a second a page).
+            while (timerPages.size() >= 2) {
+                writer.awaitWritten(timerPages.pollFirst()[0], java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+            }
+            timerPages.removeIf(p -> writer.awaitWritten(p[0], 0));
+            int inFlight = timerPages.stream().mapToInt(p -> (int) p[1]).sum();
+            long[] written = {0};
             // urgent: the writer commits a timer's changes ahead of queued event batches (other profiles)
-            written = flush(true);
-        } catch (RuntimeException e) {
-            abandon();
-            throw e;
-        } finally {
-            lock.unlock();
+            int fired = locked(true, () -> fireDue(limit, inFlight, owned), seq -> written[0] = seq);
+            if (written[0] != 0) {
+                timerPages.addLast(new long[] {written[0], fired});
+            }
+            return fired;
         }
-        // This page's moved timers are in the store before the caller reads the next page: the
-        // store would otherwise return the same timers again, and a drain loop re-fired them (as
-        // no-ops) until the writer caught up, taking a core from the events (SegmentBench, JFR).
-        writer.awaitWritten(written);
-        return fired;
     }
 
-    private int fireDue(int limit, Supplier<Optional<Set<Integer>>> owned) {
+    /**
+     * Timer pages handed to the writer and perhaps not written yet, oldest first: {writer's number,
+     * timers fired}. Until a page is written the store still returns its timers as due; they are
+     * skipped (the writer has their moves), and the store is asked for that many more. Before, a
+     * drain loop re-fired them as no-ops until the writer caught up, taking a core from the events
+     * (SegmentBench, JFR); waiting for each page's commit instead fired too few in the steady state
+     * (docs/BENCHMARKS.md "Segments, session 8").
+     */
+    private final java.util.ArrayDeque<long[]> timerPages = new java.util.ArrayDeque<>();
+
+    /** Fires up to {@code limit} due timers whose moves the writer does not hold yet (about {@code inFlight} do); returns how many. */
+    private int fireDue(int limit, int inFlight, Supplier<Optional<Set<Integer>>> owned) {
         Instant now = clock.instant();
         SegmentCatalog catalog = this.catalog;
         Optional<Set<Integer>> partitions = owned.get();
-        List<WindowTimerStore.WindowTimer> due = partitions.isPresent()
-                ? (partitions.get().isEmpty() ? List.of() : timers.due(now, limit, partitions.get()))
-                : timers.due(now, limit);
+        List<WindowTimerStore.WindowTimer> due = (partitions.isPresent()
+                ? (partitions.get().isEmpty() ? List.<WindowTimerStore.WindowTimer>of() : timers.due(now, limit + inFlight, partitions.get()))
+                : timers.due(now, limit + inFlight))
+                .stream().filter(t -> !writer.timerUnwritten(t.profileId())).limit(limit).toList();
         Set<String> timed = new HashSet<>();
         catalog.ordered().stream().filter(CompiledSegment::timeDependent).forEach(s -> timed.add(s.key()));
         Map<String, ProfileWindows> page = states.page(due.stream().map(WindowTimerStore.WindowTimer::profileId).toList(), timed, catalog, now);
@@ -473,11 +482,16 @@ public final class SegmentEngine implements ProfileChangeListener {
     }
 
     private <T> T locked(boolean urgent, Supplier<T> operation) {
+        return locked(urgent, operation, seq -> { });
+    }
+
+    /** {@link #locked}, telling {@code submitted} the writer's number of the operation's writes (0: none). */
+    private <T> T locked(boolean urgent, Supplier<T> operation, java.util.function.LongConsumer submitted) {
         lock.lock();
         try {
             surfaceWriteFailure();
             T result = operation.get();
-            flush(urgent);
+            submitted.accept(flush(urgent));
             return result;
         } catch (RuntimeException e) {
             abandon();
