@@ -256,9 +256,10 @@ public final class SegmentEngine implements ProfileChangeListener {
      */
     public int fireDueTimers(int limit, Supplier<Optional<Set<Integer>>> owned) {
         synchronized (timerPages) {
-            // Pipelined: the next page is read while the last one is being written, never further
-            // ahead (a writer slower than that holds the timer runner here, at most a second a page).
-            while (timerPages.size() >= 2) {
+            // Pipelined: pages are read while earlier ones are being written, at most
+            // TIMER_PAGES_AHEAD of them (a writer slower than that holds the timer runner here, at
+            // most a second a page).
+            while (timerPages.size() >= TIMER_PAGES_AHEAD) {
                 writer.awaitWritten(timerPages.pollFirst()[0], java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
             }
             timerPages.removeIf(p -> writer.awaitWritten(p[0], 0));
@@ -282,6 +283,14 @@ public final class SegmentEngine implements ProfileChangeListener {
      * (docs/BENCHMARKS.md "Segments, session 8").
      */
     private final java.util.ArrayDeque<long[]> timerPages = new java.util.ArrayDeque<>();
+
+    /**
+     * Timer pages handed to the writer and not yet written, at most. After a young collection the
+     * writer commits a large group of event batches; an urgent timer page waits for it, and with
+     * one page ahead the timers fell 1.6 s behind in one steady-state run (SegmentBench,
+     * docs/BENCHMARKS.md "Segments, session 8").
+     */
+    private static final int TIMER_PAGES_AHEAD = 8;
 
     /** Fires up to {@code limit} due timers whose moves the writer does not hold yet (about {@code inFlight} do); returns how many. */
     private int fireDue(int limit, int inFlight, Supplier<Optional<Set<Integer>>> owned) {
