@@ -71,7 +71,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
     /** Each slot's timer row: due micros (or {@link #CANCELLED}) and its sequence. */
     private long[] slotMicros = new long[64];
     private long[] slotSeq = new long[64];
-    /** Live timers in due order (and stale entries, lazily dropped). */
+    /** Live timers in due order. */
     private final DueHeap order = new DueHeap();
     /** Sequences of superseded rows still in the table. */
     private final LongHeapPriorityQueue garbage = new LongHeapPriorityQueue();
