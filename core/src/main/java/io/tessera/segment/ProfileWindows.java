@@ -91,27 +91,29 @@ final class ProfileWindows {
         }
     }
 
+    /** Calls {@code visit} with the number of every segment the profile is in. */
+    private void forEachMember(java.util.function.IntConsumer visit) {
+        for (int w = 0; w < members.length; w++) {
+            for (long bits = members[w]; bits != 0; bits &= bits - 1) {
+                visit.accept(w * 64 + Long.numberOfTrailingZeros(bits));
+            }
+        }
+    }
+
     /** The keys of the segments the profile is in. */
     List<String> memberKeys() {
         List<String> out = new java.util.ArrayList<>();
-        for (int w = 0; w < members.length; w++) {
-            for (long bits = members[w]; bits != 0; bits &= bits - 1) {
-                out.add(SegmentBits.key(w * 64 + Long.numberOfTrailingZeros(bits)));
-            }
-        }
+        forEachMember(bit -> out.add(SegmentBits.key(bit)));
         return out;
     }
 
     /** Forgets memberships of segments the catalog no longer has (their rows are the registry's to clear). */
     void dropDeletedSegments(SegmentCatalog catalog) {
-        for (int w = 0; w < members.length; w++) {
-            for (long bits = members[w]; bits != 0; bits &= bits - 1) {
-                int bit = w * 64 + Long.numberOfTrailingZeros(bits);
-                if (catalog.get(SegmentBits.key(bit)).isEmpty()) {
-                    setMember(bit, false);
-                }
+        forEachMember(bit -> {
+            if (catalog.get(SegmentBits.key(bit)).isEmpty()) {
+                setMember(bit, false);
             }
-        }
+        });
     }
 
     void setScheduledTimer(Optional<Instant> due) {

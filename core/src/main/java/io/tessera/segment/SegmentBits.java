@@ -1,7 +1,5 @@
 package io.tessera.segment;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -13,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SegmentBits {
     private static final ConcurrentHashMap<String, Integer> NUMBERS = new ConcurrentHashMap<>();
-    private static final List<String> KEYS = new ArrayList<>();
+    /** Key by number; replaced (copy on write) when a key is numbered. */
     private static volatile String[] keys = new String[0];
 
     private SegmentBits() {}
@@ -29,10 +27,12 @@ final class SegmentBits {
         if (n != null) {
             return n;
         }
-        KEYS.add(key);
-        keys = KEYS.toArray(String[]::new);
-        NUMBERS.put(key, KEYS.size() - 1);
-        return KEYS.size() - 1;
+        int number = keys.length;
+        String[] next = java.util.Arrays.copyOf(keys, number + 1);
+        next[number] = key;
+        keys = next;
+        NUMBERS.put(key, number);
+        return number;
     }
 
     /** The key's number, or -1 when no segment with this key was ever seen (nothing is given). */
