@@ -75,6 +75,11 @@ public final class MembershipWriter {
     private final Condition backoff = lock.newCondition();
     private volatile long retries;
     private volatile Optional<RuntimeException> lastFailure = Optional.empty();
+    /** The least time from the start of one group commit to the start of the next ({@link #GROUP_INTERVAL}). */
+    private final long groupIntervalNanos;
+    /** Signalled when the queue holds a full group: the writer stops waiting for more. */
+    private final Condition full = lock.newCondition();
+    private long lastGroupNanos = System.nanoTime() - (1L << 40);
 
     /**
      * How a failed transaction of a group commit is retried: after {@code first}, doubling up to
@@ -113,6 +118,18 @@ public final class MembershipWriter {
      */
     static final int MAX_GROUP_CHANGES = 10_000;
 
+    /**
+     * Under load the writer starts a group commit at most this often, gathering what arrives in
+     * between (a change waiting alone, after a quiet spell, is written at once). Each commit costs
+     * about the same whatever it holds (the WAL frames of the pages it touched, and the fsync a
+     * server database pays): committing as fast as it could, the SQLite writer made ~3,800 commits
+     * of 3 events a second at 10,000 events/s, used ~86 µs of CPU an event and wrote 8 KB of WAL an
+     * event, so much that the WAL could never be reset and was truncated, stalling the writer, every
+     * few seconds (SegmentBench, docs/BENCHMARKS.md "Segments, session 9"). Waiting up to 2 ms
+     * adds at most that to a change's latency.
+     */
+    public static final java.time.Duration GROUP_INTERVAL = java.time.Duration.ofMillis(2);
+
     /** What is unwritten for one profile: segment → since (empty: left), the timer, and the last operation touching it. */
     private record Pending(Map<String, Optional<Instant>> segments, Optional<Optional<Instant>> timer, long seq) {}
 
@@ -122,6 +139,13 @@ public final class MembershipWriter {
     }
 
     public MembershipWriter(MembershipStore memberships, WindowTimerStore timers, Executor executor, int maxQueuedChanges, Retry retry) {
+        this(memberships, timers, executor, maxQueuedChanges, retry, GROUP_INTERVAL);
+    }
+
+    /** @param groupInterval the least time between the starts of two group commits (zero: back to back) */
+    public MembershipWriter(MembershipStore memberships, WindowTimerStore timers, Executor executor, int maxQueuedChanges, Retry retry,
+                            java.time.Duration groupInterval) {
+        this.groupIntervalNanos = groupInterval.toNanos();
         this.memberships = memberships;
         this.timers = timers;
         this.executor = executor;
@@ -131,7 +155,7 @@ public final class MembershipWriter {
 
     /** Writes on the calling thread (tests, tools): every operation is durable when the engine returns. */
     public static MembershipWriter inline(MembershipStore memberships, WindowTimerStore timers) {
-        return new MembershipWriter(memberships, timers, Runnable::run, Integer.MAX_VALUE);
+        return new MembershipWriter(memberships, timers, Runnable::run, Integer.MAX_VALUE, Retry.FOREVER, java.time.Duration.ZERO);
     }
 
     void addListener(MembershipListener listener) {
@@ -187,6 +211,9 @@ public final class MembershipWriter {
             queue.add(new Queued(seq, w, urgent, profiles));
             unwritten.add(seq);
             queuedChanges += w.changes().size();
+            if (queuedChanges >= MAX_GROUP_CHANGES) {
+                full.signal();
+            }
             start = !draining;
             draining = true;
         } finally {
@@ -379,6 +406,23 @@ public final class MembershipWriter {
         return group;
     }
 
+    /**
+     * Waits (under {@code lock}, which the wait releases) until {@link #GROUP_INTERVAL} has passed
+     * since the last group commit started, or a full group is queued, or an earlier write failed.
+     */
+    private void gather() {
+        long left = lastGroupNanos + groupIntervalNanos - System.nanoTime();
+        try {
+            while (left > 0 && queuedChanges < MAX_GROUP_CHANGES && failed == null) {
+                left = full.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            // shutting down: write what is queued now
+            Thread.currentThread().interrupt();
+        }
+        lastGroupNanos = System.nanoTime();
+    }
+
     private void drain() {
         while (true) {
             List<Queued> taken;
@@ -389,6 +433,7 @@ public final class MembershipWriter {
                     progress.signalAll();
                     return;
                 }
+                gather();
                 taken = nextGroup();
             } finally {
                 lock.unlock();
