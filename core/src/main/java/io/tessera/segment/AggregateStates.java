@@ -18,49 +18,51 @@ import java.util.Optional;
  * brute-force sum. Not thread-safe: owned by its {@link ProfileWindows}.
  *
  * <p><b>Layout.</b> One <em>slot</em> per aggregate with a state (sparse: an aggregate no event
- * matched has none), in parallel arrays; the windowed slots' events in one array {@link #at},
- * grouped by slot in slot order ({@code [off[k], off[k] + len[k])}), each group sorted by time.
- * An event is two longs: its time in epoch nanoseconds ({@link #nanos}, saturating outside
- * 1677–2262, which keeps every comparison a window makes exact for real timestamps) and, for sums,
- * its amount in billionths ({@link #fixed}: exact for amounts with at most 9 decimals and 9 integer
- * digits; any other amount is kept aside as a {@code BigDecimal}, lazily). So a profile's state is
- * four arrays whatever its aggregates.
+ * matched has none) and the windowed slots' events, in one block of longs: first the slots, two
+ * longs each, then the events, two longs each, grouped by slot in slot order, each group sorted by
+ * time. A slot's first long holds its aggregate's number ({@link #AGGREGATES}), whether it is
+ * windowed, and an int: a windowed slot's number of events, an all-time FIRST/LAST's nanosecond;
+ * its second long a windowed slot's first event, an all-time slot's value (COUNT the count;
+ * FIRST/LAST the epoch second; SUM the sum in billionths, or {@link #BIG}). An event is its time
+ * in epoch nanoseconds ({@link #nanos}, saturating outside 1677–2262, which keeps every comparison
+ * a window makes exact for real timestamps) and, for sums, its amount in billionths ({@link #fixed}:
+ * exact for amounts with at most 9 decimals and 9 integer digits; any other amount is kept aside as
+ * a {@code BigDecimal}, lazily).
  *
- * <p><b>Why primitive arrays.</b> A million profiles' states live in the old generation. An
- * object per state (and per event before that) was a young object referenced from an old one at
- * every event: each young collection copied it and scanned the card that referenced it, which was
+ * <p><b>Where the block lives.</b> A state being built (a backfill page, a timer page) has a plain
+ * array; a cached state's block is in the engine's {@link StateArena} ({@link #moveTo}), so growing
+ * it at an event takes a recycled block, not a new array the next young collection would copy,
+ * and writes no reference into an old object. A million profiles' states live in the old
+ * generation; what an event creates there is what each young collection pays for, and that was
  * the tail of the event-to-membership latency (SegmentBench with a GC log, docs/BENCHMARKS.md
- * "Segments, session 7" and "session 8"). Writing a {@code long} into an array that has room
- * creates nothing to copy and dirties no card; the arrays grow by doubling, so an event allocates
- * only now and then.
+ * "Segments, session 7", "session 8" and "session 9").
  */
 final class AggregateStates {
-    private static final Aggregate[] NO_AGGREGATES = new Aggregate[0];
     private static final long[] NO_LONGS = new long[0];
-    private static final int[] NO_INTS = new int[0];
     /** An amount or sum that is not a long of billionths: the BigDecimal kept aside holds it. */
     private static final long BIG = Long.MIN_VALUE;
     /** The scale of {@link #fixed} amounts: billionths. */
     private static final int SCALE = 9;
+    private static final long LOW = 0xFFFF_FFFFL;
+    /** Every aggregate seen, numbered: a slot names its aggregate by number (equal aggregates share one). */
+    private static final Numbering<Aggregate> AGGREGATES = new Numbering<>();
 
-    // Slots (one per aggregate with a state).
-    private Aggregate[] aggregate = NO_AGGREGATES;
-    /**
-     * Two ints a slot. Windowed: the first event of the slot's group in {@link #ev} and the number
-     * of its events. All-time FIRST/LAST: unused and the nanosecond of the second.
-     */
-    private int[] meta = NO_INTS;
-    /** All-time: COUNT the count; FIRST/LAST the epoch second; SUM the sum in billionths, or {@link #BIG}. */
-    private long[] value = NO_LONGS;
+    /** The block: {@code mem[base, base + 2^sizeClass)}; an arena page when {@link #handle} is not -1. */
+    private long[] mem = NO_LONGS;
+    private int base;
+    private int sizeClass = -1;
+    /** The arena growth takes blocks from (null: plain arrays), and the block's handle in it (-1: a plain array). */
+    private StateArena arena;
+    private int handle = -1;
+
+    private int slots;
+    private int slotCap;
+    private int events;
+    private int evCap;
     /** All-time sums that are {@link #BIG}, by slot (lazily). */
     private BigDecimal[] bigSum;
-    private int slots;
-
-    /** Windowed events, two longs each (time, amount), grouped by slot in slot order. */
-    private long[] ev = NO_LONGS;
     /** Amounts that are {@link #BIG}, by event (lazily). */
     private BigDecimal[] bigAmount;
-    private int events;
 
     /** An instant as epoch nanoseconds, saturated at the ends of {@code long}. */
     static long nanos(Instant t) {
@@ -86,33 +88,121 @@ final class AggregateStates {
         return d.setScale(SCALE, java.math.RoundingMode.UNNECESSARY).unscaledValue().longValue();
     }
 
-    /** The first event of slot {@code k}'s group. */
-    private int off(int k) {
-        return meta[2 * k];
+    // ---- the block ----
+
+    /** Index in {@link #mem} of slot {@code k}'s first long (its second follows). */
+    private int slotAt(int k) {
+        return base + 2 * k;
     }
 
-    /** The number of events of slot {@code k}'s group. */
-    private int len(int k) {
-        return meta[2 * k + 1];
+    /** Index in {@link #mem} of event {@code i}'s time (its amount follows). */
+    private int eventAt(int i) {
+        return base + 2 * (slotCap + i);
     }
+
+    private Aggregate aggregate(int k) {
+        return AGGREGATES.get((int) (mem[slotAt(k)] >>> 33));
+    }
+
+    private boolean windowed(int k) {
+        return (mem[slotAt(k)] & (1L << 32)) != 0;
+    }
+
+    /** The int in slot {@code k}'s first long: a windowed slot's event count, a FIRST/LAST's nanosecond. */
+    private int low(int k) {
+        return (int) mem[slotAt(k)];
+    }
+
+    private void setLow(int k, int v) {
+        int at = slotAt(k);
+        mem[at] = (mem[at] & ~LOW) | (v & LOW);
+    }
+
+    /** Slot {@code k}'s second long: a windowed slot's first event, an all-time slot's value. */
+    private long high(int k) {
+        return mem[slotAt(k) + 1];
+    }
+
+    private void setHigh(int k, long v) {
+        mem[slotAt(k) + 1] = v;
+    }
+
+    /** The first event of windowed slot {@code k}'s group. */
+    private int off(int k) {
+        return (int) high(k);
+    }
+
+    /** The number of events of windowed slot {@code k}'s group. */
+    private int len(int k) {
+        return low(k);
+    }
+
+    /**
+     * Moves the state into a block of {@code arena}, where it stays and grows from then on (see
+     * {@link StateArena}); {@link #leaveArena} before the state is dropped. Under the engine's lock.
+     */
+    void moveTo(StateArena arena) {
+        if (this.arena != null) {
+            return;
+        }
+        this.arena = arena;
+        if (slotCap + evCap > 0) {
+            resize(slotCap, evCap);
+        }
+    }
+
+    /** Gives the arena its block back, keeping the state in a plain array (it may still be read). */
+    void leaveArena() {
+        StateArena a = arena;
+        arena = null;
+        if (handle >= 0) {
+            int h = handle;
+            int c = sizeClass;
+            handle = -1;
+            // copies out of the arena's block (mem and base still point at it), then frees it
+            resize(slotCap, evCap);
+            a.release(h, c);
+        }
+    }
+
+    /** A new block with room for {@code slotCapacity} slots and at least {@code eventCapacity} events, holding the state. */
+    private void resize(int slotCapacity, int eventCapacity) {
+        int c = StateArena.sizeClass(2 * (slotCapacity + eventCapacity));
+        int h = arena == null ? -1 : arena.allocate(c);
+        long[] to = h >= 0 ? arena.page(h) : new long[1 << c];
+        int at = h >= 0 ? StateArena.offset(h) : 0;
+        int newEvCap = (1 << c) / 2 - slotCapacity;
+        System.arraycopy(mem, base, to, at, 2 * slots);
+        System.arraycopy(mem, eventAt(0), to, at + 2 * slotCapacity, 2 * events);
+        if (handle >= 0) {
+            arena.release(handle, sizeClass);
+        }
+        mem = to;
+        base = at;
+        handle = h;
+        sizeClass = c;
+        slotCap = slotCapacity;
+        evCap = newEvCap;
+        if (bigSum != null && bigSum.length < slotCap) {
+            bigSum = Arrays.copyOf(bigSum, slotCap);
+        }
+        if (bigAmount != null && bigAmount.length < evCap) {
+            bigAmount = Arrays.copyOf(bigAmount, evCap);
+        }
+    }
+
+    // ---- slots and events ----
 
     /** Events at or before this instant (epoch nanos) have left slot {@code k}'s window at {@code now}. */
     private long cutoff(int k, Instant now) {
-        return nanos(now.minus(aggregate[k].window().orElseThrow()));
+        return nanos(now.minus(aggregate(k).window().orElseThrow()));
     }
 
     /** The slot of an aggregate, or -1. */
     private int slot(Aggregate a) {
-        // compiled aggregates are canonical (Aggregate.canonical): identity answers first
+        long id = AGGREGATES.of(a);
         for (int k = 0; k < slots; k++) {
-            if (aggregate[k] == a) {
-                return k;
-            }
-        }
-        int h = a.hashCode();
-        for (int k = 0; k < slots; k++) {
-            Aggregate s = aggregate[k];
-            if (s == a || (s.hashCode() == h && s.equals(a))) {
+            if (mem[slotAt(k)] >>> 33 == id) {
                 return k;
             }
         }
@@ -120,20 +210,13 @@ final class AggregateStates {
     }
 
     private int newSlot(Aggregate a) {
-        if (slots == aggregate.length) {
-            int n = Math.max(4, slots * 2);
-            aggregate = Arrays.copyOf(aggregate, n);
-            meta = Arrays.copyOf(meta, 2 * n);
-            value = Arrays.copyOf(value, n);
-            if (bigSum != null) {
-                bigSum = Arrays.copyOf(bigSum, n);
-            }
+        if (slots == slotCap) {
+            resize(Math.max(4, slotCap * 2), evCap);
         }
         int k = slots++;
-        aggregate[k] = a;
-        meta[2 * k] = events;
-        meta[2 * k + 1] = 0;
-        value[k] = 0;
+        long id = AGGREGATES.of(a);
+        mem[slotAt(k)] = id << 33 | (a.windowed() ? 1L << 32 : 0);
+        setHigh(k, a.windowed() ? events : 0);
         return k;
     }
 
@@ -153,15 +236,15 @@ final class AggregateStates {
             return;
         }
         switch (a.kind()) {
-            case COUNT -> value[k]++;
+            case COUNT -> setHigh(k, high(k) + 1);
             case SUM -> addToSum(k, a.amount(e));
             case FIRST -> {
-                if (first || t.isBefore(Instant.ofEpochSecond(value[k], meta[2 * k + 1]))) {
+                if (first || t.isBefore(Instant.ofEpochSecond(high(k), low(k)))) {
                     setTime(k, t);
                 }
             }
             case LAST -> {
-                if (first || t.isAfter(Instant.ofEpochSecond(value[k], meta[2 * k + 1]))) {
+                if (first || t.isAfter(Instant.ofEpochSecond(high(k), low(k)))) {
                     setTime(k, t);
                 }
             }
@@ -169,66 +252,65 @@ final class AggregateStates {
     }
 
     private void setTime(int k, Instant t) {
-        value[k] = t.getEpochSecond();
-        meta[2 * k + 1] = t.getNano();
+        setHigh(k, t.getEpochSecond());
+        setLow(k, t.getNano());
     }
 
     private void addToSum(int k, BigDecimal amount) {
         long f = fixed(amount);
-        if (value[k] != BIG && f != BIG) {
-            long s = value[k] + f;
+        long v = high(k);
+        if (v != BIG && f != BIG) {
+            long s = v + f;
             // no overflow: the signs of the operands differ, or the sum's sign is theirs
-            if (((value[k] ^ s) & (f ^ s)) >= 0 && s != BIG) {
-                value[k] = s;
+            if (((v ^ s) & (f ^ s)) >= 0 && s != BIG) {
+                setHigh(k, s);
                 return;
             }
         }
-        BigDecimal sum = (value[k] == BIG ? bigSum[k] : BigDecimal.valueOf(value[k], SCALE)).add(amount);
+        BigDecimal sum = (v == BIG ? bigSum[k] : BigDecimal.valueOf(v, SCALE)).add(amount);
         if (bigSum == null) {
-            bigSum = new BigDecimal[aggregate.length];
+            bigSum = new BigDecimal[slotCap];
         }
         bigSum[k] = sum;
-        value[k] = BIG;
+        setHigh(k, BIG);
     }
 
     private void insert(int k, long t, BigDecimal amount) {
-        if (2 * events == ev.length) {
-            int n = Math.max(4, events * 2);
-            ev = Arrays.copyOf(ev, 2 * n);
-            if (bigAmount != null) {
-                bigAmount = Arrays.copyOf(bigAmount, n);
-            }
+        if (events == evCap) {
+            resize(slotCap, Math.max(4, evCap * 2));
         }
         int from = off(k);
         int i = from + len(k);
         // events mostly arrive in time order: the place is found from the end
-        while (i > from && ev[2 * (i - 1)] > t) {
+        while (i > from && mem[eventAt(i - 1)] > t) {
             i--;
         }
         shift(i, events, 1);
-        ev[2 * i] = t;
+        mem[eventAt(i)] = t;
         long f = amount == null ? 0 : fixed(amount);
-        ev[2 * i + 1] = f;
+        mem[eventAt(i) + 1] = f;
         if (f == BIG) {
             if (bigAmount == null) {
-                bigAmount = new BigDecimal[ev.length / 2];
+                bigAmount = new BigDecimal[evCap];
             }
             bigAmount[i] = amount;
         }
         events++;
-        meta[2 * k + 1]++;
+        setLow(k, len(k) + 1);
         for (int j = k + 1; j < slots; j++) {
-            meta[2 * j]++;
+            if (windowed(j)) {
+                setHigh(j, high(j) + 1);
+            }
         }
     }
 
-    /** Moves events {@code [from, to)} by {@code by} places (the arrays have the room). */
+    /** Moves events {@code [from, to)} by {@code by} places (the block has the room). */
     private void shift(int from, int to, int by) {
         int n = to - from;
         if (n <= 0) {
             return;
         }
-        System.arraycopy(ev, 2 * from, ev, 2 * (from + by), 2 * n);
+        System.arraycopy(mem, eventAt(from), mem, eventAt(from + by), 2 * n);
         if (bigAmount != null) {
             System.arraycopy(bigAmount, from, bigAmount, from + by, n);
         }
@@ -248,7 +330,7 @@ final class AggregateStates {
         long cut = cutoff(k, now);
         int i = off(k);
         int end = i + len(k);
-        while (i < end && ev[2 * i] <= cut) {
+        while (i < end && mem[eventAt(i)] <= cut) {
             i++;
         }
         return i;
@@ -262,7 +344,7 @@ final class AggregateStates {
         List<Aggregate> expired = List.of();
         int w = 0;
         for (int k = 0; k < slots; k++) {
-            if (!aggregate[k].windowed()) {
+            if (!windowed(k)) {
                 continue;
             }
             int from = off(k);
@@ -272,13 +354,13 @@ final class AggregateStates {
                 if (expired.isEmpty()) {
                     expired = new ArrayList<>(2);
                 }
-                expired.add(aggregate[k]);
+                expired.add(aggregate(k));
             }
             if (i != w) {
                 shift(i, end, w - i);
             }
-            meta[2 * k] = w;
-            meta[2 * k + 1] = end - i;
+            setHigh(k, w);
+            setLow(k, end - i);
             w += end - i;
         }
         if (bigAmount != null && w < events) {
@@ -304,9 +386,9 @@ final class AggregateStates {
             return a.kind() == Aggregate.Kind.COUNT ? (Object) (long) (end - i) : windowSum(i, end);
         }
         return switch (a.kind()) {
-            case COUNT -> value[k];
-            case SUM -> (value[k] == BIG ? bigSum[k] : BigDecimal.valueOf(value[k], SCALE)).doubleValue();
-            case FIRST, LAST -> Instant.ofEpochSecond(value[k], meta[2 * k + 1]);
+            case COUNT -> high(k);
+            case SUM -> (high(k) == BIG ? bigSum[k] : BigDecimal.valueOf(high(k), SCALE)).doubleValue();
+            case FIRST, LAST -> Instant.ofEpochSecond(high(k), low(k));
         };
     }
 
@@ -315,7 +397,7 @@ final class AggregateStates {
         long s = 0;
         BigDecimal big = null;
         for (; i < end; i++) {
-            long f = ev[2 * i + 1];
+            long f = mem[eventAt(i) + 1];
             if (big == null && f != BIG) {
                 long r = s + f;
                 if (((s ^ r) & (f ^ r)) >= 0) {
@@ -335,13 +417,12 @@ final class AggregateStates {
     Optional<Instant> nextExpiry(Instant now) {
         Instant next = null;
         for (int k = 0; k < slots; k++) {
-            Aggregate a = aggregate[k];
-            if (!a.windowed()) {
+            if (!windowed(k)) {
                 continue;
             }
             int i = firstInside(k, now);
             if (i < off(k) + len(k)) {
-                Instant e = instant(ev[2 * i]).plus(a.window().orElseThrow());
+                Instant e = instant(mem[eventAt(i)]).plus(aggregate(k).window().orElseThrow());
                 if (next == null || e.isBefore(next)) {
                     next = e;
                 }

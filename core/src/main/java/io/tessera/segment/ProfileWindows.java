@@ -30,9 +30,12 @@ final class ProfileWindows {
     private final AggregateStates states = new AggregateStates();
     private Set<Aggregate> tracked = Set.of();
     private SegmentCatalog index = SegmentCatalog.EMPTY;
-    /** The segments the profile is in, by {@link SegmentBits} number. */
-    private long[] members = NO_BITS;
-    private static final long[] NO_BITS = new long[0];
+    /**
+     * The segments the profile is in, by {@link SegmentBits} number: sized for every segment at
+     * once, so entering one writes a bit, not a new array into an old state (as it did when
+     * the array grew at a profile's first entry).
+     */
+    private long[] members = new long[SegmentBits.words()];
     /** The scheduled window timer: whether there is one, and its epoch second and nanosecond. */
     private boolean timerSet;
     private long timerSecond;
@@ -143,6 +146,16 @@ final class ProfileWindows {
 
     Profile profile() {
         return profile;
+    }
+
+    /** Keeps the aggregate states in the cache's arena from now on (see {@link AggregateStates#moveTo}). */
+    void moveTo(StateArena arena) {
+        states.moveTo(arena);
+    }
+
+    /** Gives the arena back its block (the state stays usable); called when the cache drops the state. */
+    void leaveArena() {
+        states.leaveArena();
     }
 
     /** Whether the state covers every aggregate of the catalog (then it adopts the catalog's index). */

@@ -317,6 +317,16 @@ public final class SegmentEngine implements ProfileChangeListener {
         return due.size();
     }
 
+    /** Arena blocks held by cached window states (tests: at most one a cached profile). */
+    long cachedStateBlocks() {
+        lock.lock();
+        try {
+            return states.arena().blocksInUse();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The earliest pending window timer. */
     public Optional<Instant> nextTimer() {
         return timers.next();

@@ -36,6 +36,11 @@ final class WindowStates {
      */
     private final LinkedHashMap<String, ProfileWindows> cache = new LinkedHashMap<>(1024);
     private final int maxCachedProfiles;
+    /**
+     * Where the cached states keep their aggregate states ({@link StateArena}): a state moves in
+     * when it is cached and out ({@link #dropped}) whenever the cache lets go of it.
+     */
+    private final StateArena arena = new StateArena();
 
     WindowStates(ProfileStore profiles, MembershipWriter writer, PendingWrites pending, int maxCachedProfiles) {
         this.profiles = profiles;
@@ -45,14 +50,28 @@ final class WindowStates {
     }
 
     private void keep(String profileId, ProfileWindows w) {
-        cache.put(profileId, w);
+        w.moveTo(arena);
+        dropped(cache.put(profileId, w), w);
         while (cache.size() > maxCachedProfiles) {
             Map.Entry<String, ProfileWindows> eldest = cache.firstEntry();
             cache.remove(eldest.getKey());
             if (eldest.getValue().used) {
                 eldest.getValue().used = false;
                 cache.put(eldest.getKey(), eldest.getValue());
+            } else {
+                dropped(eldest.getValue(), null);
             }
+        }
+    }
+
+    /**
+     * A state the cache no longer holds gives its arena block back. It is copied out, not just
+     * freed: whoever still holds it (a page being evaluated) reads a plain copy, never a block
+     * handed to another state.
+     */
+    private static void dropped(ProfileWindows w, ProfileWindows unless) {
+        if (w != null && w != unless) {
+            w.leaveArena();
         }
     }
 
@@ -64,17 +83,25 @@ final class WindowStates {
             return w;
         }
         if (w != null) {
-            cache.remove(profileId);
+            dropped(cache.remove(profileId), null);
         }
         return null;
     }
 
     ProfileWindows remove(String profileId) {
-        return cache.remove(profileId);
+        ProfileWindows w = cache.remove(profileId);
+        dropped(w, null);
+        return w;
     }
 
     void clear() {
+        cache.values().forEach(w -> dropped(w, null));
         cache.clear();
+    }
+
+    /** The arena of the cached states (for tests: its blocks in use are the cached states'). */
+    StateArena arena() {
+        return arena;
     }
 
     /**

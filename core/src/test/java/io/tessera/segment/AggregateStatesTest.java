@@ -111,6 +111,96 @@ class AggregateStatesTest {
         }
     }
 
+    /**
+     * Profiles' states sharing one {@link StateArena}, moved in and out of it at random, growing and
+     * shrinking: each keeps its own values (no block is shared or read after it was given back), and
+     * when all have left, the arena has every block back.
+     */
+    @Test
+    void statesSharingAnArenaKeepTheirOwnValues() {
+        List<Aggregate> aggregates = List.of(
+                Aggregate.count("Product Viewed", Optional.of(Duration.ofSeconds(10)), Map.of()),
+                new Aggregate(Aggregate.Kind.SUM, "Product Viewed", "revenue", Optional.of(WINDOW), Map.of()),
+                Aggregate.count("Product Viewed", Optional.empty(), Map.of()),
+                new Aggregate(Aggregate.Kind.SUM, "Product Viewed", "revenue", Optional.empty(), Map.of()),
+                new Aggregate(Aggregate.Kind.LAST, "Product Viewed", "", Optional.empty(), Map.of()));
+        String[] amounts = {"1.5", "20", "123456789012345678901234.5", "-7.25"};
+        for (long seed = 1; seed <= 10; seed++) {
+            Random r = new Random(seed);
+            StateArena arena = new StateArena();
+            int profiles = 12;
+            AggregateStates[] states = new AggregateStates[profiles];
+            List<List<Event>> histories = new ArrayList<>();
+            for (int p = 0; p < profiles; p++) {
+                states[p] = new AggregateStates();
+                histories.add(new ArrayList<>());
+            }
+            Instant now = T0;
+            for (int step = 0; step < 600; step++) {
+                now = now.plusMillis(r.nextInt(300));
+                int p = r.nextInt(profiles);
+                // some profiles take many events at once: blocks of several size classes
+                for (int n = r.nextInt(8) == 0 ? 40 : 1; n > 0; n--) {
+                    Instant at = now.minusMillis(r.nextInt(35_000));
+                    Event e = viewed(at, amounts[r.nextInt(amounts.length)]);
+                    histories.get(p).add(e);
+                    for (Aggregate a : aggregates) {
+                        if (!a.windowed() || a.inside(at, now)) {
+                            states[p].add(a, e);
+                        }
+                    }
+                }
+                switch (r.nextInt(6)) {
+                    case 0 -> states[r.nextInt(profiles)].moveTo(arena);
+                    case 1 -> states[r.nextInt(profiles)].leaveArena();
+                    case 2 -> states[r.nextInt(profiles)].expire(now);
+                    default -> { }
+                }
+                for (int q = 0; q < profiles; q++) {
+                    for (Aggregate a : aggregates) {
+                        assertThat(value(states[q], a, now)).as("seed %d step %d profile %d %s", seed, step, q, a.describe())
+                                .isEqualTo(HistoryEvaluator.aggregate(a, histories.get(q), now));
+                    }
+                }
+            }
+            for (AggregateStates s : states) {
+                s.leaveArena();
+            }
+            assertThat(arena.blocksInUse()).as("seed %d", seed).isZero();
+        }
+    }
+
+    @Test
+    void arenaBlocksDoNotOverlapAndAreRecycled() {
+        StateArena arena = new StateArena();
+        Random r = new Random(3);
+        List<int[]> live = new ArrayList<>();
+        for (int step = 0; step < 20_000; step++) {
+            if (!live.isEmpty() && r.nextInt(3) == 0) {
+                int[] b = live.remove(r.nextInt(live.size()));
+                long[] page = arena.page(b[0]);
+                for (int i = 0; i < 1 << b[1]; i++) {
+                    assertThat(page[StateArena.offset(b[0]) + i]).as("block %d", b[0]).isEqualTo(b[0] * 31L + i);
+                }
+                arena.release(b[0], b[1]);
+            } else {
+                // mostly small blocks, now and then one of 64k longs (pages fill and roll over)
+                int c = r.nextInt(50) == 0 ? 16 : StateArena.MIN_CLASS + r.nextInt(6);
+                int h = arena.allocate(c);
+                long[] page = arena.page(h);
+                for (int i = 0; i < 1 << c; i++) {
+                    page[StateArena.offset(h) + i] = h * 31L + i;
+                }
+                live.add(new int[] {h, c});
+            }
+        }
+        assertThat(arena.blocksInUse()).isEqualTo(live.size());
+        assertThat(arena.allocate(StateArena.PAGE_BITS + 1)).isEqualTo(-1);
+        assertThat(StateArena.sizeClass(1)).isEqualTo(StateArena.MIN_CLASS);
+        assertThat(StateArena.sizeClass(9)).isEqualTo(4);
+        assertThat(StateArena.sizeClass(16)).isEqualTo(4);
+    }
+
     @Test
     void expireReportsEachDropOnceAndEmptiesTheWindow() {
         Aggregate count = Aggregate.count("Product Viewed", Optional.of(WINDOW), Map.of());

@@ -55,7 +55,12 @@ class SegmentEngineTest {
 
     /** A (re)start: new engines over the same durable stores. */
     private void boot() {
-        segments = new SegmentEngine(profileStore, memberships, timers, ProfileScores.none(), clock, 1000);
+        boot(1000);
+    }
+
+    /** A (re)start caching at most this many profiles' window states. */
+    private void boot(int cachedProfiles) {
+        segments = new SegmentEngine(profileStore, memberships, timers, ProfileScores.none(), clock, cachedProfiles);
         segments.addListener(stream::addAll);
         profiles = new ProfileEngine(profileStore, clock);
         profiles.addListener(segments);
@@ -110,6 +115,35 @@ class SegmentEngineTest {
         assertThat(memberships.changes(p)).extracting(MembershipChange::entered, MembershipChange::cause)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(true, "event:m1"),
                         org.assertj.core.groups.Tuple.tuple(false, "timer:2026-11-03T10:00:00Z"));
+    }
+
+    /**
+     * A cache smaller than the population evicts states while events keep coming: evicted states
+     * give their arena blocks back (the arena holds at most the cached states' blocks), and a
+     * profile whose state was evicted is rebuilt from its history with the right memberships.
+     */
+    @Test
+    void evictedStatesGiveTheirArenaBlocksBackAndRebuildCorrectly() {
+        boot(5);
+        registry.save("browse_abandoners", "", BROWSE_ABANDONERS);
+        registry.save("big_spender", "", "sum(\"Order Completed\", \"revenue\", duration(\"48h\")) > 100.0");
+        for (int round = 0; round < 3; round++) {
+            for (int u = 0; u < 40; u++) {
+                clock.advance(Duration.ofSeconds(1));
+                send(track("m" + round + "-" + u, "u" + u, u % 3 == 0 && round == 2 ? "Order Completed" : "Product Viewed",
+                        Map.of("revenue", 60)));
+                assertThat(segments.cachedStateBlocks()).as("round %d user %d", round, u).isLessThanOrEqualTo(5);
+            }
+        }
+        for (int u = 0; u < 40; u++) {
+            Map<String, Instant> m = memberships.memberships(profileOf("u" + u));
+            if (u % 3 == 0) {
+                // viewed twice, then bought once (60, not above 100)
+                assertThat(m).as("u%d", u).doesNotContainKey("browse_abandoners").doesNotContainKey("big_spender");
+            } else {
+                assertThat(m).as("u%d", u).containsOnlyKeys("browse_abandoners");
+            }
+        }
     }
 
     @Test
