@@ -7,9 +7,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The membership changes {@link SqliteMembershipStore} has logged and not yet written to
@@ -20,11 +17,13 @@ import java.util.TreeSet;
  *
  * <p>Primitive where it counts: profiles are slots in parallel arrays (found through an
  * open-addressing map from profile id to slot), each profile's net changes a linked list of nodes
- * in three more arrays, segments numbered. Recording a change writes a few numbers and creates no
- * object, except a tree entry for a profile's first change (the id order). What it replaced (a map
- * entry, an immutable map with boxed times and a record a profile, new at every change) lived the
- * 30 s of the settle time in the old generation, where each young collection copied and scanned it
- * (docs/BENCHMARKS.md "Segments, session 8").
+ * in three more arrays, segments numbered; the id order is {@link SortedIds}, the replay watermark a
+ * queue in the order profiles arrived. Recording a
+ * change writes a few numbers and creates no object. What it replaced (a map entry, an immutable
+ * map with boxed times and a record a profile, new at every change; then a tree entry in the id
+ * order and a boxed sequence in a tree multiset) lived the 30 s of the settle time, where each young
+ * collection copied it and scanned the old tree nodes it was linked from (docs/BENCHMARKS.md
+ * "Segments, session 8" and "session 9").
  *
  * <p>Thread-safe: every method synchronizes on this object, briefly (never during SQL). The store
  * changes it from one thread at a time; readers take copies.
@@ -51,9 +50,23 @@ final class NetChanges {
 
     private final Object2IntOpenHashMap<String> segmentNumbers = new Object2IntOpenHashMap<>();
     private final List<String> segmentNames = new ArrayList<>();
-    private final TreeSet<String> order = new TreeSet<>();
-    /** {@link #replay} values of the profiles held, as a multiset. */
-    private final TreeMap<Long, Integer> firstSeqs = new TreeMap<>();
+
+    /** The held profiles in id order: the sweep's. */
+    private final SortedIds order = new SortedIds();
+
+    // The replay watermark: slots in the order they were added, with their replay sequence and the
+    // add number that tells a slot reused since (stale entries are skipped); see #watermark.
+    private int[] arrivalSlot = new int[64];
+    private long[] arrivalReplay = new long[64];
+    private long[] arrivalNumber = new long[64];
+    private int arrivalHead;
+    private int arrivalTail;
+    /** Per slot: the number of the add that gave it (see {@link #arrivalNumber}). */
+    private long[] addedAs = new long[64];
+    private long adds;
+    /** Per slot: the stamp of the watermark call that found it leaving. */
+    private long[] leavingMark = new long[64];
+    private long marks;
 
     NetChanges() {
         segmentNumbers.defaultReturnValue(NONE);
@@ -79,10 +92,12 @@ final class NetChanges {
                 changed = java.util.Arrays.copyOf(changed, n);
                 replay = java.util.Arrays.copyOf(replay, n);
                 head = java.util.Arrays.copyOf(head, n);
+                addedAs = java.util.Arrays.copyOf(addedAs, n);
+                leavingMark = java.util.Arrays.copyOf(leavingMark, n);
             });
             replay[s] = replayAfter;
             head[s] = NONE;
-            firstSeqs.merge(replayAfter, 1, Integer::sum);
+            arrived(s, replayAfter);
             order.add(profileId);
         }
         changed[s] = now;
@@ -158,48 +173,89 @@ final class NetChanges {
         return slots.size();
     }
 
-    /** The profiles held, in id order; iterated by the store's own thread only (nothing else changes it meanwhile). */
-    NavigableSet<String> ids() {
-        return java.util.Collections.unmodifiableNavigableSet(order);
+    /** Every profile held, in id order. */
+    synchronized List<String> ids() {
+        return order.all();
     }
 
-    /** When a held profile last changed (System.nanoTime). */
-    synchronized long changedNanos(String profileId) {
-        return changed[slots.find(profileId)];
+    /**
+     * The next slice of the sweep: visits up to {@code visits} held profiles in profile-id order
+     * from where the last slice stopped (wrapping around) and returns those unchanged since
+     * {@code changedBefore} (System.nanoTime), in the order visited.
+     */
+    synchronized List<String> sweep(long visits, long changedBefore) {
+        List<String> out = new ArrayList<>();
+        order.walk(visits, id -> {
+            if (changed[slots.find(id)] - changedBefore <= 0) {
+                out.add(id);
+            }
+        });
+        return out;
+    }
+
+    /** Queues a slot just given to a profile, with its replay sequence, for {@link #watermark}. */
+    private void arrived(int slot, long replayAfter) {
+        if (arrivalTail == arrivalSlot.length) {
+            // compact (the head's stale entries are gone) or grow
+            int live = arrivalTail - arrivalHead;
+            int size = live * 2 > arrivalSlot.length ? arrivalSlot.length * 2 : arrivalSlot.length;
+            arrivalSlot = java.util.Arrays.copyOfRange(arrivalSlot, arrivalHead, arrivalHead + size);
+            arrivalReplay = java.util.Arrays.copyOfRange(arrivalReplay, arrivalHead, arrivalHead + size);
+            arrivalNumber = java.util.Arrays.copyOfRange(arrivalNumber, arrivalHead, arrivalHead + size);
+            arrivalTail = live;
+            arrivalHead = 0;
+        }
+        addedAs[slot] = ++adds;
+        arrivalSlot[arrivalTail] = slot;
+        arrivalReplay[arrivalTail] = replayAfter;
+        arrivalNumber[arrivalTail++] = adds;
+    }
+
+    /** Whether the arrival queue's entry {@code i} is the slot's current profile. */
+    private boolean current(int i) {
+        int s = arrivalSlot[i];
+        return slots.profile(s) != null && addedAs[s] == arrivalNumber[i];
     }
 
     /**
      * The replay watermark once {@code leaving} are written: the earliest first sequence of the
-     * profiles that stay, at most {@code logged}.
+     * profiles that stay, at most {@code logged}. Replay sequences only grow from one record to the
+     * next (the log's), so the earliest is that of the earliest arrival still held and staying.
      */
     synchronized long watermark(Collection<String> leaving, long logged) {
-        Map<Long, Integer> gone = new HashMap<>();
-        for (String id : leaving) {
-            gone.merge(replay[slots.find(id)], 1, Integer::sum);
+        while (arrivalHead < arrivalTail && !current(arrivalHead)) {
+            arrivalHead++;
         }
-        for (var e : firstSeqs.entrySet()) {
-            if (e.getValue() > gone.getOrDefault(e.getKey(), 0)) {
-                return Math.min(logged, e.getKey());
+        long stamp = ++marks;
+        for (String id : leaving) {
+            int s = slots.find(id);
+            if (s != NONE) {
+                leavingMark[s] = stamp;
             }
         }
-        return logged;
+        long min = logged;
+        for (int i = arrivalHead; i < arrivalTail; i++) {
+            if (current(i) && leavingMark[arrivalSlot[i]] != stamp) {
+                min = Math.min(min, arrivalReplay[i]);
+                break;
+            }
+        }
+        return min;
     }
 
     /** Forgets a profile's net changes (they are in {@code segment_member} now). */
     synchronized void remove(String profileId) {
-        int s = slots.remove(profileId);
+        int s = slots.find(profileId);
         if (s == NONE) {
             return;
         }
+        order.remove(profileId);
+        slots.remove(profileId);
         for (int n = head[s]; n != NONE; ) {
             int after = next[n];
             next[n] = freeNode;
             freeNode = n;
             n = after;
         }
-        if (firstSeqs.merge(replay[s], -1, Integer::sum) == 0) {
-            firstSeqs.remove(replay[s]);
-        }
-        order.remove(profileId);
     }
 }

@@ -58,8 +58,6 @@ public final class SqliteMembershipStore implements MembershipStore {
     /** Net changes not yet in {@code segment_member} (see {@link NetChanges}). */
     private final NetChanges unmaterialized = new NetChanges();
     private static final long LEFT = NetChanges.LEFT;
-    /** The last profile the sweep visited ("" before the first). */
-    private String cursor = "";
     private long lastSweepNanos = System.nanoTime();
     /** At most one sweep slice this often (each slice is a few ms of B-tree writes in one commit). */
     static final long SWEEP_INTERVAL_MS = 50;
@@ -163,7 +161,7 @@ public final class SqliteMembershipStore implements MembershipStore {
             return;
         }
         List<String> all = List.copyOf(unmaterialized.ids());
-        SegmentSqlite.inTransaction(db, "materialize memberships", () -> writeMembers(all, maxSeq));
+        checkpoints.write(db, "materialize memberships", () -> writeMembers(all, maxSeq));
         forget(all);
     }
 
@@ -191,20 +189,7 @@ public final class SqliteMembershipStore implements MembershipStore {
         int held = unmaterialized.size();
         long visits = settleNanos == 0 ? held
                 : Math.min(MAX_SWEEP_VISITS, (long) Math.ceil(held * Math.min(1.0, elapsed / (double) settleNanos)));
-        long before = now - settleNanos;
-        List<String> ids = new ArrayList<>();
-        java.util.NavigableSet<String> order = unmaterialized.ids();
-        var it = order.tailSet(cursor, false).iterator();
-        for (long v = 0; v < visits; v++) {
-            if (!it.hasNext()) {
-                it = order.iterator();
-            }
-            String id = it.next();
-            cursor = id;
-            if (unmaterialized.changedNanos(id) - before <= 0) {
-                ids.add(id);
-            }
-        }
+        List<String> ids = unmaterialized.sweep(visits, now - settleNanos);
         if (!ids.isEmpty()) {
             writeMembers(ids, logged);
         }
@@ -369,7 +354,7 @@ public final class SqliteMembershipStore implements MembershipStore {
     public synchronized void apply(List<MembershipChange> list, Map<Integer, Long> appliedThrough) {
         long before = maxSeq;
         List<String> written = new ArrayList<>();
-        SegmentSqlite.inTransaction(db, "apply membership changes", () -> {
+        checkpoints.write(db, "apply membership changes", () -> {
             for (var p : appliedThrough.entrySet()) {
                 position.setInt(1, p.getKey());
                 position.setLong(2, p.getValue());

@@ -355,7 +355,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
             }
         }
         try {
-            SegmentSqlite.inTransaction(db, "apply timers", () -> {
+            checkpoints.write(db, "apply timers", () -> {
                 SegmentSqlite.insertRows(db, appends, "INSERT INTO segment_timer_log(seq, profile_id, due_at)", "", 3, rows);
                 if (sweep.length > 0) {
                     deleteMany.setString(1, java.util.Arrays.toString(sweep));

@@ -20,10 +20,15 @@ import java.util.Optional;
  * ({@link SegmentSqlite#withoutAutoCheckpoint}); this thread runs a {@code PASSIVE} checkpoint every
  * {@link #INTERVAL_MS} ms on its own connection, which never blocks a writer, and copies each page
  * once per round however many commits changed it. A passive checkpoint that copied everything lets
- * the next write transaction restart the WAL from its beginning; should the WAL file still grow past
- * {@link #TRUNCATE_BYTES} (a writer never leaving a gap), a {@code TRUNCATE} checkpoint waits for a
- * gap between two commits (one pause) and empties it. Durability is unchanged: a commit is durable
- * in the WAL ({@code synchronous=NORMAL}), checkpointed or not.
+ * the next write transaction restart the WAL from its beginning; but a writer committing all the
+ * time never leaves it the chance, and the WAL grew until a {@code TRUNCATE} checkpoint stopped the
+ * writer for 0.1-0.8 s every ~12 s at 10,000 events/s (SegmentBench, docs/BENCHMARKS.md "Segments,
+ * session 9"). So once the WAL holds {@link #RESET_BYTES}, a second passive checkpoint runs right
+ * after the round's first, holding the stores' writes back ({@link #write}): it copies only what was
+ * committed during the first (which paid for the bulk of the copying and the fsync), completes, and
+ * the next commit starts the WAL over. {@code TRUNCATE} stays as the last resort for a WAL file
+ * past {@link #TRUNCATE_BYTES} (a reader holding an old snapshot for long, or one huge transaction). Durability is
+ * unchanged: a commit is durable in the WAL ({@code synchronous=NORMAL}), checkpointed or not.
  *
  * <p>Threading: one daemon thread per database file, shared by the stores that open it
  * ({@link #acquire}: the membership and the window timer store write the same file; one checkpoint
@@ -32,7 +37,13 @@ import java.util.Optional;
  */
 final class WalCheckpoints implements AutoCloseable {
     static final long INTERVAL_MS = 100;
-    static final long TRUNCATE_BYTES = 256L << 20;
+    static final long TRUNCATE_BYTES = 512L << 20;
+    /** WAL content after which a round's second, write-holding checkpoint lets the WAL start over. */
+    static final long RESET_BYTES = 128L << 20;
+    /** Held by the stores' write transactions, and by the checkpoint that must complete. */
+    private final java.util.concurrent.locks.ReentrantLock writes = new java.util.concurrent.locks.ReentrantLock();
+    private final long pageSize;
+    private final long resetBytes;
     /** The running instance of each database file (absolute, normalized path). Guarded by itself. */
     private static final java.util.Map<Path, WalCheckpoints> RUNNING = new java.util.HashMap<>();
 
@@ -45,18 +56,29 @@ final class WalCheckpoints implements AutoCloseable {
     private volatile boolean closed;
     private volatile Optional<SQLException> lastFailure = Optional.empty();
 
-    private WalCheckpoints(Path key, java.time.Duration busyTimeout) {
+    private WalCheckpoints(Path key, java.time.Duration busyTimeout, long resetBytes) {
         this.key = key;
+        this.resetBytes = resetBytes;
         this.db = SegmentSqlite.open(key, busyTimeout);
         this.wal = key.resolveSibling(key.getFileName() + "-wal");
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA page_size")) {
+            this.pageSize = rs.next() ? rs.getLong(1) : 4096;
+        } catch (SQLException e) {
+            throw SegmentSqlite.failure("read page size", e);
+        }
         this.thread = Thread.ofPlatform().daemon().name("segment-checkpoints").start(this::run);
     }
 
     /** The checkpoint thread of {@code dbFile}, started by the first store that asks; close it when done. */
     static WalCheckpoints acquire(Path dbFile, java.time.Duration busyTimeout) {
+        return acquire(dbFile, busyTimeout, RESET_BYTES);
+    }
+
+    /** {@link #acquire} with another {@link #RESET_BYTES}, for the file's first holder (tests). */
+    static WalCheckpoints acquire(Path dbFile, java.time.Duration busyTimeout, long resetBytes) {
         Path key = dbFile.toAbsolutePath().normalize();
         synchronized (RUNNING) {
-            WalCheckpoints w = RUNNING.computeIfAbsent(key, k -> new WalCheckpoints(k, busyTimeout));
+            WalCheckpoints w = RUNNING.computeIfAbsent(key, k -> new WalCheckpoints(k, busyTimeout, resetBytes));
             w.holders++;
             return w;
         }
@@ -70,7 +92,16 @@ final class WalCheckpoints implements AutoCloseable {
                 return;
             }
             try {
-                checkpoint(walBytes() > TRUNCATE_BYTES ? "TRUNCATE" : "PASSIVE");
+                if (walBytes() > TRUNCATE_BYTES) {
+                    checkpoint("TRUNCATE");
+                } else if (checkpoint("PASSIVE") * pageSize > resetBytes) {
+                    writes.lock();
+                    try {
+                        checkpoint("PASSIVE");
+                    } finally {
+                        writes.unlock();
+                    }
+                }
             } catch (SQLException e) {
                 // A busy database or an outage: the next round tries again (nothing depends on it
                 // but the WAL's size); the failure stays visible for tests and health checks.
@@ -87,13 +118,28 @@ final class WalCheckpoints implements AutoCloseable {
         }
     }
 
-    private synchronized void checkpoint(String mode) throws SQLException {
+    /** Runs a write transaction of one of the file's segment stores (see {@link #RESET_BYTES}). */
+    void write(Connection c, String what, SegmentSqlite.SqlWork work) {
+        writes.lock();
+        try {
+            SegmentSqlite.inTransaction(c, what, work);
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /** Runs a checkpoint; returns the frames in the WAL (0 when closed). */
+    private synchronized long checkpoint(String mode) throws SQLException {
         if (closed) {
-            return;
+            return 0;
         }
+        long frames;
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
+            // busy, frames in the WAL, frames checkpointed
             rs.next();
+            frames = rs.getLong(2);
         }
+        return frames;
     }
 
     /** The last failed checkpoint, if any (a busy database is retried at the next round). */
