@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The live part of the segments benchmark: events offered at a fixed rate to the engine the way the
  * embedded log delivers them (whatever arrived since the last batch, at most 1,000 events, applied
  * one by one, then written once at {@code onBatchCommitted}), while a dedicated timer thread fires
- * due window timers every 100 ms. Latency of an event counts from its scheduled arrival time, so a
+ * due window timers every {@link SegmentEngine#TIMER_PERIOD}, as the server's timer runner does.
+ * Latency of an event counts from its scheduled arrival time, so a
  * backlog shows as latency (no coordinated omission). Also measures the CPU time of both threads.
  *
  * <p>The load runs {@code warmupSeconds} at the same rate before the measured {@code seconds}: a
@@ -92,7 +93,7 @@ final class LiveLoad {
                 // drain
             }
             timerCpu.addAndGet(CPU.getCurrentThreadCpuTime() - c0);
-        }, 100, 100, TimeUnit.MILLISECONDS);
+        }, SegmentEngine.TIMER_PERIOD.toMillis(), SegmentEngine.TIMER_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         Random r = new Random(7);
         int profiles = (int) store.count();
         int batches = 0;

@@ -59,8 +59,9 @@ public final class SegmentBench {
         Instant start = clock.instant();
         SyntheticProfiles store = new SyntheticProfiles(profiles, start);
         Path db = dir.resolve("tessera.db");
-        System.out.printf("load average at start: %.2f; garbage collectors: %s%n", loadAverage(),
-                ManagementFactory.getGarbageCollectorMXBeans().stream().map(java.lang.management.GarbageCollectorMXBean::getName).toList());
+        System.out.printf("load average at start: %.2f; garbage collectors: %s; JVM options: %s%n", loadAverage(),
+                ManagementFactory.getGarbageCollectorMXBeans().stream().map(java.lang.management.GarbageCollectorMXBean::getName).toList(),
+                ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-X")).toList());
         try (SqliteMembershipStore memberships = new SqliteMembershipStore(db);
              SqliteWindowTimerStore timers = new SqliteWindowTimerStore(db);
              SqliteSegmentDefinitionStore definitions = new SqliteSegmentDefinitionStore(db)) {

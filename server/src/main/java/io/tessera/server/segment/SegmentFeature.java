@@ -115,7 +115,7 @@ public final class SegmentFeature implements AutoCloseable {
         this.scoring = new ModelScoring(profiles, scores, engine, clock, scoringSettings(settings));
         profileEngine.addListener(scoring);
         this.scoreJobs = new ScoreSchedule(scoring, settings);
-        this.timerRunner = new WindowTimerRunner(engine, Duration.ofMillis(200), () -> ownership.owned().get());
+        this.timerRunner = new WindowTimerRunner(engine, SegmentEngine.TIMER_PERIOD, () -> ownership.owned().get());
         this.routes = new SegmentRoutes(registry, engine, memberships, profiles);
     }
 

@@ -9,8 +9,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Fires due window timers: every {@code period} (200 ms by default, so a window expiry is acted on
- * well within a second), drains the due timers in pages — only those of the log partitions
+ * Fires due window timers: every {@code period} ({@link SegmentEngine#TIMER_PERIOD} in the server),
+ * drains the due timers in pages — only those of the log partitions
  * {@code owned} names (empty: all; in the cluster, the partitions this node owns, so each timer
  * fires on one node and moves with its partition). One daemon thread; {@link #close} stops it.
  */
