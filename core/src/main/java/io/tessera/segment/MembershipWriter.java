@@ -123,9 +123,8 @@ public final class MembershipWriter {
      * between (a change waiting alone, after a quiet spell, is written at once). Each commit costs
      * about the same whatever it holds (the WAL frames of the pages it touched, and the fsync a
      * server database pays): committing as fast as it could, the SQLite writer made ~3,800 commits
-     * of 3 events a second at 10,000 events/s, used ~86 µs of CPU an event and wrote 8 KB of WAL an
-     * event, so much that the WAL could never be reset and was truncated, stalling the writer, every
-     * few seconds (SegmentBench, docs/BENCHMARKS.md "Segments, session 9"). Waiting up to 1 ms
+     * of 3 events a second at 10,000 events/s and used ~86 µs of CPU and wrote 8 KB of WAL an
+     * event (SegmentBench, docs/BENCHMARKS.md "Segments, session 9"). Waiting up to 1 ms
      * adds at most that to a change's latency (2 ms gave the same p99, a median 0.8 ms higher and
      * ~10% less writer CPU).
      */
