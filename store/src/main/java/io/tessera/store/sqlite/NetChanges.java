@@ -173,6 +173,11 @@ final class NetChanges {
         return slots.size();
     }
 
+    /** Entries in the arrival queue (stale ones included): for tests. */
+    synchronized int arrivals() {
+        return arrivalTail - arrivalHead;
+    }
+
     /** Every profile held, in id order. */
     synchronized List<String> ids() {
         return order.all();
@@ -196,14 +201,24 @@ final class NetChanges {
     /** Queues a slot just given to a profile, with its replay sequence, for {@link #watermark}. */
     private void arrived(int slot, long replayAfter) {
         if (arrivalTail == arrivalSlot.length) {
-            // compact (the head's stale entries are gone) or grow
-            int live = arrivalTail - arrivalHead;
-            int size = live * 2 > arrivalSlot.length ? arrivalSlot.length * 2 : arrivalSlot.length;
-            arrivalSlot = java.util.Arrays.copyOfRange(arrivalSlot, arrivalHead, arrivalHead + size);
-            arrivalReplay = java.util.Arrays.copyOfRange(arrivalReplay, arrivalHead, arrivalHead + size);
-            arrivalNumber = java.util.Arrays.copyOfRange(arrivalNumber, arrivalHead, arrivalHead + size);
-            arrivalTail = live;
+            // Full: keep only the entries of profiles still held (in order), then grow if that is
+            // more than half. Every stale entry goes, not only those before the head: a profile
+            // that keeps changing stays held, and the queue behind it must not grow without end.
+            int kept = 0;
+            for (int i = arrivalHead; i < arrivalTail; i++) {
+                if (current(i)) {
+                    arrivalSlot[kept] = arrivalSlot[i];
+                    arrivalReplay[kept] = arrivalReplay[i];
+                    arrivalNumber[kept++] = arrivalNumber[i];
+                }
+            }
             arrivalHead = 0;
+            arrivalTail = kept;
+            if (kept * 2 > arrivalSlot.length) {
+                arrivalSlot = java.util.Arrays.copyOf(arrivalSlot, arrivalSlot.length * 2);
+                arrivalReplay = java.util.Arrays.copyOf(arrivalReplay, arrivalReplay.length * 2);
+                arrivalNumber = java.util.Arrays.copyOf(arrivalNumber, arrivalNumber.length * 2);
+            }
         }
         addedAs[slot] = ++adds;
         arrivalSlot[arrivalTail] = slot;

@@ -86,6 +86,25 @@ class NetChangesTest {
         assertThat(net.sweep(10, cut)).isEqualTo(visited.subList(0, 10));
     }
 
+    /**
+     * One profile that never settles holds the head of the arrival queue; the others come and go
+     * behind it. The queue stays bounded by the profiles held (it is compacted whole, not only in
+     * front of its head), and the watermark stays the oldest held profile's.
+     */
+    @Test
+    void theArrivalQueueStaysBoundedBehindAProfileThatNeverSettles() {
+        NetChanges net = new NetChanges();
+        net.record("busy", "s", 1L, 0);
+        for (int i = 0; i < 100_000; i++) {
+            net.record("p" + i, "s", 1L, i + 1);
+            net.remove("p" + i);
+            net.record("busy", "s", 1L, i + 1);
+        }
+        assertThat(net.size()).isEqualTo(1);
+        assertThat(net.arrivals()).isLessThan(1_000);
+        assertThat(net.watermark(List.of(), 1_000_000)).isZero();
+    }
+
     /** The list is sorted, or a sorted run followed by another sorted run of smaller ids (wrapped around). */
     private static void assertInIdOrderFromSomeStart(List<String> ids, long seed, int step) {
         int descents = 0;
