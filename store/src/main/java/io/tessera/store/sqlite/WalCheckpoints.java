@@ -27,8 +27,9 @@ import java.util.Optional;
  * after the round's first, holding the stores' writes back ({@link #write}): it copies only what was
  * committed during the first (which paid for the bulk of the copying and the fsync), completes, and
  * the next commit starts the WAL over. {@code TRUNCATE} stays as the last resort for a WAL file
- * past {@link #TRUNCATE_BYTES} (a reader holding an old snapshot for long, or one huge transaction). Durability is
- * unchanged: a commit is durable in the WAL ({@code synchronous=NORMAL}), checkpointed or not.
+ * past {@link #TRUNCATE_BYTES} (a reader holding an old snapshot for long, or one huge
+ * transaction). Durability is unchanged: a commit is durable in the WAL ({@code synchronous=NORMAL}),
+ * checkpointed or not.
  *
  * <p>Threading: one daemon thread per database file, shared by the stores that open it
  * ({@link #acquire}: the membership and the window timer store write the same file; one checkpoint
