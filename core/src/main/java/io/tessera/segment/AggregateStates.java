@@ -198,10 +198,10 @@ final class AggregateStates {
         return nanos(now.minus(aggregate(k).window().orElseThrow()));
     }
 
-    /** The slot of an aggregate, or -1. */
+    /** The slot of an aggregate, or -1 (a read numbers nothing: an aggregate without a number has no slot). */
     private int slot(Aggregate a) {
-        long id = AGGREGATES.of(a);
-        for (int k = 0; k < slots; k++) {
+        long id = AGGREGATES.find(a);
+        for (int k = 0; id >= 0 && k < slots; k++) {
             if (mem[slotAt(k)] >>> 33 == id) {
                 return k;
             }

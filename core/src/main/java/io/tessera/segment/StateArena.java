@@ -36,7 +36,6 @@ final class StateArena {
     /** The first free block of each size class, or -1. */
     private final int[] free = new int[PAGE_BITS + 1];
     private long blocksInUse;
-    private long longsInUse;
 
     StateArena() {
         Arrays.fill(free, -1);
@@ -76,7 +75,6 @@ final class StateArena {
             top += size;
         }
         blocksInUse++;
-        longsInUse += 1L << sizeClass;
         return h;
     }
 
@@ -84,7 +82,6 @@ final class StateArena {
     void release(int handle, int sizeClass) {
         push(handle, sizeClass);
         blocksInUse--;
-        longsInUse -= 1L << sizeClass;
     }
 
     private void push(int handle, int sizeClass) {
@@ -105,15 +102,5 @@ final class StateArena {
     /** Blocks handed out and not released (a state released twice or never shows here: for tests). */
     long blocksInUse() {
         return blocksInUse;
-    }
-
-    /** Longs in the blocks in use. */
-    long longsInUse() {
-        return longsInUse;
-    }
-
-    /** Bytes of pages allocated. */
-    long bytesAllocated() {
-        return (long) pages.length * PAGE * Long.BYTES;
     }
 }

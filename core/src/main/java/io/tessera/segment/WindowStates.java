@@ -51,7 +51,10 @@ final class WindowStates {
 
     private void keep(String profileId, ProfileWindows w) {
         w.moveTo(arena);
-        dropped(cache.put(profileId, w), w);
+        ProfileWindows replaced = cache.put(profileId, w);
+        if (replaced != w) {
+            dropped(replaced);
+        }
         while (cache.size() > maxCachedProfiles) {
             Map.Entry<String, ProfileWindows> eldest = cache.firstEntry();
             cache.remove(eldest.getKey());
@@ -59,7 +62,7 @@ final class WindowStates {
                 eldest.getValue().used = false;
                 cache.put(eldest.getKey(), eldest.getValue());
             } else {
-                dropped(eldest.getValue(), null);
+                dropped(eldest.getValue());
             }
         }
     }
@@ -69,8 +72,8 @@ final class WindowStates {
      * freed: whoever still holds it (a page being evaluated) reads a plain copy, never a block
      * handed to another state.
      */
-    private static void dropped(ProfileWindows w, ProfileWindows unless) {
-        if (w != null && w != unless) {
+    private static void dropped(ProfileWindows w) {
+        if (w != null) {
             w.leaveArena();
         }
     }
@@ -83,19 +86,19 @@ final class WindowStates {
             return w;
         }
         if (w != null) {
-            dropped(cache.remove(profileId), null);
+            dropped(cache.remove(profileId));
         }
         return null;
     }
 
     ProfileWindows remove(String profileId) {
         ProfileWindows w = cache.remove(profileId);
-        dropped(w, null);
+        dropped(w);
         return w;
     }
 
     void clear() {
-        cache.values().forEach(w -> dropped(w, null));
+        cache.values().forEach(WindowStates::dropped);
         cache.clear();
     }
 

@@ -160,7 +160,7 @@ public final class SqliteMembershipStore implements MembershipStore {
         if (unmaterialized.isEmpty()) {
             return;
         }
-        List<String> all = List.copyOf(unmaterialized.ids());
+        List<String> all = unmaterialized.ids();
         checkpoints.write(db, "materialize memberships", () -> writeMembers(all, maxSeq));
         forget(all);
     }
