@@ -56,8 +56,8 @@ final class KafkaTopic implements AutoCloseable {
                     throw e;
                 }
             }
-            TopicDescription d = await(admin.describeTopics(List.of(settings.topic())).allTopicNames(), timeoutMs, settings)
-                    .get(settings.topic());
+            // a topic just created may not be known to every broker yet: asked again meanwhile
+            TopicDescription d = answer(() -> TopicSetup.described(admin, settings.topic(), timeoutMs), timeoutMs, settings);
             int actual = d.partitions().size();
             if (actual != settings.partitions()) {
                 LOG.atWarn().setMessage("the events topic exists with another partition count; using the topic's")
@@ -72,8 +72,18 @@ final class KafkaTopic implements AutoCloseable {
     }
 
     private static <T> T await(KafkaFuture<T> future, long timeoutMs, KafkaLogSettings settings) {
+        return answer(() -> future.get(timeoutMs, TimeUnit.MILLISECONDS), timeoutMs, settings);
+    }
+
+    /** A call to Kafka that may be refused, time out or be interrupted. */
+    private interface Call<T> {
+        T get() throws ExecutionException, TimeoutException, InterruptedException;
+    }
+
+    /** The call's answer, or {@link KafkaUnavailableException} saying why there is none. */
+    private static <T> T answer(Call<T> call, long timeoutMs, KafkaLogSettings settings) {
         try {
-            return future.get(timeoutMs, TimeUnit.MILLISECONDS);
+            return call.get();
         } catch (ExecutionException e) {
             throw new KafkaUnavailableException("Kafka at " + settings.bootstrapServers() + " refused: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {

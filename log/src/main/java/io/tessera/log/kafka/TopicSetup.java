@@ -26,14 +26,13 @@ public final class TopicSetup {
     /** One topic to check. */
     public record Wanted(String name, int partitions, boolean compacted) {}
 
-    /** The topic's partition count; a topic just created may take a moment to be known everywhere. */
-    private static int partitions(Admin admin, String topic, long timeoutMs)
+    /** The topic's description; a topic just created may take a moment to be known everywhere (asked again meanwhile). */
+    static org.apache.kafka.clients.admin.TopicDescription described(Admin admin, String topic, long timeoutMs)
             throws ExecutionException, TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (true) {
             try {
-                return admin.describeTopics(List.of(topic)).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS)
-                        .get(topic).partitions().size();
+                return admin.describeTopics(List.of(topic)).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS).get(topic);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
                         || System.nanoTime() > deadline) {
@@ -42,6 +41,11 @@ public final class TopicSetup {
                 Thread.sleep(100);
             }
         }
+    }
+
+    private static int partitions(Admin admin, String topic, long timeoutMs)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        return described(admin, topic, timeoutMs).partitions().size();
     }
 
     /** Checks (and creates) every topic; returns their actual partition counts by name. */
