@@ -178,7 +178,20 @@ final class SegmentSqlite {
                 }
             }
             st.executeUpdate();
+            releaseParameters(st);
         }
+    }
+
+    /**
+     * Lets go of a kept statement's parameter values: sqlite-jdbc holds them until they are set
+     * again, so a statement kept for later held the rows it last wrote (strings, boxed numbers).
+     * Those lived until the statement's next use, seconds later for a rarely used size, so each
+     * young collection copied them and scanned the old statements pointing at them: "Found Roots"
+     * in the G1 log grew to 300,000 a collection (SegmentBench, docs/BENCHMARKS.md "Segments,
+     * session 10").
+     */
+    static void releaseParameters(java.sql.PreparedStatement st) throws SQLException {
+        st.clearParameters();
     }
 
     /** Rows per multi-row statement (SQLite allows 32,766 parameters). */

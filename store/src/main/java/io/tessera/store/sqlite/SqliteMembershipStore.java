@@ -216,6 +216,7 @@ public final class SqliteMembershipStore implements MembershipStore {
         if (!exited.isEmpty()) {
             exit.setString(1, SegmentSqlite.jsonRows(exited));
             exit.executeUpdate();
+            SegmentSqlite.releaseParameters(exit);
         }
         if (!entered.isEmpty()) {
             SegmentSqlite.insertRows(db, enterStatements, "INSERT OR REPLACE INTO segment_member(segment, profile_id, since)", "", 3, entered);

@@ -360,6 +360,7 @@ public final class SqliteWindowTimerStore implements WindowTimerStore {
                 if (sweep.length > 0) {
                     deleteMany.setString(1, java.util.Arrays.toString(sweep));
                     deleteMany.executeUpdate();
+                    SegmentSqlite.releaseParameters(deleteMany);
                 }
             });
         } catch (RuntimeException e) {
