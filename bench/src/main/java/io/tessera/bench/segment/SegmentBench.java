@@ -108,11 +108,13 @@ public final class SegmentBench {
             // the measured phase's counters start when the warm-up ends
             long[] at = new long[3];
             GcWatch[] gc = new GcWatch[1];
+            io.tessera.store.sqlite.WalResets[] resets = new io.tessera.store.sqlite.WalResets[1];
             LiveLoad.Result live = LiveLoad.run(engine, store, rate, warmup, seconds, () -> {
                 at[0] = CPU.getThreadCpuTime(writerThread[0].threadId());
                 at[1] = writer.groups();
                 at[2] = bytesWritten();
                 gc[0] = GcWatch.start();
+                resets[0] = memberships.walResets();
             });
             report(live, rate, warmup);
             System.out.println(gc[0].report(live.processed()));
@@ -121,6 +123,10 @@ public final class SegmentBench {
                     writer.groups() - at[1], live.processed() / (double) Math.max(1, writer.groups() - at[1]));
             System.out.printf("bytes written by the process during the live phase (WAL and checkpoints): %.1f KB an event%n",
                     (bytesWritten() - at[2]) / 1e3 / Math.max(1, live.processed()));
+            io.tessera.store.sqlite.WalResets r = memberships.walResets();
+            long n = r.count() - resets[0].count();
+            System.out.printf("WAL resets during the live phase: %d, holding the writes %.1f ms each on average (the longest of the whole run: %.1f ms)%n",
+                    n, (r.heldNanos() - resets[0].heldNanos()) / 1e6 / Math.max(1, n), r.longestNanos() / 1e6);
             if (liveOnly) {
                 // the timer runner may have queued writes after the live phase's last wait
                 engine.awaitWritten();

@@ -485,6 +485,11 @@ public final class SqliteMembershipStore implements MembershipStore {
         }
     }
 
+    /** The WAL resets of this store's database file so far (SegmentBench reports them). */
+    public WalResets walResets() {
+        return checkpoints.resets();
+    }
+
     @Override
     public synchronized void close() {
         materialize();

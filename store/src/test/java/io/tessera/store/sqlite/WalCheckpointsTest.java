@@ -62,6 +62,7 @@ class WalCheckpointsTest {
             }
             assertThat(written).as("rows written").isGreaterThan(20_000);
             assertThat(biggest).as("largest WAL file, bytes").isLessThan(64L << 20);
+            assertThat(store.walResets().count()).as("resets counted").isPositive();
         } finally {
             small.close();
         }
