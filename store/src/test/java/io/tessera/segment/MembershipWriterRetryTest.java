@@ -87,6 +87,44 @@ class MembershipWriterRetryTest {
         }
     }
 
+    /**
+     * The listeners hear of a group's changes as soon as those are durable: a timer write that keeps
+     * failing (its database locked by another connection) holds back the positions, not the delivery.
+     */
+    @Test
+    void listenersHearOfDurableChangesWhileTheTimersAreStillRetried() throws Exception {
+        Path timerDb = dir.resolve("timers.db");
+        ExecutorService writerThread = Executors.newSingleThreadExecutor();
+        List<MembershipChange> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Instant at = Instant.parse("2026-11-01T10:00:00Z");
+        MembershipChange entered = new MembershipChange("browsers", 1, "p_u1", true, at, "event:m-1");
+        try (SqliteMembershipStore memberships = new SqliteMembershipStore(dir.resolve("members.db"), Duration.ZERO, BUSY);
+             SqliteWindowTimerStore timers = new SqliteWindowTimerStore(timerDb, BUSY);
+             Connection other = DriverManager.getConnection("jdbc:sqlite:" + timerDb.toAbsolutePath());
+             Statement lock = other.createStatement()) {
+            MembershipWriter writer = new MembershipWriter(memberships, timers, writerThread, 100_000,
+                    new MembershipWriter.Retry(Integer.MAX_VALUE, Duration.ofMillis(5), Duration.ofMillis(20)));
+            writer.addListener(delivered::addAll);
+            lock.execute("BEGIN IMMEDIATE");
+            writer.submit(new MembershipWriter.Writes(List.of(entered), Map.of("p_u1", java.util.Optional.of(at.plusSeconds(3600))),
+                    Map.of(), Map.of(0, 7L)));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.retries() >= 2);
+            assertThat(delivered).as("delivered while the timer write is retried").containsExactly(entered);
+            assertThat(memberships.memberships("p_u1")).containsOnlyKeys("browsers");
+            assertThat(timers.scheduled("p_u1")).isEmpty();
+            assertThat(memberships.appliedThrough()).as("no position before the timers are durable").isEmpty();
+            lock.execute("ROLLBACK");
+            writer.awaitWritten();
+
+            assertThat(timers.scheduled("p_u1")).contains(at.plusSeconds(3600));
+            assertThat(memberships.appliedThrough()).isEqualTo(Map.of(0, 7L));
+            assertThat(delivered).as("once").containsExactly(entered);
+        } finally {
+            writerThread.shutdown();
+        }
+    }
+
     private static long send(SegmentEngine engine, HistoryProfiles profiles, Instant now, String... users) {
         List<Event> batch = new ArrayList<>();
         for (String u : users) {

@@ -27,16 +27,16 @@ import java.util.Optional;
  * writer for 0.1-0.8 s every ~12 s at 10,000 events/s (SegmentBench, docs/BENCHMARKS.md "Segments,
  * session 9"). So once the WAL holds {@link #RESET_BYTES}, a second passive checkpoint runs right
  * after the round's first, holding the stores' writes back ({@link #write}): it copies only what was
- * committed during the first (which paid for the bulk of the copying and the fsync), completes, and
- * the next commit starts the WAL over. That checkpoint, the only one that completes, is also the
- * only one that fsyncs the database file, which then wrote out every page the rounds had copied since
- * the last reset (~100 MB of page cache at the reset size): 15-20 ms of the writes held, every ~6 s
- * at 10,000 events/s (strace of this thread under SegmentBench, docs/BENCHMARKS.md "Segments, session
- * 10"). So the database file is fsynced first, without holding anything ({@link #dbFile}), and the
- * held checkpoint's fsync finds only its own few pages. {@code TRUNCATE} stays as the last resort for a WAL file
- * past {@link #TRUNCATE_BYTES} (a reader holding an old snapshot for long, or one huge
- * transaction). Durability is unchanged: a commit is durable in the WAL ({@code synchronous=NORMAL}),
- * checkpointed or not.
+ * committed during the first (which paid for the bulk of the copying), completes, and the next
+ * commit starts the WAL over. That checkpoint, the only one that completes, is also the only one
+ * that fsyncs the database file (the rounds fsync only the WAL), and that fsync wrote out every page
+ * the rounds had copied since the last reset: 15-20 ms of the writes held every ~6 s at 10,000
+ * events/s (strace of this thread under SegmentBench, docs/BENCHMARKS.md "Segments, session 10").
+ * So the database file is fsynced first, holding nothing ({@link #dbFile}), and the held
+ * checkpoint's fsync finds only its own few pages (~1-2 ms held). {@code TRUNCATE} stays as the
+ * last resort for a WAL file past {@link #TRUNCATE_BYTES} (a reader holding an old snapshot for
+ * long, or one huge transaction). Durability is unchanged: a commit is durable in the WAL
+ * ({@code synchronous=NORMAL}), checkpointed or not.
  *
  * <p>Threading: one daemon thread per database file, shared by the stores that open it
  * ({@link #acquire}: the membership and the window timer store write the same file; one checkpoint
