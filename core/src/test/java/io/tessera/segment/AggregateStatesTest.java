@@ -196,6 +196,11 @@ class AggregateStatesTest {
         }
         assertThat(arena.blocksInUse()).isEqualTo(live.size());
         assertThat(arena.allocate(StateArena.PAGE_BITS + 1)).isEqualTo(-1);
+        assertThat(arena.allocate(StateArena.PAGE_BITS)).as("a whole page: more than a page holds").isEqualTo(-1);
+        int half = arena.allocate(StateArena.PAGE_BITS - 1);
+        assertThat(StateArena.offset(half) + (1 << (StateArena.PAGE_BITS - 1))).as("half a page fits in one")
+                .isLessThanOrEqualTo(arena.page(half).length);
+        assertThat(arena.page(half).length).as("a page with its header fills whole 8 MB G1 regions").isEqualTo(StateArena.PAGE_LONGS);
         assertThat(StateArena.sizeClass(1)).isEqualTo(StateArena.MIN_CLASS);
         assertThat(StateArena.sizeClass(9)).isEqualTo(4);
         assertThat(StateArena.sizeClass(16)).isEqualTo(4);
